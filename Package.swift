@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "flipside",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flipside", targets: ["flipside"]),
+        .library(name: "FlipKit", targets: ["FlipKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua", pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
+        .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost"]),
+        .executableTarget(
+            name: "flipside",
+            dependencies: [
+                "FlipLua", "LuaHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua"]),
+        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "LuaHost"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,102 @@
+import CBLAS
+
+/// The greedy binary label-flipping rules (paper Section 3, Algorithm 3, and
+/// the `exact` correction of DESIGN.md). Both work on the scores
+/// s_i = ⟨Δ, x̃_i⟩ of the attacker's points, x̃_i = (x_i, 1).
+public enum GreedyVariant: String, CaseIterable, Sendable {
+    /// Algorithm 3 as printed: the p smallest s_i get label 1 if s_i < 0, else 0.
+    case paper
+    /// The optimum of Σ s_i y_i under the budget: flip the (at most p) points with
+    /// the most negative gain g_i = s_i (1 − 2 y_i).
+    case exact
+}
+
+/// Flips chosen by a rule: dataset rows (0-based) and their new labels.
+public struct FlipSet: Equatable {
+    public var rows: [Int32]
+    public var labels: [Int32]
+    public init(rows: [Int32] = [], labels: [Int32] = []) {
+        self.rows = rows
+        self.labels = labels
+    }
+}
+
+public enum GreedyBinary {
+    /// s_i = ⟨Δ, x̃_i⟩ for each row of the attacker's subset, with Δ ∈ R^{d+1}.
+    public static func scores(features: Tensor, subset: Tensor, delta: Tensor) throws -> [Double] {
+        try delta.requireDType(.float32, "delta")
+        let d = features.rowLength
+        try features.checkFeatures(dimension: d)
+        guard delta.count == d + 1 else { throw FlipError("delta needs \(d + 1) elements (features and bias), got \(delta.count)") }
+        try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
+        let block = 256
+        let x = Scratch(block * d)
+        let z = Scratch(block)
+        let w = delta.floats.baseAddress!
+        let bias = Double(w[d])
+        var out = [Double](repeating: 0, count: subset.count)
+        var start = 0
+        while start < subset.count {
+            let n = min(block, subset.count - start)
+            features.widenRows(UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]), into: x.buffer)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, x.buffer, Int32(d), w, 1, 0, z.buffer, 1)
+            for j in 0..<n { out[start + j] = Double(z.buffer[j]) + bias }
+            start += n
+        }
+        return out
+    }
+
+    /// Chooses flips among the attacker's points from their scores and honest labels.
+    /// `positions` of the result index into `scores`; at most `budget` entries,
+    /// and only points whose label actually changes.
+    public static func select(scores: [Double], honestLabels: [Int32], budget: Int, variant: GreedyVariant) throws -> (positions: [Int], labels: [Int32]) {
+        guard scores.count == honestLabels.count else {
+            throw FlipError("\(scores.count) scores but \(honestLabels.count) labels")
+        }
+        guard budget >= 0 else { throw FlipError("budget must be non-negative, got \(budget)") }
+        for (i, s) in scores.enumerated() where !s.isFinite {
+            throw FlipError("score of attacker point \(i + 1) is \(s); the model or delta is not finite")
+        }
+        var positions: [Int] = []
+        var labels: [Int32] = []
+        switch variant {
+        case .paper:
+            let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
+            for i in order.prefix(budget) {
+                let target: Int32 = scores[i] < 0 ? 1 : 0
+                if target != honestLabels[i] {
+                    positions.append(i)
+                    labels.append(target)
+                }
+            }
+        case .exact:
+            let gain = scores.indices.map { scores[$0] * (honestLabels[$0] == 1 ? -1 : 1) }
+            let candidates = gain.indices.filter { gain[$0] < 0 }
+                .sorted { gain[$0] != gain[$1] ? gain[$0] < gain[$1] : $0 < $1 }
+            for i in candidates.prefix(budget) {
+                positions.append(i)
+                labels.append(1 - honestLabels[i])
+            }
+        }
+        return (positions, labels)
+    }
+
+    /// The rule end to end: scores of the subset's rows against Δ, then selection.
+    public static func choose(features: Tensor, labels: Tensor, subset: Tensor, delta: Tensor,
+                              budget: Int, variant: GreedyVariant) throws -> FlipSet {
+        try labels.requireDType(.int32, "labels")
+        guard labels.count == features.rows else { throw FlipError("\(features.rows) feature rows but \(labels.count) labels") }
+        let s = try scores(features: features, subset: subset, delta: delta)
+        let honest = subset.int32s.map { labels.int32s[Int($0)] }
+        for (j, y) in honest.enumerated() where y != 0 && y != 1 {
+            throw FlipError("binary labels must be 0 or 1, got \(y) at row \(Int(subset.int32s[j]) + 1)")
+        }
+        let chosen = try select(scores: s, honestLabels: honest, budget: budget, variant: variant)
+        return FlipSet(rows: chosen.positions.map { subset.int32s[$0] }, labels: chosen.labels)
+    }
+
+    /// The attacker's objective Σ_{i∈K} s_i y_i for given labels.
+    public static func objective(scores: [Double], labels: [Int32]) -> Double {
+        zip(scores, labels).reduce(0) { $0 + $1.0 * Double($1.1) }
+    }
+}

@@ -1,0 +1,65 @@
+public enum Reduction: String, CaseIterable, Sendable {
+    case sum, mean, min, max, argmin, argmax
+}
+
+extension Tensor {
+    /// Reduces all elements. argmin/argmax give a 0-based flat index (first on ties).
+    public func reduce(_ r: Reduction) throws -> Double {
+        if count == 0 {
+            switch r {
+            case .sum: return 0
+            default: throw FlipError("\(r.rawValue) of an empty tensor")
+            }
+        }
+        return reduceRange(r, start: 0, count: count, stride: 1)
+    }
+
+    /// Reduces along dimension `dim` (0-based) of a 2-D tensor.
+    public func reduce(_ r: Reduction, dimension dim: Int) throws -> Tensor {
+        try requireRank(2, "tensor reduced along a dimension")
+        guard dim == 0 || dim == 1 else { throw FlipError("dimension \(dim + 1) out of range for a 2-D tensor") }
+        let (n, m) = (shape[0], shape[1])
+        let outer = dim == 0 ? m : n
+        let inner = dim == 0 ? n : m
+        if inner == 0 && r != .sum { throw FlipError("\(r.rawValue) over an empty dimension") }
+        let integral = (r == .argmin || r == .argmax) || (dtype == .int32 && (r == .sum || r == .min || r == .max))
+        let out = Tensor(validShape: [outer], dtype: integral ? .int32 : .float32)
+        for o in 0..<outer {
+            let v = dim == 0
+                ? reduceRange(r, start: o, count: n, stride: m)
+                : reduceRange(r, start: o * m, count: m, stride: 1)
+            out.setValue(v, at: o)
+        }
+        return out
+    }
+
+    private func reduceRange(_ r: Reduction, start: Int, count n: Int, stride: Int) -> Double {
+        switch r {
+        case .sum, .mean:
+            var total = 0.0
+            for k in 0..<n { total += value(at: start + k * stride) }
+            return r == .sum ? total : total / Double(n)
+        case .min, .max, .argmin, .argmax:
+            var best = value(at: start)
+            var bestIndex = 0
+            let wantMax = (r == .max || r == .argmax)
+            for k in 1..<max(n, 1) {
+                let v = value(at: start + k * stride)
+                if v.isNaN && !best.isNaN { best = v; bestIndex = k; break }
+                if wantMax ? (v > best) : (v < best) { best = v; bestIndex = k }
+            }
+            if r == .argmin || r == .argmax { return Double(bestIndex) }
+            return best
+        }
+    }
+
+    /// Euclidean norm of all elements.
+    public func norm() -> Double {
+        var total = 0.0
+        for i in 0..<count {
+            let v = value(at: i)
+            total += v * v
+        }
+        return total.squareRoot()
+    }
+}

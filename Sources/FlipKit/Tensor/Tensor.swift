@@ -1,0 +1,206 @@
+/// Element types a tensor can hold: features (float32), labels and indices
+/// (int32), pixels (uint8).
+public enum DType: String, CaseIterable, Sendable {
+    case float32, int32, uint8
+
+    public var byteWidth: Int {
+        switch self {
+        case .float32, .int32: return 4
+        case .uint8: return 1
+        }
+    }
+}
+
+/// A contiguous, zero-initialised block of memory shared by tensors that view it.
+public final class TensorStorage {
+    public let base: UnsafeMutableRawPointer
+    public let byteCount: Int
+
+    init(byteCount: Int) {
+        self.byteCount = byteCount
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// A dense, row-major array of one element type. Tensors are reference
+/// objects; a view (a block of rows) shares its parent's storage.
+public final class Tensor {
+    public let dtype: DType
+    public let shape: [Int]
+    public let count: Int
+    public let storage: TensorStorage
+    /// Offset of the first element in the storage, in bytes.
+    public let byteOffset: Int
+
+    /// The most elements a single tensor may hold (2^34): larger requests are
+    /// refused instead of being attempted.
+    public static let maxElements = 1 << 34
+
+    public static func elementCount(of shape: [Int]) throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw FlipError("negative dimension \(d) in shape \(shape)") }
+            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= maxElements else {
+                throw FlipError("shape \(shape) is too large (more than \(maxElements) elements)")
+            }
+            n = product
+        }
+        return n
+    }
+
+    /// A zero-filled tensor.
+    public init(zeros shape: [Int], dtype: DType = .float32) throws {
+        let n = try Tensor.elementCount(of: shape)
+        self.dtype = dtype
+        self.shape = shape
+        self.count = n
+        self.storage = TensorStorage(byteCount: n * dtype.byteWidth)
+        self.byteOffset = 0
+    }
+
+    /// A zero-filled tensor whose shape was already validated.
+    init(validShape shape: [Int], dtype: DType) {
+        self.dtype = dtype
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = TensorStorage(byteCount: count * dtype.byteWidth)
+        self.byteOffset = 0
+    }
+
+    init(viewing storage: TensorStorage, byteOffset: Int, shape: [Int], dtype: DType) {
+        self.dtype = dtype
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = storage
+        self.byteOffset = byteOffset
+    }
+
+    public convenience init(_ values: [Float], shape: [Int]? = nil) throws {
+        try self.init(zeros: shape ?? [values.count], dtype: .float32)
+        guard count == values.count else { throw FlipError("\(values.count) values do not fill shape \(self.shape)") }
+        values.withUnsafeBufferPointer { floats.baseAddress!.update(from: $0.baseAddress!, count: count) }
+    }
+
+    public convenience init(int32 values: [Int32], shape: [Int]? = nil) throws {
+        try self.init(zeros: shape ?? [values.count], dtype: .int32)
+        guard count == values.count else { throw FlipError("\(values.count) values do not fill shape \(self.shape)") }
+        values.withUnsafeBufferPointer { int32s.baseAddress!.update(from: $0.baseAddress!, count: count) }
+    }
+
+    public var rank: Int { shape.count }
+    public var rows: Int { shape.first ?? 1 }
+    /// Elements per row (first dimension): 1 for a vector.
+    public var rowLength: Int { shape.count <= 1 ? 1 : shape.dropFirst().reduce(1, *) }
+
+    public var raw: UnsafeMutableRawPointer { storage.base + byteOffset }
+
+    /// Typed views. Callers check `dtype` first (see `requireDType`).
+    public var floats: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: Float.self), count: count)
+    }
+    public var int32s: UnsafeMutableBufferPointer<Int32> {
+        UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: Int32.self), count: count)
+    }
+    public var bytes: UnsafeMutableBufferPointer<UInt8> {
+        UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
+    public func requireDType(_ expected: DType, _ what: String) throws {
+        guard dtype == expected else { throw FlipError("\(what) must be a \(expected.rawValue) tensor, got \(dtype.rawValue)") }
+    }
+
+    public func requireRank(_ expected: Int, _ what: String) throws {
+        guard rank == expected else {
+            throw FlipError("\(what) must have \(expected) dimension\(expected == 1 ? "" : "s"), got shape \(shapeText)")
+        }
+    }
+
+    public var shapeText: String { "[" + shape.map(String.init).joined(separator: "x") + "]" }
+
+    /// Element `flat` as a Double, whatever the type.
+    @inline(__always)
+    public func value(at flat: Int) -> Double {
+        switch dtype {
+        case .float32: return Double(floats[flat])
+        case .int32: return Double(int32s[flat])
+        case .uint8: return Double(bytes[flat])
+        }
+    }
+
+    /// Stores `v` at `flat`, converting to the element type (checked by the caller).
+    @inline(__always)
+    public func setValue(_ v: Double, at flat: Int) {
+        switch dtype {
+        case .float32: floats[flat] = Float(v)
+        case .int32: int32s[flat] = Int32(v)
+        case .uint8: bytes[flat] = UInt8(v)
+        }
+    }
+
+    /// Checks that `v` is representable in this tensor's element type.
+    public func checkRepresentable(_ v: Double) throws {
+        switch dtype {
+        case .float32: return
+        case .int32:
+            guard v == v.rounded(), v >= Double(Int32.min), v <= Double(Int32.max) else {
+                throw FlipError("value \(v) is not an int32")
+            }
+        case .uint8:
+            guard v == v.rounded(), v >= 0, v <= 255 else { throw FlipError("value \(v) is not a uint8 (0..255)") }
+        }
+    }
+
+    /// A deep copy.
+    public func clone() -> Tensor {
+        let copy = Tensor(validShape: shape, dtype: dtype)
+        copy.raw.copyMemory(from: raw, byteCount: count * dtype.byteWidth)
+        return copy
+    }
+
+    /// A view of rows `start ..< start + n` sharing this tensor's storage.
+    public func rowView(start: Int, count n: Int) throws -> Tensor {
+        guard rank >= 1, start >= 0, n >= 0, start + n <= rows else {
+            throw FlipError("rows \(start + 1)..\(start + n) out of range for shape \(shapeText)")
+        }
+        var newShape = shape
+        newShape[0] = n
+        return Tensor(viewing: storage, byteOffset: byteOffset + start * rowLength * dtype.byteWidth,
+                      shape: newShape, dtype: dtype)
+    }
+
+    /// The same elements under a new shape (a view).
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        guard try Tensor.elementCount(of: newShape) == count else {
+            throw FlipError("cannot reshape \(shapeText) (\(count) elements) to \(newShape)")
+        }
+        return Tensor(viewing: storage, byteOffset: byteOffset, shape: newShape, dtype: dtype)
+    }
+
+    /// A copy converted to `target`; values out of the target's range are refused.
+    public func converted(to target: DType) throws -> Tensor {
+        if target == dtype { return clone() }
+        let out = try Tensor(zeros: shape, dtype: target)
+        switch (dtype, target) {
+        case (.uint8, .float32):
+            for i in 0..<count { out.floats[i] = Float(bytes[i]) }
+        case (.int32, .float32):
+            for i in 0..<count { out.floats[i] = Float(int32s[i]) }
+        case (.uint8, .int32):
+            for i in 0..<count { out.int32s[i] = Int32(bytes[i]) }
+        default:
+            for i in 0..<count {
+                let v = value(at: i)
+                let truncated = v.isFinite ? v.rounded(.towardZero) : v
+                do { try out.checkRepresentable(truncated) } catch {
+                    throw FlipError("element \(i + 1) (\(v)) cannot be converted to \(target.rawValue)")
+                }
+                out.setValue(truncated, at: i)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,87 @@
+import FlipKit
+import LuaHost
+
+/// Argument readers shared by the bindings. Lua sees 1-based row indices; the
+/// engine works 0-based: conversions happen here and nowhere else.
+extension LuaCall {
+    func tensor(_ i: Int32) throws -> Tensor { try object(i, Tensor.self) }
+
+    func generator(_ i: Int32) throws -> Generator { try object(i, Generator.self) }
+
+    /// A tensor shape: one integer, a table of integers, or integers i, i+1, ...
+    /// up to the first non-number argument. Returns the shape and the next argument index.
+    func shape(from i: Int32) throws -> (shape: [Int], next: Int32) {
+        if type(i) == LUA_TABLE_TYPE {
+            let dims = try table(i).numbers()
+            return (try dims.enumerated().map { n, d in try dimension(d, argument: i, position: n + 1) }, i + 1)
+        }
+        var dims: [Int] = []
+        var k = i
+        while type(k) == LUA_NUMBER_TYPE {
+            dims.append(try dimension(try number(k), argument: k, position: nil))
+            k += 1
+        }
+        guard !dims.isEmpty else { throw argumentError(i, expected: "shape (integer or table of integers)") }
+        return (dims, k)
+    }
+
+    private func dimension(_ d: Double, argument: Int32, position: Int?) throws -> Int {
+        let at = position.map { "dimension \($0): " } ?? ""
+        guard d == d.rounded(), d >= 0, d <= Double(Tensor.maxElements) else {
+            throw LuaArgumentError(argument, "\(at)size must be a non-negative integer, got \(formatNumber(d))")
+        }
+        return Int(d)
+    }
+
+    /// 1-based row indices given as an int32 tensor or a table of integers,
+    /// returned 0-based; each must be in 1...limit.
+    func rowIndices(_ i: Int32, limit: Int) throws -> Tensor {
+        let values: [Double]
+        if let t = try objectIfPresent(i, Tensor.self) {
+            guard t.dtype == .int32, t.rank == 1 else {
+                throw LuaArgumentError(i, "1-D int32 index tensor expected, got \(t.dtype.rawValue) \(t.shapeText)")
+            }
+            values = (0..<t.count).map { Double(t.int32s[$0]) }
+        } else if type(i) == LUA_TABLE_TYPE {
+            values = try table(i).numbers()
+        } else {
+            throw argumentError(i, expected: "index tensor or table")
+        }
+        var rows = [Int32](repeating: 0, count: values.count)
+        for (n, v) in values.enumerated() {
+            guard v == v.rounded(), v >= 1, v <= Double(limit) else {
+                throw LuaArgumentError(i, "index \(formatNumber(v)) at position \(n + 1) out of range 1..\(limit)")
+            }
+            rows[n] = Int32(v) - 1
+        }
+        return try Tensor(int32: rows)
+    }
+
+    /// Integer labels given as an int32 tensor or a table.
+    func labelValues(_ i: Int32) throws -> [Int32] {
+        if let t = try objectIfPresent(i, Tensor.self) {
+            guard t.dtype == .int32, t.rank == 1 else {
+                throw LuaArgumentError(i, "1-D int32 label tensor expected, got \(t.dtype.rawValue) \(t.shapeText)")
+            }
+            return Array(t.int32s)
+        }
+        guard type(i) == LUA_TABLE_TYPE else { throw argumentError(i, expected: "label tensor or table") }
+        return try table(i).numbers().enumerated().map { n, v in
+            guard v == v.rounded(), abs(v) <= Double(Int32.max) else {
+                throw LuaArgumentError(i, "label \(formatNumber(v)) at position \(n + 1) is not an integer")
+            }
+            return Int32(v)
+        }
+    }
+
+    /// Pushes an engine index tensor (0-based) as a 1-based int32 tensor.
+    func pushOneBased(_ rows: [Int32]) throws {
+        try push(try Tensor(int32: rows.map { $0 + 1 }))
+    }
+
+    func pushTensor(_ t: Tensor) throws { try push(t) }
+}
+
+func formatNumber(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+}

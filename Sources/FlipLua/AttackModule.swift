@@ -1,0 +1,50 @@
+import FlipKit
+import LuaHost
+
+/// flipside.attack: the greedy rules and the threat model's checks.
+/// Row indices are 1-based dataset rows.
+enum AttackModule {
+    static let functions: [LuaFunction] = [
+        LuaFunction("budget") { call in
+            let fraction = try call.number(1)
+            let n = try call.integer(2, in: 0...Int.max)
+            do { call.push(try Budget.floorFraction(fraction, of: n)) } catch let e as FlipError {
+                throw LuaArgumentError(1, e.description)
+            }
+            return 1
+        },
+        LuaFunction("scores") { call in
+            let x = try call.tensor(1)
+            let subset = try call.rowIndices(2, limit: x.rows)
+            let s = try GreedyBinary.scores(features: x, subset: subset, delta: try call.tensor(3))
+            try call.push(try Tensor(s.map { Float($0) }))
+            return 1
+        },
+        // greedy_binary(x, y, subset, delta, budget [, variant]) -> rows, labels
+        LuaFunction("greedy_binary") { call in
+            let x = try call.tensor(1)
+            let y = try call.tensor(2)
+            let subset = try call.rowIndices(3, limit: x.rows)
+            let delta = try call.tensor(4)
+            let budget = try call.integer(5, in: 0...Int.max)
+            let variant = try call.option(6, GreedyVariant.self, default: .exact)
+            let flips = try GreedyBinary.choose(features: x, labels: y, subset: subset, delta: delta,
+                                                budget: budget, variant: variant)
+            try call.pushOneBased(flips.rows)
+            try call.push(try Tensor(int32: flips.labels))
+            return 2
+        },
+        // apply(y, subset, rows, labels, budget, classes) -> poisoned copy of y
+        LuaFunction("apply") { call in
+            let y = try call.tensor(1)
+            let subset = try call.rowIndices(2, limit: y.count)
+            let rows = try call.labelValues(3).map { $0 - 1 }
+            let labels = try call.labelValues(4)
+            let budget = try call.integer(5, in: 0...Int.max)
+            let classes = try call.integer(6, in: 2...Int(Int32.max))
+            let flips = FlipSet(rows: rows, labels: labels)
+            try call.push(try FlipValidator.apply(labels: y, subset: subset, flips: flips, budget: budget, classes: classes))
+            return 1
+        },
+    ]
+}

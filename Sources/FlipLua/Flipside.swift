@@ -1,0 +1,73 @@
+import FlipKit
+import LuaHost
+
+/// Installs the engine in a Lua VM: `require "flipside"` gives the native
+/// modules, the run's parameters and seed; the stdlib is on package.path.
+public enum Flipside {
+    public static let version = "0.1.0"
+
+    /// A run's settings as the script sees them.
+    public struct RunSettings: Sendable {
+        public var parameters: [(String, String)]
+        public var seed: Int
+        public init(parameters: [(String, String)] = [], seed: Int = 1) {
+            self.parameters = parameters
+            self.seed = seed
+        }
+    }
+
+    static let modules: [(String, [LuaFunction])] = [
+        ("tensor", TensorModule.functions),
+        ("random", RandomModule.functions),
+        ("data", DataModule.functions),
+        ("model", ModelModule.functions),
+        ("attack", AttackModule.functions),
+    ]
+
+    public static func install(in vm: LuaVM, settings: RunSettings = RunSettings(), stdlib: String?) {
+        Tensor.useSingleThreadedBLAS()
+        TensorModule.register(in: vm)
+        RandomModule.register(in: vm)
+        ModelModule.register(in: vm)
+        for (name, functions) in modules {
+            vm.preload("flipside.\(name)", loader: LuaFunction("require") { call in
+                guard let vm = call.vm else { throw LuaHostError("no VM") }
+                vm.pushTable(of: functions)
+                return 1
+            })
+        }
+        vm.preload("flipside", loader: LuaFunction("require") { call in
+            guard let vm = call.vm else { throw LuaHostError("no VM") }
+            lua_createtable_of(call, 0)
+            for (name, functions) in modules {
+                call.setField(name) { vm.pushTable(of: functions) }
+            }
+            call.setField("generator") { vm.push(RandomModule.functions[0]) }
+            call.setField("version") { call.push(version) }
+            call.setField("seed") { call.push(settings.seed) }
+            call.setField("params") { pushParameters(call, settings.parameters) }
+            return 1
+        })
+        if let stdlib { vm.prependPackagePath(stdlib) }
+    }
+
+    /// `--set name=value` pairs as a table: numbers and booleans are converted.
+    static func pushParameters(_ call: LuaCall, _ parameters: [(String, String)]) {
+        lua_createtable_of(call, 0)
+        for (name, text) in parameters {
+            call.setField(name) {
+                if let n = Double(text), !text.isEmpty, !text.hasPrefix("0x") {
+                    if n == n.rounded(), abs(n) < 1e15, !text.contains("."), !text.lowercased().contains("e") {
+                        call.push(Int(n))
+                    } else {
+                        call.push(n)
+                    }
+                } else if text == "true" || text == "false" {
+                    call.push(text == "true")
+                } else {
+                    call.push(text)
+                }
+            }
+        }
+    }
+}

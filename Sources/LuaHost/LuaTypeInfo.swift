@@ -1,0 +1,13 @@
+/// A Swift class exposed to Lua as userdata: its Lua name and the unique key
+/// under which its metatable is kept in the registry.
+public final class LuaTypeInfo {
+    public let name: String
+    let key: UnsafeMutableRawPointer
+
+    init(name: String) {
+        self.name = name
+        self.key = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    }
+
+    deinit { key.deallocate() }
+}

@@ -1,0 +1,224 @@
+import CLua
+import CLuaShim
+
+/// One Lua state and the Swift types and functions registered in it.
+/// A VM belongs to one thread; values cross VMs by copy only.
+public final class LuaVM {
+    public let state: OpaquePointer
+    private var types: [ObjectIdentifier: LuaTypeInfo] = [:]
+
+    public init() throws {
+        guard let state = flipside_newstate() else { throw LuaHostError("cannot create a Lua state (out of memory)") }
+        self.state = state
+        flipside_set_dispatcher(luaDispatch)
+        flipside_info(state).pointee.host = Unmanaged.passUnretained(self).toOpaque()
+        if flipside_openlibs(state) != LUA_OK {
+            let message = popMessage()
+            flipside_close(state)
+            throw LuaHostError("cannot open the Lua standard libraries: \(message)")
+        }
+    }
+
+    deinit {
+        flipside_info(state).pointee.host = nil
+        flipside_close(state)
+    }
+
+    /// The VM whose state (or one of its coroutines) is `state`.
+    public static func owner(of state: OpaquePointer) -> LuaVM? {
+        guard let host = flipside_info(state).pointee.host else { return nil }
+        return Unmanaged<LuaVM>.fromOpaque(host).takeUnretainedValue()
+    }
+
+    // MARK: types
+
+    func typeInfo<T: AnyObject>(for type: T.Type) -> LuaTypeInfo? {
+        types[ObjectIdentifier(type)]
+    }
+
+    /// Exposes class `T` as userdata named `name`: methods through `__index`,
+    /// plus any metamethods (`__add`, `__len`, ...). `describe` backs `__tostring`.
+    public func registerType<T: AnyObject>(
+        _ type: T.Type, name: String, methods: [LuaFunction],
+        metamethods: [String: LuaFunction] = [:], describe: @escaping @Sendable (T) -> String
+    ) {
+        let info = LuaTypeInfo(name: name)
+        types[ObjectIdentifier(type)] = info
+        lua_createtable(state, 0, Int32(metamethods.count + 6))
+        pushTable(of: methods)
+        flipside_rawsetfield(state, -2, "__index")
+        for (event, function) in metamethods {
+            function.push(on: state)
+            flipside_rawsetfield(state, -2, event)
+        }
+        clua_pushcfunction(state, luaReleaseSlot)
+        flipside_rawsetfield(state, -2, "__gc")
+        clua_pushcfunction(state, luaReleaseSlot)
+        flipside_rawsetfield(state, -2, "__close")
+        LuaFunction("__tostring") { call in
+            switch Result(catching: { try call.objectIfPresent(1, T.self) }) {
+            case .success(let object?): call.push(describe(object))
+            case .success(nil): call.push("\(name) (closed)")
+            case .failure: call.push("\(name) (forged)")
+            }
+            return 1
+        }.push(on: state)
+        flipside_rawsetfield(state, -2, "__tostring")
+        lua_pushstring(state, name)
+        flipside_rawsetfield(state, -2, "__name")
+        lua_pushstring(state, name)
+        flipside_rawsetfield(state, -2, "__metatable")
+        lua_rawsetp(state, clua_registryindex(), info.key)
+    }
+
+    /// Pushes `object` as a new userdata holding one retain of it.
+    public func pushObject<T: AnyObject>(_ object: T) throws {
+        guard let info = types[ObjectIdentifier(T.self)] else {
+            throw LuaHostError("type \(T.self) is not registered with Lua")
+        }
+        guard let raw = clua_newuserdata(state, MemoryLayout<UserdataSlot>.size) else {
+            throw LuaHostError("out of memory")
+        }
+        raw.bindMemory(to: UserdataSlot.self, capacity: 1).initialize(to: UserdataSlot(
+            object: Unmanaged.passRetained(object as AnyObject).toOpaque(),
+            typeKey: UnsafeRawPointer(info.key), magic: UserdataSlot.magicValue))
+        lua_rawgetp(state, clua_registryindex(), info.key)
+        lua_setmetatable(state, -2)
+    }
+
+    // MARK: functions and modules
+
+    /// Pushes a new table of `functions` keyed by their names' last component.
+    public func pushTable(of functions: [LuaFunction]) {
+        lua_createtable(state, 0, Int32(functions.count))
+        for function in functions {
+            function.push(on: state)
+            let key = function.name.split(separator: ".").last.map(String.init) ?? function.name
+            flipside_rawsetfield(state, -2, key)
+        }
+    }
+
+    /// Pushes a Swift function as a Lua closure.
+    public func push(_ function: LuaFunction) { function.push(on: state) }
+
+    /// Registers `loader` as `package.preload[name]`, so `require(name)` calls it.
+    public func preload(_ name: String, loader: LuaFunction) {
+        pushPackageField("preload")
+        loader.push(on: state)
+        flipside_rawsetfield(state, -2, name)
+        clua_pop(state, 1)
+    }
+
+    /// Puts `directory/?.lua` and `directory/?/init.lua` first on `package.path`.
+    public func prependPackagePath(_ directory: String) {
+        pushPackageField("path")
+        let current = lua_type(state, -1) == LUA_TSTRING ? String(cString: clua_tostring(state, -1)) : ""
+        clua_pop(state, 1)
+        let path = "\(directory)/?.lua;\(directory)/?/init.lua;" + current
+        lua_rawgeti(state, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        flipside_rawgetfield(state, -1, "package")
+        lua_pushstring(state, path)
+        flipside_rawsetfield(state, -2, "path")
+        clua_pop(state, 2)
+    }
+
+    private func pushPackageField(_ field: String) {
+        lua_rawgeti(state, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        flipside_rawgetfield(state, -1, "package")
+        flipside_rawgetfield(state, -1, field)
+        clua_replace(state, -3)
+        clua_pop(state, 1)
+    }
+
+    /// Sets global `name` to the value that `push` leaves on top.
+    public func setGlobal(_ name: String, _ push: (LuaVM) throws -> Void) rethrows {
+        lua_rawgeti(state, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        try push(self)
+        flipside_rawsetfield(state, -2, name)
+        clua_pop(state, 1)
+    }
+
+    // MARK: running code
+
+    /// Pops the value on top as text.
+    func popMessage() -> String {
+        defer { clua_pop(state, 1) }
+        if let text = clua_tostring(state, -1) { return String(cString: text) }
+        return "(error object is a \(String(cString: flipside_typename(state, -1))) value)"
+    }
+
+    /// `lua_pcall` under the traceback handler; a failure becomes a `LuaScriptError`.
+    static func protectedCall(_ state: OpaquePointer, arguments: Int32, results: Int32) throws {
+        let status = flipside_pcall(state, arguments, results)
+        guard status != LUA_OK else { return }
+        let message: String
+        if let text = clua_tostring(state, -1) {
+            message = String(cString: text)
+        } else {
+            message = "(error object is a \(String(cString: flipside_typename(state, -1))) value)"
+        }
+        clua_pop(state, 1)
+        flipside_push_last_traceback(state)
+        let traceback = clua_tostring(state, -1).map { String(cString: $0) } ?? message
+        clua_pop(state, 1)
+        throw LuaScriptError(message: message, traceback: traceback)
+    }
+
+    /// Runs a Lua file with `arguments` as its `...`; returns how many results it left.
+    @discardableResult
+    public func runFile(_ path: String, arguments: [String] = [], results: Int32 = 0) throws -> Int32 {
+        let top = lua_gettop(state)
+        if flipside_loadfile(state, path) != LUA_OK {
+            let message = popMessage()
+            throw LuaScriptError(message: message, traceback: "")
+        }
+        for argument in arguments { lua_pushstring(state, argument) }
+        try LuaVM.protectedCall(state, arguments: Int32(arguments.count), results: results)
+        return lua_gettop(state) - top
+    }
+
+    /// Runs a chunk of Lua source; `name` appears in messages.
+    @discardableResult
+    public func run(_ source: String, name: String = "=(string)", results: Int32 = 0) throws -> Int32 {
+        let top = lua_gettop(state)
+        let status = source.utf8CString.withUnsafeBufferPointer { buffer in
+            clua_loadbuffer(state, buffer.baseAddress, buffer.count - 1, name)
+        }
+        if status != LUA_OK {
+            throw LuaScriptError(message: popMessage(), traceback: "")
+        }
+        try LuaVM.protectedCall(state, arguments: 0, results: results)
+        return lua_gettop(state) - top
+    }
+
+    /// The value at the top as text, or nil (does not pop).
+    public func string(at index: Int32) -> String? {
+        guard lua_type(state, index) == LUA_TSTRING || lua_type(state, index) == LUA_TNUMBER else { return nil }
+        return clua_tostring(state, index).map { String(cString: $0) }
+    }
+
+    public func pop(_ n: Int32 = 1) { clua_pop(state, n) }
+    public var top: Int32 { lua_gettop(state) }
+
+    // MARK: limits
+
+    /// Stops Lua code with an error once `seconds` have passed (0 clears).
+    public func setTimeLimit(seconds: Double) { flipside_set_time_limit(state, seconds) }
+    public func clearLimits() { flipside_clear_limits(state) }
+    /// Interrupts running Lua code at its next check; safe from another thread.
+    public func requestCancel() { flipside_request_cancel(state) }
+
+    /// Runs a full garbage collection.
+    public func collectGarbage() { _ = clua_gc_collect(state) }
+}
+
+extension LuaVM {
+    /// Pushes a table with integer keys and string values.
+    public func pushStringTable(_ entries: [(Int, String)]) {
+        lua_createtable(state, Int32(clamping: entries.count), 2)
+        for (key, value) in entries {
+            lua_pushstring(state, value)
+            lua_rawseti(state, -2, lua_Integer(key))
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct FlipsideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flipside",
+        abstract: "A lab for label-flipping attacks on distributed learning, scripted in Lua.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self])
+}

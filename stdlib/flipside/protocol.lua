@@ -1,0 +1,60 @@
+--- Algorithm 2 of the paper: full training under a label-flipping attack.
+-- Each epoch the attacker receives a random subset K_H of fraction k of the
+-- training set, a policy chooses at most floor(b*|K|) flips, the engine checks
+-- them against the threat model, the model trains one epoch on the poisoned
+-- labels, and the clean labels are used again next epoch.
+local attack = require "flipside.attack"
+local random = require "flipside.random"
+
+local protocol = {}
+
+local function check(cond, fmt, ...)
+  if not cond then error(string.format(fmt, ...), 3) end
+end
+
+--- Trains `opts.model` on `opts.data` ({x, y, classes}) for `opts.epochs` epochs.
+-- opts: model, data, epochs, k, b, policy (function(ctx) -> rows, labels, or nil
+-- for clean training), seed or rng, batch (64), lr (0.001), on_epoch(epoch, info).
+-- Returns a list of per-epoch records {epoch, loss, status, flips}.
+function protocol.train(opts)
+  check(type(opts) == "table", "protocol.train: options table expected, got %s", type(opts))
+  local model, data = opts.model, opts.data
+  check(model ~= nil, "protocol.train: option 'model' is required")
+  check(type(data) == "table" and data.x and data.y, "protocol.train: option 'data' must be a dataset table {x, y, classes}")
+  local epochs = opts.epochs or 1
+  check(math.type(epochs) == "integer" and epochs >= 0, "protocol.train: 'epochs' must be a non-negative integer, got %s", tostring(epochs))
+  local k, b = opts.k or 0, opts.b or 0
+  check(type(k) == "number" and k >= 0 and k <= 1, "protocol.train: 'k' must be in [0, 1], got %s", tostring(k))
+  check(type(b) == "number" and b >= 0 and b <= 1, "protocol.train: 'b' must be in [0, 1], got %s", tostring(b))
+  local policy = opts.policy
+  check(policy == nil or type(policy) == "function", "protocol.train: 'policy' must be a function, got %s", type(policy))
+  local rng = opts.rng or random.generator(opts.seed or 1)
+  -- Separate streams: changing the attack never changes the batch order.
+  local attacker_rng, train_rng = rng:split(), rng:split()
+  local train_opts = { batch = opts.batch or 64, lr = opts.lr or 0.001, rng = train_rng }
+  local n = data.y:size(1)
+  local history = {}
+  for epoch = 1, epochs do
+    local labels, flips = data.y, 0
+    local subset = attacker_rng:sample(n, attack.budget(k, n))
+    local budget = attack.budget(b, subset:size(1))
+    if policy and budget > 0 then
+      local ctx = {
+        features = data.x, labels = data.y, subset = subset, budget = budget,
+        classes = data.classes, model = model, rng = attacker_rng, epoch = epoch,
+      }
+      ctx.delta = -model:gradient(data.x, data.y) -- untargeted: Delta = -grad L_{D_H}
+      local rows, new_labels = policy(ctx)
+      labels = attack.apply(data.y, subset, rows, new_labels, budget, data.classes)
+      flips = type(rows) == "table" and #rows or rows:size(1)
+    end
+    local loss, status = model:train_epoch(data.x, labels, train_opts)
+    local record = { epoch = epoch, loss = loss, status = status, flips = flips }
+    history[#history + 1] = record
+    if opts.on_epoch then opts.on_epoch(epoch, record) end
+    if status ~= "ok" then break end
+  end
+  return history
+end
+
+return protocol
