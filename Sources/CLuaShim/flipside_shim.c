@@ -88,7 +88,7 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
         lua_sethook(L, limit_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
     }
     if (info->cancel) luaL_error(L, "interrupted");
-    luaL_error(L, "time limit of %g s exceeded", info->limit);
+    luaL_error(L, "time limit of %f s exceeded", (lua_Number)info->limit);
 }
 
 static void arm(lua_State *L) {

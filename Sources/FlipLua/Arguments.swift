@@ -10,14 +10,15 @@ extension LuaCall {
 
     /// A tensor shape: one integer, a table of integers, or integers i, i+1, ...
     /// up to the first non-number argument. Returns the shape and the next argument index.
-    func shape(from i: Int32) throws -> (shape: [Int], next: Int32) {
+    /// With `variadic` false only a single integer or a table is read.
+    func shape(from i: Int32, variadic: Bool = true) throws -> (shape: [Int], next: Int32) {
         if type(i) == LUA_TABLE_TYPE {
             let dims = try table(i).numbers()
             return (try dims.enumerated().map { n, d in try dimension(d, argument: i, position: n + 1) }, i + 1)
         }
         var dims: [Int] = []
         var k = i
-        while type(k) == LUA_NUMBER_TYPE {
+        while type(k) == LUA_NUMBER_TYPE && (variadic || k == i) {
             dims.append(try dimension(try number(k), argument: k, position: nil))
             k += 1
         }
@@ -82,6 +83,3 @@ extension LuaCall {
     func pushTensor(_ t: Tensor) throws { try push(t) }
 }
 
-func formatNumber(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
-}

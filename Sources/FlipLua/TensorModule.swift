@@ -11,7 +11,9 @@ enum TensorModule {
 
     static func describe(_ t: Tensor) -> String {
         let shown = min(t.count, 8)
-        let values = (0..<shown).map { formatNumber(t.value(at: $0)) }.joined(separator: ", ")
+        let values = (0..<shown).map { i in
+            t.dtype == .float32 ? String(t.floats[i]) : formatNumber(t.value(at: i))
+        }.joined(separator: ", ")
         return "Tensor(\(t.dtype.rawValue) \(t.shapeText): \(values)\(t.count > shown ? ", ..." : ""))"
     }
 
@@ -19,7 +21,7 @@ enum TensorModule {
         LuaFunction("zeros") { call in try filled(call, value: 0) },
         LuaFunction("ones") { call in try filled(call, value: 1) },
         LuaFunction("full") { call in
-            let (shape, next) = try call.shape(from: 1)
+            let (shape, next) = try call.shape(from: 1, variadic: false)
             let value = try call.number(next)
             let dtype = try call.option(next + 1, DType.self, default: .float32)
             let t = try Tensor(zeros: shape, dtype: dtype)

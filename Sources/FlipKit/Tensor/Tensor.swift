@@ -42,10 +42,11 @@ public final class Tensor {
     public static func elementCount(of shape: [Int]) throws -> Int {
         var n = 1
         for d in shape {
-            guard d >= 0 else { throw FlipError("negative dimension \(d) in shape \(shape)") }
+            let text = "[" + shape.map(String.init).joined(separator: "x") + "]"
+            guard d >= 0 else { throw FlipError("negative dimension \(d) in shape \(text)") }
             let (product, overflow) = n.multipliedReportingOverflow(by: d)
             guard !overflow, product <= maxElements else {
-                throw FlipError("shape \(shape) is too large (more than \(maxElements) elements)")
+                throw FlipError("shape \(text) is too large (more than \(maxElements) elements)")
             }
             n = product
         }
@@ -147,10 +148,10 @@ public final class Tensor {
         case .float32: return
         case .int32:
             guard v == v.rounded(), v >= Double(Int32.min), v <= Double(Int32.max) else {
-                throw FlipError("value \(v) is not an int32")
+                throw FlipError("value \(formatNumber(v)) is not an int32")
             }
         case .uint8:
-            guard v == v.rounded(), v >= 0, v <= 255 else { throw FlipError("value \(v) is not a uint8 (0..255)") }
+            guard v == v.rounded(), v >= 0, v <= 255 else { throw FlipError("value \(formatNumber(v)) is not a uint8 (0..255)") }
         }
     }
 

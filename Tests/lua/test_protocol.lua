@@ -1,0 +1,53 @@
+local check = require "check"
+local flipside = require "flipside"
+local synthetic = require "synthetic"
+local protocol = require "flipside.protocol"
+local greedy = require "flipside.policies.greedy"
+
+check.eq(flipside.params.answer, 42, "--set parameters arrive converted")
+check.eq(flipside.seed, 7, "seed visible")
+
+local train = synthetic.blobs(400, 6, 1.0, 11)
+local test = synthetic.blobs(400, 6, 1.0, 12)
+
+local function run(policy, seed)
+  local model = flipside.model.logistic(6)
+  local history = protocol.train { model = model, data = train, epochs = 5, k = 0.3, b = 1.0, lr = 0.1, batch = 16, policy = policy, seed = seed }
+  return model, history
+end
+
+local clean = run(nil, 1)
+local attacked, history = run(greedy.binary("exact"), 1)
+local clean_acc, attacked_acc = clean:accuracy(test.x, test.y), attacked:accuracy(test.x, test.y)
+check.truthy(clean_acc > 0.8, "clean model learns (" .. clean_acc .. ")")
+check.truthy(attacked_acc <= clean_acc, string.format("attack does not help (%.3f vs %.3f)", attacked_acc, clean_acc))
+local clean_loss, attacked_loss = clean:loss(test.x, test.y), attacked:loss(test.x, test.y)
+check.truthy(attacked_loss > clean_loss + 0.05, string.format("attack raises test loss (%.3f vs %.3f)", attacked_loss, clean_loss))
+check.eq(#history, 5, "one record per epoch")
+check.truthy(history[1].flips > 0 and history[1].flips <= 120, "flips within budget floor(1.0*floor(0.3*400))")
+
+-- Same seed: bit-identical parameters; another seed: different.
+local again = run(greedy.binary("exact"), 1)
+check.same_table(again:params():totable(), attacked:params():totable(), "same seed, same parameters")
+local other = run(greedy.binary("exact"), 2)
+check.truthy(other:params():get(1) ~= attacked:params():get(1), "another seed changes the run")
+
+-- The honest gradient on a subset equals the gradient on the gathered rows.
+local rows = flipside.generator(3):sample(400, 50)
+local g1 = clean:gradient(train.x, train.y, rows)
+local g2 = clean:gradient(train.x:rows(rows), train.y:rows(rows))
+for i = 1, 7 do check.near(g1:get(i), g2:get(i), 1e-6, "subset gradient " .. i) end
+
+-- Divergence is a status the script reads, never a silent NaN.
+local wild = flipside.model.logistic(6)
+local p = wild:params(); p:set(1, 1e38); p:set(2, -1e38); wild:set_params(p * 10)
+local _, status = wild:train_epoch(train.x, train.y, { batch = 16, lr = 1, rng = flipside.generator(1) })
+check.eq(status, "diverged", "diverged status")
+
+-- Bad options are named.
+check.raises("field 'rng': Generator expected, got nil", clean.train_epoch, clean, train.x, train.y, {})
+check.raises("field 'lr': number expected, got string", clean.train_epoch, clean, train.x, train.y, { lr = "x", rng = flipside.generator(1) })
+check.raises("learning rate must be a positive number", clean.train_epoch, clean, train.x, train.y, { lr = -1, rng = flipside.generator(1) })
+check.raises("binary labels must be 0 or 1, got 3", clean.gradient, clean, train.x, flipside.tensor.full(400, 3, "int32"))
+check.raises("features have 6 columns, the model expects 5", flipside.model.logistic(5).predict, flipside.model.logistic(5), train.x)
+check.raises("protocol.train: 'k' must be in %[0, 1%]", protocol.train, { model = clean, data = train, k = 2 })
