@@ -27,7 +27,7 @@ public enum FlipValidator {
                 throw FlipError("flip \(n + 1): label \(label) is not in the class set 0..\(classes - 1)")
             }
         }
-        let poisoned = labels.clone()
+        let poisoned = try labels.clone()
         for (row, label) in zip(flips.rows, flips.labels) { poisoned.int32s[Int(row)] = label }
         return poisoned
     }

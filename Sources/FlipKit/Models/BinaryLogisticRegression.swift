@@ -18,12 +18,12 @@ public final class BinaryLogisticRegression {
         parameters = try Tensor(zeros: [dimension + 1])
     }
 
-    private init(copying other: BinaryLogisticRegression) {
+    private init(copying other: BinaryLogisticRegression) throws {
         dimension = other.dimension
-        parameters = other.parameters.clone()
+        parameters = try other.parameters.clone()
     }
 
-    public func clone() -> BinaryLogisticRegression { BinaryLogisticRegression(copying: self) }
+    public func clone() throws -> BinaryLogisticRegression { try BinaryLogisticRegression(copying: self) }
 
     /// Replaces α with a copy of `values` (float32, d + 1 elements).
     public func setParameters(_ values: Tensor) throws {
@@ -31,8 +31,7 @@ public final class BinaryLogisticRegression {
         guard values.count == dimension + 1 else {
             throw FlipError("parameters need \(dimension + 1) elements (weights and bias), got \(values.count)")
         }
-        parameters = values.clone()
-        parameters = try parameters.reshaped([dimension + 1])
+        parameters = try values.clone().reshaped([dimension + 1])
     }
 
     public var isFinite: Bool { parameters.floats.allSatisfy { $0.isFinite } }

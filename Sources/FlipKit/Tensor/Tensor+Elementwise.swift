@@ -37,7 +37,7 @@ extension Tensor {
             throw FlipError("shapes \(a.shapeText) and \(b.shapeText) do not match for '\(op.symbol)'")
         }
         let type = resultType(op, a.dtype, b.dtype)
-        let out = Tensor(validShape: a.shape, dtype: type)
+        let out = try Tensor(validShape: a.shape, dtype: type)
         let width = b.count
         if type == .float32, a.dtype == .float32, b.dtype == .float32 {
             let x = a.floats, y = b.floats, z = out.floats
@@ -60,7 +60,7 @@ extension Tensor {
     public static func elementwise(_ op: ArithmeticOp, _ a: Tensor, scalar s: Double, scalarFirst: Bool = false) throws -> Tensor {
         let integral = s == s.rounded() && abs(s) <= Double(Int32.max)
         let type = resultType(op, a.dtype, integral ? .int32 : .float32)
-        let out = Tensor(validShape: a.shape, dtype: type)
+        let out = try Tensor(validShape: a.shape, dtype: type)
         for i in 0..<a.count {
             let x = a.value(at: i)
             let v = scalarFirst ? op.apply(s, x) : op.apply(x, s)

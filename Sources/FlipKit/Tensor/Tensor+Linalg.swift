@@ -61,7 +61,7 @@ extension Tensor {
     public func transposed() throws -> Tensor {
         try requireRank(2, "transpose input")
         let (n, m) = (shape[0], shape[1])
-        let out = Tensor(validShape: [m, n], dtype: dtype)
+        let out = try Tensor(validShape: [m, n], dtype: dtype)
         let w = dtype.byteWidth
         for i in 0..<n {
             for j in 0..<m {

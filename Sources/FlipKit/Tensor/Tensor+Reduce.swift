@@ -23,7 +23,7 @@ extension Tensor {
         let inner = dim == 0 ? n : m
         if inner == 0 && r != .sum { throw FlipError("\(r.rawValue) over an empty dimension") }
         let integral = (r == .argmin || r == .argmax) || (dtype == .int32 && (r == .sum || r == .min || r == .max))
-        let out = Tensor(validShape: [outer], dtype: integral ? .int32 : .float32)
+        let out = try Tensor(validShape: [outer], dtype: integral ? .int32 : .float32)
         for o in 0..<outer {
             let v = dim == 0
                 ? reduceRange(r, start: o, count: n, stride: m)

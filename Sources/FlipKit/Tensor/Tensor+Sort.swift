@@ -12,7 +12,7 @@ extension Tensor {
         try requireRank(1, "topk input")
         guard k >= 0, k <= count else { throw FlipError("k = \(k) out of range 0..\(count)") }
         let order = sortedIndices(descending: largest).prefix(k)
-        let values = Tensor(validShape: [k], dtype: dtype)
+        let values = try Tensor(validShape: [k], dtype: dtype)
         for (j, i) in order.enumerated() { values.setValue(value(at: i), at: j) }
         return (values, try Tensor(int32: order.map { Int32($0) }))
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Element types a tensor can hold: features (float32), labels and indices
 /// (int32), pixels (uint8).
 public enum DType: String, CaseIterable, Sendable {
@@ -12,17 +16,18 @@ public enum DType: String, CaseIterable, Sendable {
 }
 
 /// A contiguous, zero-initialised block of memory shared by tensors that view it.
+/// `calloc` maps large blocks lazily, and reports failure instead of trapping.
 public final class TensorStorage {
     public let base: UnsafeMutableRawPointer
     public let byteCount: Int
 
-    init(byteCount: Int) {
+    init?(byteCount: Int) {
+        guard let base = calloc(max(byteCount, 1), 1) else { return nil }
         self.byteCount = byteCount
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+        self.base = base
     }
 
-    deinit { base.deallocate() }
+    deinit { free(base) }
 }
 
 /// A dense, row-major array of one element type. Tensors are reference
@@ -59,16 +64,23 @@ public final class Tensor {
         self.dtype = dtype
         self.shape = shape
         self.count = n
-        self.storage = TensorStorage(byteCount: n * dtype.byteWidth)
+        guard let storage = TensorStorage(byteCount: n * dtype.byteWidth) else {
+            throw FlipError("cannot allocate \(n * dtype.byteWidth) bytes for a tensor of shape \(shape)")
+        }
+        self.storage = storage
         self.byteOffset = 0
     }
 
-    /// A zero-filled tensor whose shape was already validated.
-    init(validShape shape: [Int], dtype: DType) {
+    /// A zero-filled tensor whose shape was already validated: the size of a
+    /// tensor that exists (a copy, an elementwise result).
+    init(validShape shape: [Int], dtype: DType) throws {
         self.dtype = dtype
         self.shape = shape
         self.count = shape.reduce(1, *)
-        self.storage = TensorStorage(byteCount: count * dtype.byteWidth)
+        guard let storage = TensorStorage(byteCount: count * dtype.byteWidth) else {
+            throw FlipError("cannot allocate \(count * dtype.byteWidth) bytes for a tensor of shape \(shape)")
+        }
+        self.storage = storage
         self.byteOffset = 0
     }
 
@@ -156,8 +168,8 @@ public final class Tensor {
     }
 
     /// A deep copy.
-    public func clone() -> Tensor {
-        let copy = Tensor(validShape: shape, dtype: dtype)
+    public func clone() throws -> Tensor {
+        let copy = try Tensor(validShape: shape, dtype: dtype)
         copy.raw.copyMemory(from: raw, byteCount: count * dtype.byteWidth)
         return copy
     }
@@ -183,7 +195,7 @@ public final class Tensor {
 
     /// A copy converted to `target`; values out of the target's range are refused.
     public func converted(to target: DType) throws -> Tensor {
-        if target == dtype { return clone() }
+        if target == dtype { return try clone() }
         let out = try Tensor(zeros: shape, dtype: target)
         switch (dtype, target) {
         case (.uint8, .float32):
