@@ -58,18 +58,18 @@ extension LuaCall {
         return try Tensor(int32: rows)
     }
 
-    /// Integer labels given as an int32 tensor or a table.
-    func labelValues(_ i: Int32) throws -> [Int32] {
+    /// Integers (rows or labels, named by `what`) given as an int32 tensor or a table.
+    func integers(_ i: Int32, what: String) throws -> [Int32] {
         if let t = try objectIfPresent(i, Tensor.self) {
             guard t.dtype == .int32, t.rank == 1 else {
-                throw LuaArgumentError(i, "1-D int32 label tensor expected, got \(t.dtype.rawValue) \(t.shapeText)")
+                throw LuaArgumentError(i, "1-D int32 tensor of \(what)s expected, got \(t.dtype.rawValue) \(t.shapeText)")
             }
             return Array(t.int32s)
         }
-        guard type(i) == LUA_TABLE_TYPE else { throw argumentError(i, expected: "label tensor or table") }
+        guard type(i) == LUA_TABLE_TYPE else { throw argumentError(i, expected: "\(what) tensor or table") }
         return try table(i).numbers().enumerated().map { n, v in
             guard v == v.rounded(), abs(v) <= Double(Int32.max) else {
-                throw LuaArgumentError(i, "label \(formatNumber(v)) at position \(n + 1) is not an integer")
+                throw LuaArgumentError(i, "\(what) \(formatNumber(v)) at position \(n + 1) is not an integer")
             }
             return Int32(v)
         }

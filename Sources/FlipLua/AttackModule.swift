@@ -38,8 +38,8 @@ enum AttackModule {
         LuaFunction("apply") { call in
             let y = try call.tensor(1)
             let subset = try call.rowIndices(2, limit: y.count)
-            let rows = try call.labelValues(3).map { $0 - 1 }
-            let labels = try call.labelValues(4)
+            let rows = try call.integers(3, what: "row").map { $0 >= 1 ? $0 - 1 : -1 }
+            let labels = try call.integers(4, what: "label")
             let budget = try call.integer(5, in: 0...Int.max)
             let classes = try call.integer(6, in: 2...Int(Int32.max))
             let flips = FlipSet(rows: rows, labels: labels)

@@ -56,7 +56,7 @@ enum RandomModule {
         },
         LuaFunction("permutation") { call in
             let g = try call.generator(1)
-            let n = try call.integer(2, in: 0...Int(Int32.max))
+            let n = try call.integer(2, in: 0...Generator.maxPermutation)
             try call.pushOneBased(g.permutation(n))
             return 1
         },

@@ -45,7 +45,7 @@ enum TensorModule {
         LuaFunction("range") { call in
             let first = try call.integer(1)
             let last = try call.integer(2)
-            guard last >= first - 1, last - first < Tensor.maxElements, first >= Int(Int32.min), last <= Int(Int32.max) else {
+            guard first >= Int(Int32.min), last <= Int(Int32.max), last >= first - 1 else {
                 throw LuaArgumentError(2, "range \(first)..\(last) is empty or too large")
             }
             try call.push(try Tensor(int32: (first...max(first, last)).prefix(last - first + 1).map { Int32($0) }))

@@ -60,7 +60,10 @@ public final class Generator {
         return (-2 * _log(u)).squareRoot() * _cos(2 * Double.pi * v)
     }
 
-    /// A uniformly random permutation of 0..<n (Fisher–Yates).
+    /// The largest permutation handed out (2^28 elements, 1 GiB).
+    public static let maxPermutation = 1 << 28
+
+    /// A uniformly random permutation of 0..<n (Fisher–Yates), n ≤ maxPermutation.
     public func permutation(_ n: Int) -> [Int32] {
         var p = (0..<n).map { Int32($0) }
         shuffle(&p)
@@ -78,8 +81,22 @@ public final class Generator {
     public func sample(_ n: Int, _ k: Int) throws -> [Int32] {
         guard n >= 0, n <= Int(Int32.max) else { throw FlipError("population size \(n) out of range 0..\(Int32.max)") }
         guard k >= 0, k <= n else { throw FlipError("cannot sample \(k) of \(n) without replacement") }
-        var p = (0..<n).map { Int32($0) }
-        for i in 0..<k { p.swapAt(i, i + below(n - i)) }
-        return Array(p.prefix(k))
+        if k > n / 8 {
+            var p = (0..<n).map { Int32($0) }
+            for i in 0..<k { p.swapAt(i, i + below(n - i)) }
+            return Array(p.prefix(k))
+        }
+        // Few out of many: Floyd's method needs memory for k values only.
+        var chosen = Set<Int32>(minimumCapacity: k)
+        var picked: [Int32] = []
+        picked.reserveCapacity(k)
+        for j in (n - k)..<n {
+            let t = Int32(below(j + 1))
+            let value = chosen.contains(t) ? Int32(j) : t
+            chosen.insert(value)
+            picked.append(value)
+        }
+        shuffle(&picked)
+        return picked
     }
 }
