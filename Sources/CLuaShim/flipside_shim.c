@@ -7,7 +7,8 @@
 static flipside_dispatch_fn dispatcher = NULL;
 static const char traceback_key = 0;
 
-void flipside_set_dispatcher(flipside_dispatch_fn fn) { dispatcher = fn; }
+/* Every VM sets the same dispatcher, possibly from several threads at once. */
+void flipside_set_dispatcher(flipside_dispatch_fn fn) { __atomic_store_n(&dispatcher, fn, __ATOMIC_RELEASE); }
 
 /* Like luaL_argerror, but falls back to the function's registered name
    (on top, above [arg, message]) when Lua cannot name the callee. */
@@ -30,9 +31,10 @@ static int argument_error(lua_State *L) {
 
 static int trampoline(lua_State *L) {
     void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
-    if (dispatcher == NULL || slot == NULL || *slot == NULL)
+    flipside_dispatch_fn dispatch = __atomic_load_n(&dispatcher, __ATOMIC_ACQUIRE);
+    if (dispatch == NULL || slot == NULL || *slot == NULL)
         return luaL_error(L, "flipside: native function is no longer available");
-    int n = dispatcher(L, *slot);
+    int n = dispatch(L, *slot);
     if (n >= 0) return n;
     /* The Swift frame has returned: raising now jumps over C only. */
     switch (n) {
