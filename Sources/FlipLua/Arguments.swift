@@ -64,7 +64,7 @@ extension LuaCall {
             guard t.dtype == .int32, t.rank == 1 else {
                 throw LuaArgumentError(i, "1-D int32 tensor of \(what)s expected, got \(t.dtype.rawValue) \(t.shapeText)")
             }
-            return Array(t.int32s)
+            return t.int32Values
         }
         guard type(i) == LUA_TABLE_TYPE else { throw argumentError(i, expected: "\(what) tensor or table") }
         return try table(i).numbers().enumerated().map { n, v in

@@ -24,6 +24,12 @@ public enum Flipside {
         ("attack", AttackModule.functions),
     ]
 
+    /// flipside.clock(): monotonic seconds, for timing inside scripts.
+    static let clock = LuaFunction("clock") { call in
+        call.push(LuaVM.monotonicSeconds())
+        return 1
+    }
+
     public static func install(in vm: LuaVM, settings: RunSettings = RunSettings(), stdlib: String?) {
         Tensor.useSingleThreadedBLAS()
         TensorModule.register(in: vm)
@@ -44,6 +50,7 @@ public enum Flipside {
             }
             call.setField("generator") { vm.push(RandomModule.functions[0]) }
             call.setField("version") { call.push(version) }
+            call.setField("clock") { vm.push(clock) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("params") { pushParameters(call, settings.parameters) }
             return 1

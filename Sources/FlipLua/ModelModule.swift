@@ -49,7 +49,10 @@ enum ModelModule {
             guard let rng = try options.object("rng", Generator.self) else {
                 throw LuaArgumentError(4, "field 'rng': Generator expected, got nil")
             }
-            let loss = try m.trainEpoch(features: x, labels: y, batchSize: batch, learningRate: lr, generator: rng)
+            let rows = try options.withField("rows") { i in
+                call.isNoneOrNil(i) ? nil : try call.rowIndices(i, limit: x.rows)
+            }
+            let loss = try m.trainEpoch(features: x, labels: y, rows: rows, batchSize: batch, learningRate: lr, generator: rng)
             call.push(loss)
             call.push(m.isFinite && loss.isFinite ? "ok" : "diverged")
             return 2

@@ -110,6 +110,11 @@ enum TensorModule {
         LuaFunction("dim") { call in call.push(try call.tensor(1).rank); return 1 },
         LuaFunction("numel") { call in call.push(try call.tensor(1).count); return 1 },
         LuaFunction("dtype") { call in call.push(try call.tensor(1).dtype.rawValue); return 1 },
+        LuaFunction("nbytes") { call in
+            let t = try call.tensor(1)
+            call.push(t.count * t.dtype.byteWidth)
+            return 1
+        },
         LuaFunction("get") { call in
             let t = try call.tensor(1)
             let flat = try flatIndex(call, t, from: 2, count: call.count - 1)
@@ -164,7 +169,7 @@ enum TensorModule {
         LuaFunction("argsort") { call in
             let t = try call.tensor(1)
             let order = try t.argsort(descending: try call.boolean(2, default: false))
-            try call.pushOneBased(Array(order.int32s))
+            try call.pushOneBased(order.int32Values)
             return 1
         },
         LuaFunction("topk") { call in
@@ -172,7 +177,7 @@ enum TensorModule {
             let k = try call.integer(2, in: 0...t.count)
             let (values, indices) = try t.topk(k, largest: try call.boolean(3, default: true))
             try call.push(values)
-            try call.pushOneBased(Array(indices.int32s))
+            try call.pushOneBased(indices.int32Values)
             return 2
         },
         LuaFunction("totable") { call in
@@ -228,7 +233,7 @@ enum TensorModule {
             let dim = try call.integer(2, in: 1...2)
             let out = try t.reduce(r, dimension: dim - 1)
             if isIndex {
-                try call.pushOneBased(Array(out.int32s))
+                try call.pushOneBased(out.int32Values)
             } else {
                 try call.push(out)
             }

@@ -19,8 +19,8 @@ public struct LuaTable {
         LuaArgumentError(argument, "field '\(key)': \(message)")
     }
 
-    /// Pushes t[key], runs `read` with the value at the top, pops it.
-    private func withField<R>(_ key: String, _ read: (Int32) throws -> R) throws -> R {
+    /// Pushes t[key], runs `read` with the value's stack index, pops it.
+    public func withField<R>(_ key: String, _ read: (Int32) throws -> R) throws -> R {
         flipside_rawgetfield(state, index, key)
         defer { clua_pop(state, 1) }
         return try read(lua_gettop(state))

@@ -208,6 +208,9 @@ public final class LuaVM {
     /// Interrupts running Lua code at its next check; safe from another thread.
     public func requestCancel() { flipside_request_cancel(state) }
 
+    /// Seconds on a monotonic clock.
+    public static func monotonicSeconds() -> Double { flipside_monotonic_seconds() }
+
     /// Runs a full garbage collection.
     public func collectGarbage() { _ = clua_gc_collect(state) }
 }

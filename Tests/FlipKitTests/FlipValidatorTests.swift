@@ -6,7 +6,7 @@ import Testing
     let subset = try! Tensor(int32: [0, 1, 2])
 
     func refused(_ flips: FlipSet, budget: Int = 2, classes: Int = 2, _ expected: String) {
-        let before = Array(labels.int32s)
+        let before = labels.int32Values
         do {
             _ = try FlipValidator.apply(labels: labels, subset: subset, flips: flips, budget: budget, classes: classes)
             Issue.record("accepted \(flips)")
@@ -15,7 +15,7 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
-        #expect(Array(labels.int32s) == before)
+        #expect(labels.int32Values == before)
     }
 
     @Test func violationsAreRefusedAndChangeNothing() {
@@ -31,8 +31,8 @@ import Testing
     @Test func acceptedFlipsGoToACopy() throws {
         let poisoned = try FlipValidator.apply(labels: labels, subset: subset, flips: FlipSet(rows: [2, 0], labels: [1, 1]),
                                                budget: 2, classes: 2)
-        #expect(Array(poisoned.int32s) == [1, 1, 1, 1, 0])
-        #expect(Array(labels.int32s) == [0, 1, 0, 1, 0])
+        #expect(poisoned.int32Values == [1, 1, 1, 1, 0])
+        #expect(labels.int32Values == [0, 1, 0, 1, 0])
     }
 
     @Test func budgetsFloorWithoutRoundingLoss() throws {

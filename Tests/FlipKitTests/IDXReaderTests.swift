@@ -50,12 +50,12 @@ import Testing
             let t = try IDXReader.read(path: path)
             #expect(t.dtype == .uint8)
             #expect(t.shape == [2, 12])
-            #expect(Array(t.bytes) == pixels)
+            #expect(t.byteValues == pixels)
         }
         for path in [labels, try gzip(labels)] {
             let t = try IDXReader.read(path: path)
             #expect(t.dtype == .int32)
-            #expect(Array(t.int32s) == [9, 0, 3, 3, 1])
+            #expect(t.int32Values == [9, 0, 3, 3, 1])
         }
     }
 
@@ -96,10 +96,10 @@ import Testing
             try FileManager.default.removeItem(at: data.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
         }
         let viaEnvironment = try IDXDataset.mnist.load(split: .test, environment: ["FLIPSIDE_DATA": dir.path])
-        #expect(Array(viaEnvironment.labels.int32s) == [1, 0, 7])
+        #expect(viaEnvironment.labels.int32Values == [1, 0, 7])
         let subset = try viaEnvironment.selectingClasses([7, 1])
-        #expect(Array(subset.labels.int32s) == [1, 0])
-        #expect(Array(subset.features.bytes) == [0, 1, 2, 3, 8, 9, 10, 11])
+        #expect(subset.labels.int32Values == [1, 0])
+        #expect(subset.features.byteValues == [0, 1, 2, 3, 8, 9, 10, 11])
 
         let elsewhere = dir.appendingPathComponent("nowhere").path
         do {

@@ -44,6 +44,20 @@ final class CompressedFile {
         }
     }
 
+    /// The whole content, at most `maxContentBytes`.
+    func readAll() throws -> [UInt8] {
+        var out: [UInt8] = []
+        if !isGzip { out.reserveCapacity(fileSize) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { gzread(handle, $0.baseAddress, UInt32($0.count)) }
+            if n < 0 { throw FlipError("\(path): \(zlibError())") }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<Int(n)])
+            if out.count > maxContentBytes { throw FlipError("\(path): more content than a file of \(fileSize) bytes can hold") }
+        }
+    }
+
     /// True when nothing is left to read.
     func atEnd() throws -> Bool {
         var byte: UInt8 = 0

@@ -152,15 +152,19 @@ public final class BinaryLogisticRegression {
     /// One epoch of mini-batch SGD over a shuffled order drawn from `generator`.
     /// Returns the mean training loss seen during the epoch.
     @discardableResult
-    public func trainEpoch(features: Tensor, labels: Tensor, batchSize: Int, learningRate: Double,
+    /// With `rows`, only those rows (a worker's shard) are visited.
+    public func trainEpoch(features: Tensor, labels: Tensor, rows: Tensor? = nil, batchSize: Int, learningRate: Double,
                            generator: Generator) throws -> Double {
         try features.checkFeatures(dimension: dimension)
         try checkLabels(labels, rows: features.rows)
+        try checkRows(rows, of: features)
         guard batchSize >= 1 else { throw FlipError("batch size must be at least 1, got \(batchSize)") }
         guard learningRate.isFinite, learningRate > 0 else { throw FlipError("learning rate must be a positive number, got \(learningRate)") }
-        let n = features.rows
+        let n = rows?.count ?? features.rows
         guard n > 0 else { return 0 }
-        let order = generator.permutation(n)
+        guard n <= Generator.maxPermutation else { throw FlipError("\(n) rows exceed the \(Generator.maxPermutation) an epoch can shuffle") }
+        var order = generator.permutation(n)
+        if let rows { order = order.map { rows.int32s[Int($0)] } }
         let b = min(batchSize, n)
         let x = Scratch(b * dimension)
         let z = Scratch(b)

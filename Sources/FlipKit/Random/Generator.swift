@@ -60,6 +60,40 @@ public final class Generator {
         return (-2 * _log(u)).squareRoot() * _cos(2 * Double.pi * v)
     }
 
+    /// Gamma(shape, 1) by Marsaglia and Tsang's method (boosted for shape < 1).
+    public func gamma(shape: Double) -> Double {
+        if shape < 1 {
+            var u = uniform()
+            while u <= 0 { u = uniform() }
+            return gamma(shape: shape + 1) * _exp(_log(u) / shape)
+        }
+        let d = shape - 1.0 / 3
+        let c = 1 / (9 * d).squareRoot()
+        while true {
+            var x: Double
+            var v: Double
+            repeat {
+                x = normal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = uniform()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v }
+            if u > 0, _log(u) < 0.5 * x * x + d * (1 - v + _log(v)) { return d * v }
+        }
+    }
+
+    /// A draw from the symmetric Dirichlet(α, ..., α) over `count` categories.
+    public func dirichlet(alpha: Double, count: Int) -> [Double] {
+        let draws = (0..<count).map { _ in gamma(shape: alpha) }
+        let total = draws.reduce(0, +)
+        if total > 0 { return draws.map { $0 / total } }
+        // All draws underflowed (tiny α): the mass goes to one category.
+        var p = [Double](repeating: 0, count: count)
+        p[below(count)] = 1
+        return p
+    }
+
     /// The largest permutation handed out (2^28 elements, 1 GiB).
     public static let maxPermutation = 1 << 28
 

@@ -22,6 +22,7 @@ public final class TensorStorage {
     public let byteCount: Int
 
     init?(byteCount: Int) {
+        AllocationProbe.current?.record(byteCount)
         guard let base = calloc(max(byteCount, 1), 1) else { return nil }
         self.byteCount = byteCount
         self.base = base
@@ -121,6 +122,12 @@ public final class Tensor {
     public var bytes: UnsafeMutableBufferPointer<UInt8> {
         UnsafeMutableBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: count)
     }
+
+    /// Copies of the elements; safe on temporaries, whose buffers may be freed
+    /// as soon as the tensor itself is no longer used.
+    public var floatValues: [Float] { Array(floats) }
+    public var int32Values: [Int32] { Array(int32s) }
+    public var byteValues: [UInt8] { Array(bytes) }
 
     public func requireDType(_ expected: DType, _ what: String) throws {
         guard dtype == expected else { throw FlipError("\(what) must be a \(expected.rawValue) tensor, got \(dtype.rawValue)") }
