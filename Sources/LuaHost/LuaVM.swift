@@ -216,6 +216,8 @@ public final class LuaVM {
 }
 
 extension LuaVM {
+    public func push(_ text: String) { lua_pushstring(state, text) }
+
     /// Pushes a table with integer keys and string values.
     public func pushStringTable(_ entries: [(Int, String)]) {
         lua_createtable(state, Int32(clamping: entries.count), 2)

@@ -27,7 +27,7 @@ import Testing
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-lua-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        setenv("FLIPSIDE_TEST_TMP", tmp.path, 1)
+        vm.setGlobal("TEST_TMP") { $0.push(tmp.path) }
         do {
             try vm.runFile(LuaScriptTests.root.appendingPathComponent("Tests/lua/\(name)").path)
         } catch let error as LuaScriptError {
