@@ -105,3 +105,11 @@ local two = data.select_classes(blobs, { 0, 1 })
 local parts = data.shards(two, 2, { rng = flipside.generator(4) })
 model:train_epoch(parts[1].x, parts[1].y, { rows = parts[1].rows, lr = 0.1, rng = flipside.generator(1) })
 check.truthy(model:params():norm() > 0, "trained on a shard")
+
+-- The paper's tasks through stdlib: binary subsets, normalisation fitted on train.
+local datasets = require "flipside.datasets"
+local btrain, btest = datasets.load("cifar10", { dir = c10, binary = true, normalize = "minmax" })
+check.same_table(btrain.y:totable(), { 1, 0, 0, 0, 0, 0 }, "airplane vs automobile relabelled")
+check.eq(btrain.x:dtype(), "float32", "normalised pixels are float")
+check.eq(btest.y:size(1), 0, "no airplane or automobile in the tiny test batch")
+check.raises("'cifar100' has no binary task", datasets.load, "cifar100", { dir = c10, binary = true })
