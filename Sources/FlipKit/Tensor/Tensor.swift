@@ -181,17 +181,6 @@ public final class Tensor {
         return copy
     }
 
-    /// A view of rows `start ..< start + n` sharing this tensor's storage.
-    public func rowView(start: Int, count n: Int) throws -> Tensor {
-        guard rank >= 1, start >= 0, n >= 0, start + n <= rows else {
-            throw FlipError("rows \(start + 1)..\(start + n) out of range for shape \(shapeText)")
-        }
-        var newShape = shape
-        newShape[0] = n
-        return Tensor(viewing: storage, byteOffset: byteOffset + start * rowLength * dtype.byteWidth,
-                      shape: newShape, dtype: dtype)
-    }
-
     /// The same elements under a new shape (a view).
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         guard try Tensor.elementCount(of: newShape) == count else {
