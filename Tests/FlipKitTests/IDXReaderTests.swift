@@ -3,12 +3,10 @@ import Foundation
 import Testing
 
 @Suite struct IDXReaderTests {
-    let dir: URL
+    let folder: TestFolder
+    var dir: URL { folder.url }
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-idx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try TestFolder() }
 
     static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
 
@@ -16,22 +14,8 @@ import Testing
         [0, 0, type, UInt8(dims.count)] + dims.flatMap(bigEndian) + data
     }
 
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
-
-    /// Gzips `path` with the system's gzip, leaving `path.gz`.
-    func gzip(_ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        p.arguments = ["-kf", path]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return path + ".gz"
-    }
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String { try folder.write(name, bytes) }
+    func gzip(_ path: String) throws -> String { try folder.gzip(path) }
 
     func refusal(_ path: String) -> String {
         do {
