@@ -83,3 +83,20 @@ extension LuaCall {
     func pushTensor(_ t: Tensor) throws { try push(t) }
 }
 
+
+extension LuaCall {
+    /// Runs `body`, reporting an engine error as a bad argument `i`.
+    func blaming<R>(_ i: Int32, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch let e as FlipError { throw LuaArgumentError(i, e.description) }
+    }
+
+    /// Optional 1-based rows at argument `i` (nil or absent: every row).
+    func optionalRows(_ i: Int32, limit: Int) throws -> Tensor? {
+        isNoneOrNil(i) ? nil : try rowIndices(i, limit: limit)
+    }
+
+    /// Optional labels at argument `i`: an int32 tensor or a table of integers.
+    func optionalLabels(_ i: Int32) throws -> Tensor? {
+        isNoneOrNil(i) ? nil : try Tensor(int32: try integers(i, what: "label"))
+    }
+}

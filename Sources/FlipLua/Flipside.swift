@@ -22,6 +22,7 @@ public enum Flipside {
         ("data", DataModule.functions),
         ("model", ModelModule.functions),
         ("attack", AttackModule.functions),
+        ("metrics", MetricsModule.functions),
     ]
 
     /// flipside.clock(): monotonic seconds, for timing inside scripts.

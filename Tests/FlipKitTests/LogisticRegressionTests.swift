@@ -3,11 +3,11 @@ import Testing
 
 @Suite struct LogisticRegressionTests {
     /// Small float features, labels, and a model with random parameters.
-    static func problem(seed: UInt64, n: Int = 20, d: Int = 5) throws -> (Tensor, Tensor, BinaryLogisticRegression) {
+    static func problem(seed: UInt64, n: Int = 20, d: Int = 5) throws -> (Tensor, Tensor, Model) {
         let g = Generator(seed: seed)
         let x = try Tensor((0..<n * d).map { _ in Float(0.5 * g.normal()) }, shape: [n, d])
         let y = try Tensor(int32: (0..<n).map { _ in Int32(g.below(2)) })
-        let model = try BinaryLogisticRegression(dimension: d)
+        let model = try Model.binaryLogistic(dimension: d)
         try model.setParameters(try Tensor((0...d).map { _ in Float(g.normal()) }))
         return (x, y, model)
     }
@@ -55,7 +55,7 @@ import Testing
         for (i, v) in [0, 255, 17, 3, 200, 9].enumerated() { bytes.bytes[i] = UInt8(v) }
         let floats = try bytes.converted(to: .float32)
         let y = try Tensor(int32: [0, 1, 1])
-        let model = try BinaryLogisticRegression(dimension: 2)
+        let model = try Model.binaryLogistic(dimension: 2)
         try model.setParameters(try Tensor([0.001, -0.002, 0.1]))
         let a = try model.gradient(features: bytes, labels: y)
         let b = try model.gradient(features: floats, labels: y)
@@ -74,8 +74,8 @@ import Testing
         }
         let x = try Tensor(values, shape: [n, d])
         let y = try Tensor(int32: labels)
-        func train(seed: UInt64) throws -> BinaryLogisticRegression {
-            let model = try BinaryLogisticRegression(dimension: d)
+        func train(seed: UInt64) throws -> Model {
+            let model = try Model.binaryLogistic(dimension: d)
             let rng = Generator(seed: seed)
             for _ in 0..<5 { try model.trainEpoch(features: x, labels: y, batchSize: 16, learningRate: 0.1, generator: rng) }
             return model
@@ -93,7 +93,7 @@ import Testing
         #expect(throws: FlipError.self) { try model.gradient(features: x, labels: try Tensor(int32: [Int32](repeating: 2, count: 20))) }
         #expect(throws: FlipError.self) { try model.gradient(features: x, labels: try Tensor(int32: [0, 1])) }
         #expect(throws: FlipError.self) { try model.gradient(features: x, labels: try Tensor(int32: [Int32](repeating: 0, count: 20)), rows: try Tensor(int32: [20])) }
-        #expect(throws: FlipError.self) { try BinaryLogisticRegression(dimension: 0) }
+        #expect(throws: FlipError.self) { try Model.binaryLogistic(dimension: 0) }
         #expect(throws: FlipError.self) { try model.setParameters(try Tensor([1, 2])) }
     }
 }

@@ -1,0 +1,67 @@
+/// Binary logistic regression: p(y = 1 | x) = σ(⟨w, x⟩ + b), parameters
+/// α = (w, b) ∈ R^{d+1} as in the paper.
+struct BinaryLogisticKernel: ModelKernel {
+    let layer: DenseLayer
+
+    init(inputs: Int) throws {
+        try checkDimension(inputs)
+        layer = DenseLayer(inputs: inputs, outputs: 1)
+    }
+
+    var kind: String { "logistic" }
+    var summary: String { "LogisticRegression(\(inputDimension) inputs, binary)" }
+    var inputDimension: Int { layer.inputs }
+    var classes: Int { 2 }
+    var parameterShape: [Int] { [layer.inputs + 1] }
+    var layout: String { "weights and bias" }
+
+    func workspaceSizes(rows: Int) -> [Int] { [rows] }
+
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
+              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
+              workspace: Workspace) -> Double {
+        let z = workspace[0]
+        layer.forward(parameters, x, rows: n, into: z)
+        let total = CrossEntropy.binary(z, rows: n, labels: labels, residual: gradient != nil, losses: losses, predictions: predictions)
+        if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
+        return total
+    }
+}
+
+/// Multinomial (softmax) logistic regression: W ∈ R^{C × (d+1)}, one row per
+/// class, bias last (the paper's Section 3 model).
+struct SoftmaxKernel: ModelKernel {
+    let layer: DenseLayer
+
+    init(inputs: Int, classes: Int) throws {
+        try checkDimension(inputs)
+        try checkClasses(classes)
+        layer = DenseLayer(inputs: inputs, outputs: classes)
+    }
+
+    var kind: String { "softmax" }
+    var summary: String { "SoftmaxRegression(\(inputDimension) inputs, \(classes) classes)" }
+    var inputDimension: Int { layer.inputs }
+    var classes: Int { layer.outputs }
+    var parameterShape: [Int] { [layer.outputs, layer.inputs + 1] }
+    var layout: String { "\(classes) rows of \(inputDimension) weights and a bias" }
+
+    func workspaceSizes(rows: Int) -> [Int] { [rows * classes] }
+
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
+              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
+              workspace: Workspace) -> Double {
+        let z = workspace[0]
+        layer.forward(parameters, x, rows: n, into: z)
+        let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, residual: gradient != nil,
+                                         losses: losses, predictions: predictions)
+        if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
+        return total
+    }
+}
+
+func checkClasses(_ c: Int) throws {
+    guard c >= 2, c <= 1 << 16 else { throw FlipError("a classifier needs 2 to 65536 classes, got \(c)") }
+}

@@ -1,0 +1,54 @@
+/// The layers of a model as separate tensors, and the MLP's penultimate
+/// features (the input of its last layer).
+extension Model {
+    /// How many weight layers the model has (1 for the regressions, 2 for the MLP).
+    public var layerCount: Int { (kernel as? PerceptronKernel) == nil ? 1 : 2 }
+
+    /// A copy of layer `index` (1-based) as [outputs, inputs + 1], bias last.
+    public func layer(_ index: Int) throws -> Tensor {
+        guard index >= 1, index <= layerCount else {
+            throw FlipError("layer \(index) does not exist; the \(kind) model has \(layerCount == 1 ? "1 layer" : "\(layerCount) layers")")
+        }
+        guard let mlp = kernel as? PerceptronKernel else {
+            return try parameters.clone().reshaped(kernel is BinaryLogisticKernel ? [1, inputDimension + 1] : parameters.shape)
+        }
+        let out = try Tensor(zeros: mlp.layerShapes[index - 1])
+        out.floats.baseAddress!.update(from: parameters.floats.baseAddress! + mlp.layerOffsets[index - 1], count: out.count)
+        return out
+    }
+
+    /// Replaces layer `index` (1-based) with `values` (float32, the layer's element count).
+    public func setLayer(_ index: Int, _ values: Tensor) throws {
+        let current = try layer(index)
+        try values.requireDType(.float32, "layer")
+        guard values.count == current.count else {
+            throw FlipError("layer \(index) needs \(current.count) elements (\(current.shapeText)), got \(values.count)")
+        }
+        let offset = (kernel as? PerceptronKernel)?.layerOffsets[index - 1] ?? 0
+        (parameters.floats.baseAddress! + offset).update(from: values.floats.baseAddress!, count: values.count)
+    }
+
+    /// Width of the penultimate features: the hidden width for the MLP,
+    /// the input dimension for the regressions (their last layer reads x).
+    public var featureWidth: Int { (kernel as? PerceptronKernel)?.hidden ?? inputDimension }
+
+    /// The input of the last layer for each row: ReLU activations [n, hidden]
+    /// for the MLP; the widened features themselves for the regressions.
+    public func penultimateFeatures(features: Tensor, rows: Tensor? = nil) throws -> Tensor {
+        let total = try validate(features: features, labels: nil, rows: rows, overrides: nil)
+        let width = featureWidth
+        let out = try Tensor(zeros: [total, width])
+        let o = out.floats.baseAddress!
+        let mlp = kernel as? PerceptronKernel
+        let a = Scratch(min(Model.blockRows, max(total, 1)) * width)
+        let p = parameters.floats.baseAddress!
+        sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
+            if let mlp {
+                mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: o + first * width)
+            } else {
+                (o + first * width).update(from: x, count: n * width)
+            }
+        }
+        return out
+    }
+}

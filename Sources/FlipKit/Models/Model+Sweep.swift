@@ -1,0 +1,107 @@
+/// Passes of a model over a whole dataset or a subset of its rows, a block
+/// of rows at a time: the full-batch gradient (honest or with labels
+/// overridden), per-sample and mean loss, predictions, hidden features.
+extension Model {
+    /// Rows widened per block when a whole dataset is swept.
+    static let blockRows = 256
+
+    /// Checks a sweep's inputs; returns how many rows it visits.
+    func validate(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?) throws -> Int {
+        try features.checkFeatures(dimension: inputDimension)
+        if let labels { try checkLabels(labels, rows: features.rows) }
+        if let rows {
+            try rows.requireDType(.int32, "rows")
+            try Tensor.checkIndices(rows, limit: features.rows, what: "row")
+        }
+        let visited = rows?.count ?? features.rows
+        if let overrides { try checkLabels(overrides, rows: visited, what: "override labels") }
+        return visited
+    }
+
+    /// Calls `visit(x, labels, n, first)` for consecutive blocks of the visited
+    /// rows; `labels` are the overrides where given, else the dataset's labels.
+    func sweep(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?, block: Int = Model.blockRows,
+               _ visit: (UnsafePointer<Float>, UnsafePointer<Int32>?, Int, Int) -> Void) {
+        let total = rows?.count ?? features.rows
+        let x = Scratch(min(block, max(total, 1)) * inputDimension)
+        var gathered = [Int32](repeating: 0, count: min(block, max(total, 1)))
+        var start = 0
+        while start < total {
+            let n = min(block, total - start)
+            if let rows {
+                features.widenRows(UnsafeBufferPointer(rebasing: rows.int32s[start..<start + n]), into: x.buffer)
+            } else {
+                features.widenRows(start: start, count: n, into: x.buffer)
+            }
+            for j in 0..<n {
+                if let overrides {
+                    gathered[j] = overrides.int32s[start + j]
+                } else if let labels {
+                    gathered[j] = labels.int32s[rows.map { Int($0.int32s[start + j]) } ?? start + j]
+                }
+            }
+            gathered.withUnsafeBufferPointer { y in
+                visit(x.buffer, labels == nil && overrides == nil ? nil : y.baseAddress!, n, start)
+            }
+            start += n
+        }
+    }
+
+    /// The gradient of the mean loss over the visited rows — all of them, or
+    /// `rows` (0-based) — with `overrides` (one per visited row) replacing the
+    /// dataset's labels: ∇L_{D_H} without them, the poisoned gradient with them.
+    public func gradient(features: Tensor, labels: Tensor, rows: Tensor? = nil, overrides: Tensor? = nil) throws -> Tensor {
+        let total = try validate(features: features, labels: labels, rows: rows, overrides: overrides)
+        let out = try Tensor(zeros: parameters.shape)
+        guard total > 0 else { return out }
+        let g = out.floats.baseAddress!
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, total)))
+        let p = parameters.floats.baseAddress!
+        sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, _ in
+            _ = kernel.pass(p, x, rows: n, labels: y, gradient: g, losses: nil, predictions: nil, workspace: workspace)
+        }
+        let scale = 1 / Float(total)
+        for k in 0..<parameterCount { g[k] *= scale }
+        return out
+    }
+
+    /// The loss of each visited row, float32 [visited].
+    public func losses(features: Tensor, labels: Tensor, rows: Tensor? = nil, overrides: Tensor? = nil) throws -> Tensor {
+        let total = try validate(features: features, labels: labels, rows: rows, overrides: overrides)
+        let out = try Tensor(zeros: [total])
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, max(total, 1))))
+        var each = [Double](repeating: 0, count: Model.blockRows)
+        let p = parameters.floats.baseAddress!
+        sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, first in
+            _ = kernel.pass(p, x, rows: n, labels: y, gradient: nil, losses: &each, predictions: nil, workspace: workspace)
+            for j in 0..<n { out.floats[first + j] = Float(each[j]) }
+        }
+        return out
+    }
+
+    /// The mean loss over the visited rows (0 for none).
+    public func loss(features: Tensor, labels: Tensor, rows: Tensor? = nil) throws -> Double {
+        let total = try validate(features: features, labels: labels, rows: rows, overrides: nil)
+        guard total > 0 else { return 0 }
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, total)))
+        let p = parameters.floats.baseAddress!
+        var sum = 0.0
+        sweep(features: features, labels: labels, rows: rows, overrides: nil) { x, y, n, _ in
+            sum += kernel.pass(p, x, rows: n, labels: y, gradient: nil, losses: nil, predictions: nil, workspace: workspace)
+        }
+        return sum / Double(total)
+    }
+
+    /// The arg-max class of each visited row, int32 [visited].
+    public func predict(features: Tensor, rows: Tensor? = nil) throws -> Tensor {
+        let total = try validate(features: features, labels: nil, rows: rows, overrides: nil)
+        let out = try Tensor(zeros: [total], dtype: .int32)
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, max(total, 1))))
+        let p = parameters.floats.baseAddress!
+        sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
+            _ = kernel.pass(p, x, rows: n, labels: nil, gradient: nil, losses: nil,
+                            predictions: out.int32s.baseAddress! + first, workspace: workspace)
+        }
+        return out
+    }
+}

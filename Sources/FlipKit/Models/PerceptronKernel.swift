@@ -1,0 +1,56 @@
+/// A two-layer perceptron: x → ReLU(W₁x̃) = h → softmax(W₂h̃). Parameters are
+/// W₁ [hidden × (d+1)] followed by W₂ [C × (hidden+1)] in one flat vector.
+/// The hidden activations h are the penultimate features of the paper's
+/// footnote 1: the last layer is a softmax regression on them.
+struct PerceptronKernel: ModelKernel {
+    let first: DenseLayer
+    let second: DenseLayer
+
+    init(inputs: Int, hidden: Int, classes: Int) throws {
+        try checkDimension(inputs)
+        try checkDimension(hidden, "hidden width")
+        try checkClasses(classes)
+        first = DenseLayer(inputs: inputs, outputs: hidden)
+        second = DenseLayer(inputs: hidden, outputs: classes)
+    }
+
+    var kind: String { "mlp" }
+    var summary: String { "MLP(\(inputDimension) inputs, \(hidden) hidden ReLU, \(classes) classes)" }
+    var inputDimension: Int { first.inputs }
+    var hidden: Int { first.outputs }
+    var classes: Int { second.outputs }
+    var parameterShape: [Int] { [first.parameterCount + second.parameterCount] }
+    var layout: String { "\(hidden)×\(inputDimension + 1) first layer, then \(classes)×\(hidden + 1) second layer" }
+
+    /// Offsets of each layer's block in the flat parameter vector.
+    var layerOffsets: [Int] { [0, first.parameterCount] }
+    var layerShapes: [[Int]] { [[hidden, inputDimension + 1], [classes, hidden + 1]] }
+
+    /// pre-activation a, activation h, logits z, and dh.
+    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * hidden, rows * classes, rows * hidden] }
+
+    /// h = ReLU(W₁x̃) into `h`, keeping the pre-activation in `a`.
+    func hiddenActivations(_ parameters: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+                           a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        first.forward(parameters, x, rows: n, into: a)
+        for k in 0..<n * hidden { h[k] = a[k] > 0 ? a[k] : 0 }
+    }
+
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
+              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
+              workspace: Workspace) -> Double {
+        let (a, h, z, dh) = (workspace[0], workspace[1], workspace[2], workspace[3])
+        let w2 = parameters + first.parameterCount
+        hiddenActivations(parameters, x, rows: n, a: a, h: h)
+        second.forward(w2, h, rows: n, into: z)
+        let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, residual: gradient != nil,
+                                         losses: losses, predictions: predictions)
+        guard let gradient else { return total }
+        second.accumulateGradient(gradient + first.parameterCount, z, h, rows: n)
+        second.backward(w2, z, rows: n, into: dh)
+        for k in 0..<n * hidden where a[k] <= 0 { dh[k] = 0 }
+        first.accumulateGradient(gradient, dh, x, rows: n)
+        return total
+    }
+}
