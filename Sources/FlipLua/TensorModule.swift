@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FlipKit
 import LuaHost
 
@@ -163,6 +166,12 @@ enum TensorModule {
         LuaFunction("max") { call in try reduce(call, .max) },
         LuaFunction("argmin") { call in try reduce(call, .argmin) },
         LuaFunction("argmax") { call in try reduce(call, .argmax) },
+        // equal(other): same dtype, shape and bits in every element
+        LuaFunction("equal") { call in
+            let (a, b) = (try call.tensor(1), try call.tensor(2))
+            call.push(a.dtype == b.dtype && a.shape == b.shape && memcmp(a.raw, b.raw, a.count * a.dtype.byteWidth) == 0)
+            return 1
+        },
         LuaFunction("norm") { call in call.push(try call.tensor(1).norm()); return 1 },
         LuaFunction("dot") { call in call.push(try Tensor.dot(try call.tensor(1), try call.tensor(2))); return 1 },
         LuaFunction("matmul") { call in try call.push(try Tensor.matmul(try call.tensor(1), try call.tensor(2))); return 1 },

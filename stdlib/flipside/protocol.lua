@@ -14,7 +14,8 @@ end
 
 --- Trains `opts.model` on `opts.data` ({x, y, classes}) for `opts.epochs` epochs.
 -- opts: model, data, epochs, k, b, policy (function(ctx) -> rows, labels, or nil
--- for clean training), seed or rng, batch (64), lr (0.001), on_epoch(epoch, info).
+-- for clean training), seed or rng, batch (64), lr (0.001) or optimizer (an
+-- optimizer from flipside.model.sgd/adam), on_epoch(epoch, info).
 -- Returns a list of per-epoch records {epoch, loss, status, flips}.
 function protocol.train(opts)
   check(type(opts) == "table", "protocol.train: options table expected, got %s", type(opts))
@@ -31,7 +32,8 @@ function protocol.train(opts)
   local rng = opts.rng or random.generator(opts.seed or 1)
   -- Separate streams: changing the attack never changes the batch order.
   local attacker_rng, train_rng = rng:split(), rng:split()
-  local train_opts = { batch = opts.batch or 64, lr = opts.lr or 0.001, rng = train_rng }
+  local train_opts = { batch = opts.batch or 64, rng = train_rng, optimizer = opts.optimizer }
+  if not opts.optimizer then train_opts.lr = opts.lr or 0.001 end
   local n = data.y:size(1)
   local history = {}
   for epoch = 1, epochs do

@@ -80,20 +80,24 @@ public final class Optimizer {
                 return
             }
             let mu = Float(momentum)
-            for k in 0..<count {
-                first[k] = mu * first[k] + g[k]
-                p[k] -= lr * first[k]
+            first.withUnsafeMutableBufferPointer { velocity in
+                for k in 0..<count {
+                    velocity[k] = mu * velocity[k] + g[k]
+                    p[k] -= lr * velocity[k]
+                }
             }
         case .adam(let beta1, let beta2, let epsilon):
             let (b1, b2, eps) = (Float(beta1), Float(beta2), Float(epsilon))
             let correction1 = Float(1 - _pow(beta1, Double(steps)))
             let correction2 = Float(1 - _pow(beta2, Double(steps)))
-            for k in 0..<count {
-                first[k] = b1 * first[k] + (1 - b1) * g[k]
-                second[k] = b2 * second[k] + (1 - b2) * g[k] * g[k]
-                let mHat = first[k] / correction1
-                let vHat = second[k] / correction2
-                p[k] -= lr * mHat / (vHat.squareRoot() + eps)
+            first.withUnsafeMutableBufferPointer { m in
+                second.withUnsafeMutableBufferPointer { v in
+                    for k in 0..<count {
+                        m[k] = b1 * m[k] + (1 - b1) * g[k]
+                        v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
+                        p[k] -= lr * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)
+                    }
+                }
             }
         }
     }
