@@ -1,0 +1,156 @@
+/// How the parameter server combines the workers' messages into one vector.
+/// `f` is the number of Byzantine workers a rule is sized to tolerate.
+public enum AggregationRule: Sendable, Equatable {
+    /// The coordinate-wise average: the paper's default.
+    case mean
+    /// The coordinate-wise median; with an even number of workers, the mean of the two middle values.
+    case median
+    /// Per coordinate, drops the `f` largest and `f` smallest values and averages the rest. Needs n > 2f.
+    case trimmedMean(f: Int)
+    /// The message with the lowest score, the sum of squared distances to its n - f - 2
+    /// nearest other messages; ties go to the lowest worker. Needs n > 2f + 2.
+    case krum(f: Int)
+    /// The average of the `m` messages with the lowest Krum scores. Needs n > 2f + 2 and 1 <= m <= n - f.
+    case multiKrum(f: Int, m: Int)
+    /// Smoothed Weiszfeld iterations from the mean: each iteration weights message i by
+    /// 1 / max(distance_i, smoothing). Stops once an iteration moves the estimate by at most
+    /// `tolerance` (Euclidean), or after `maxIterations`.
+    case geometricMedian(tolerance: Double, maxIterations: Int, smoothing: Double = 1e-8)
+    /// From a reference vector (the mean when none is given), `iterations` times
+    /// v <- v + mean_i clip_tau(x_i - v), where clip_tau scales a vector to norm at most tau.
+    /// Stops early once an iteration changes no coordinate of the float32 result.
+    case centeredClipping(tau: Double, iterations: Int)
+
+    public var name: String {
+        switch self {
+        case .mean: return "mean"
+        case .median: return "median"
+        case .trimmedMean: return "trimmed mean"
+        case .krum: return "Krum"
+        case .multiKrum: return "multi-Krum"
+        case .geometricMedian: return "geometric median"
+        case .centeredClipping: return "centered clipping"
+        }
+    }
+
+    /// Checks the parameters that do not depend on the number of workers.
+    public func validateParameters() throws {
+        switch self {
+        case .mean, .median:
+            return
+        case .trimmedMean(let f), .krum(let f):
+            try requireNonNegative(f, "f")
+        case .multiKrum(let f, let m):
+            try requireNonNegative(f, "f")
+            guard m >= 1 else { throw FlipError("\(name) needs m >= 1, got m = \(m)") }
+        case .geometricMedian(let tolerance, let maxIterations, let smoothing):
+            try requirePositiveFinite(tolerance, "tolerance")
+            try requirePositiveFinite(smoothing, "smoothing")
+            guard maxIterations >= 1 else {
+                throw FlipError("\(name) needs maxIterations >= 1, got \(maxIterations)")
+            }
+        case .centeredClipping(let tau, let iterations):
+            try requirePositiveFinite(tau, "tau")
+            guard iterations >= 1 else { throw FlipError("\(name) needs iterations >= 1, got \(iterations)") }
+        }
+    }
+
+    /// Checks the rule against `n` workers.
+    public func validate(workers n: Int) throws {
+        try validateParameters()
+        switch self {
+        case .mean, .median, .geometricMedian, .centeredClipping:
+            return
+        case .trimmedMean(let f):
+            guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
+        case .krum(let f):
+            try Self.requireKrumWorkers(n, f: f, name: name)
+        case .multiKrum(let f, let m):
+            try Self.requireKrumWorkers(n, f: f, name: name)
+            guard m <= n - f else {
+                throw FlipError("\(name) with f = \(f) and n = \(n) needs 1 <= m <= n - f = \(n - f), got m = \(m)")
+            }
+        }
+    }
+
+    private static func requireKrumWorkers(_ n: Int, f: Int, name: String) throws {
+        guard n >= 3, f <= (n - 3) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f + 2 workers, got n = \(n)") }
+    }
+
+    private func requireNonNegative(_ f: Int, _ what: String) throws {
+        guard f >= 0 else { throw FlipError("\(name) needs \(what) >= 0, got \(what) = \(f)") }
+    }
+
+    private func requirePositiveFinite(_ v: Double, _ what: String) throws {
+        guard v.isFinite, v > 0 else { throw FlipError("\(name) needs a finite \(what) > 0, got \(formatNumber(v))") }
+    }
+}
+
+/// The aggregate and what the rule learned on the way.
+public struct AggregationResult {
+    /// float32, shape [P].
+    public let vector: Tensor
+    /// Krum and multi-Krum: the chosen workers (0-based), lowest score first.
+    public let selectedWorkers: [Int]?
+    /// Geometric median and centered clipping: iterations run.
+    public let iterations: Int?
+    /// Geometric median: the tolerance was met. Centered clipping: the last iteration left
+    /// the float32 result unchanged.
+    public let converged: Bool?
+}
+
+/// A parameter server's aggregation: pre-aggregation steps, in order, then a rule.
+public struct Aggregator: Sendable, Equatable {
+    public let rule: AggregationRule
+    public let steps: [PreAggregation]
+
+    public init(rule: AggregationRule = .mean, steps: [PreAggregation] = []) throws {
+        try rule.validateParameters()
+        for step in steps { try step.validateParameters() }
+        self.rule = rule
+        self.steps = steps
+    }
+
+    /// Combines `messages` (float32, [n, P]: one row per worker) into a float32 [P] vector.
+    /// `reference` (P values) is the starting point of centered clipping; other rules ignore it.
+    /// The input is never modified.
+    public func aggregate(_ messages: Tensor, reference: Tensor? = nil) throws -> AggregationResult {
+        let (n, p) = try Aggregator.validate(messages: messages)
+        for step in steps { try step.validate(workers: n) }
+        try rule.validate(workers: n)
+        if let reference { try Aggregator.validate(reference: reference, parameters: p) }
+
+        var current = messages
+        for step in steps { current = try step.apply(to: current) }
+
+        let out = try Tensor(zeros: [p])
+        let result = out.raw.assumingMemoryBound(to: Float.self)
+        var selected: [Int]?
+        var iterations: Int?
+        var converged: Bool?
+        withExtendedLifetime((out, reference)) {
+            MessageMatrix.borrowing(current) { rows in
+                switch rule {
+                case .mean:
+                    CoordinateWise.mean(rows, into: result)
+                case .median:
+                    CoordinateWise.median(rows, into: result)
+                case .trimmedMean(let f):
+                    CoordinateWise.trimmedMean(rows, f: f, into: result)
+                case .krum(let f):
+                    selected = Krum.select(rows, f: f, m: 1, into: result)
+                case .multiKrum(let f, let m):
+                    selected = Krum.select(rows, f: f, m: m, into: result)
+                case .geometricMedian(let tolerance, let maxIterations, let smoothing):
+                    (iterations, converged) = GeometricMedian.weiszfeld(
+                        rows, tolerance: tolerance, maxIterations: maxIterations, smoothing: smoothing, into: result)
+                case .centeredClipping(let tau, let count):
+                    let start = reference.map { UnsafePointer($0.raw.assumingMemoryBound(to: Float.self)) }
+                    (iterations, converged) = CenteredClipping.run(
+                        rows, tau: tau, iterations: count, start: start, into: result)
+                }
+            }
+        }
+        return AggregationResult(vector: out, selectedWorkers: selected, iterations: iterations, converged: converged)
+    }
+}

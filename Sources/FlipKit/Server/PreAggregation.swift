@@ -1,0 +1,87 @@
+/// A step that rewrites the messages before the rule combines them.
+public enum PreAggregation: Sendable, Equatable {
+    /// Scales every message whose norm exceeds `threshold` down to that norm.
+    case normClip(threshold: Double)
+    /// Replaces every message by the mean of its n - f nearest messages (Euclidean),
+    /// itself included; ties go to the lower worker. Needs 0 <= f < n.
+    case nearestNeighbourMixing(f: Int)
+
+    public var name: String {
+        switch self {
+        case .normClip: return "norm clipping"
+        case .nearestNeighbourMixing: return "nearest-neighbour mixing"
+        }
+    }
+
+    /// Checks the parameters that do not depend on the number of workers.
+    public func validateParameters() throws {
+        switch self {
+        case .normClip(let threshold):
+            guard threshold.isFinite, threshold > 0 else {
+                throw FlipError("\(name) needs a finite threshold > 0, got \(formatNumber(threshold))")
+            }
+        case .nearestNeighbourMixing(let f):
+            guard f >= 0 else { throw FlipError("\(name) needs f >= 0, got f = \(f)") }
+        }
+    }
+
+    /// Checks the step against `n` workers.
+    public func validate(workers n: Int) throws {
+        try validateParameters()
+        if case .nearestNeighbourMixing(let f) = self, f >= n {
+            throw FlipError("\(name) with f = \(f) needs n > f workers, got n = \(n)")
+        }
+    }
+
+    /// The rewritten messages, a new [n, P] tensor; `messages` is left as it was.
+    public func apply(to messages: Tensor) throws -> Tensor {
+        let (n, _) = try Aggregator.validate(messages: messages)
+        try validate(workers: n)
+        let out = try Tensor(zeros: messages.shape)
+        let result = out.raw.assumingMemoryBound(to: Float.self)
+        withExtendedLifetime(out) {
+            MessageMatrix.borrowing(messages) { rows in
+                switch self {
+                case .normClip(let threshold):
+                    Self.normClip(rows, threshold: threshold, into: result)
+                case .nearestNeighbourMixing(let f):
+                    Self.mixNearestNeighbours(rows, f: f, into: result)
+                }
+            }
+        }
+        return out
+    }
+
+    private static func normClip(_ messages: MessageMatrix, threshold: Double, into out: UnsafeMutablePointer<Float>) {
+        let p = messages.parameters
+        for i in 0..<messages.workers {
+            let (x, y) = (messages.row(i), out + i * p)
+            var squaredNorm = 0.0
+            for j in 0..<p { squaredNorm += Double(x[j]) * Double(x[j]) }
+            let norm = squaredNorm.squareRoot()
+            if norm > threshold {
+                let scale = threshold / norm
+                for j in 0..<p { y[j] = Float(Double(x[j]) * scale) }
+            } else {
+                y.update(from: x, count: p)
+            }
+        }
+    }
+
+    private static func mixNearestNeighbours(_ messages: MessageMatrix, f: Int, into out: UnsafeMutablePointer<Float>) {
+        let (n, p) = (messages.workers, messages.parameters)
+        let table = Distances.pairwiseSquared(messages)
+        let group = n - f
+        var sum = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+            let neighbours = [i] + Distances.othersByDistance(from: i, table: table, workers: n).prefix(group - 1)
+            for j in 0..<p { sum[j] = 0 }
+            for k in neighbours {
+                let x = messages.row(k)
+                for j in 0..<p { sum[j] += Double(x[j]) }
+            }
+            let y = out + i * p
+            for j in 0..<p { y[j] = Float(sum[j] / Double(group)) }
+        }
+    }
+}
