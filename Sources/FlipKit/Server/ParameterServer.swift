@@ -1,0 +1,169 @@
+/// The paper's distributed setting (Section 2.2): n workers each hold a shard
+/// of the training set; every round the server hands out the model, each
+/// worker draws a batch from its shard and returns a message — its mean
+/// gradient, or (FedAvg style) its model change after local steps — the
+/// aggregation combines the messages and the server's optimizer applies the
+/// result. Attacking workers flip labels of their own batch through a policy
+/// before computing their message; the engine checks every flip against the
+/// threat model.
+public final class ParameterServer {
+    public enum MessageKind: Sendable, Equatable {
+        /// The mean gradient of the worker's batch.
+        case gradient
+        /// params_before − params_after of `steps` full-batch gradient steps of size
+        /// `learningRate` on the worker's batch (the server then subtracts the aggregate).
+        case localUpdate(steps: Int, learningRate: Double)
+    }
+
+    /// What an attacking worker is told before it chooses its flips.
+    public struct AttackRequest {
+        /// 0-based worker index.
+        public let worker: Int
+        /// The worker's batch this round (0-based dataset rows): the attacker's K_H.
+        public let batch: Tensor
+        /// At most this many flips: ⌊b·|batch|⌋.
+        public let budget: Int
+        /// Mean of the honest workers' messages, for an omniscient attacker; nil otherwise.
+        public let honestMean: Tensor?
+        public let round: Int
+    }
+
+    public typealias FlipPolicy = (AttackRequest) throws -> FlipSet
+    /// A rule written outside the engine: stacked messages [n, P] → aggregate [P].
+    public typealias CustomRule = (Tensor) throws -> Tensor
+
+    public let model: Model
+    public let features: Tensor
+    public let labels: Tensor
+    public let shards: [Tensor]
+    public let attackers: Set<Int>
+    public let batchSize: Int
+    public let kind: MessageKind
+    public let aggregator: Aggregator
+    public let optimizer: Optimizer
+    public let budgetFraction: Double
+    public let omniscient: Bool
+    public private(set) var rounds = 0
+    private let workerGenerators: [Generator]
+
+    public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
+                batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
+                budgetFraction: Double = 0, omniscient: Bool = true, generator: Generator) throws {
+        guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
+        for (w, shard) in shards.enumerated() {
+            try shard.requireDType(.int32, "shard of worker \(w + 1)")
+            do { try Tensor.checkIndices(shard, limit: features.rows, what: "row") } catch let e as FlipError {
+                throw FlipError("shard of worker \(w + 1): \(e.description)")
+            }
+            guard shard.count >= 1 else { throw FlipError("shard of worker \(w + 1) is empty") }
+        }
+        _ = try model.validate(features: features, labels: labels, rows: nil, overrides: nil)
+        for a in attackers where a < 0 || a >= shards.count {
+            throw FlipError("attacker \(a + 1) is not a worker 1..\(shards.count)")
+        }
+        guard batchSize >= 1 else { throw FlipError("batch size must be at least 1, got \(batchSize)") }
+        if case .localUpdate(let steps, let lr) = kind {
+            guard steps >= 1 else { throw FlipError("local steps must be at least 1, got \(steps)") }
+            guard lr.isFinite, lr > 0 else { throw FlipError("local learning rate must be a positive number, got \(formatNumber(lr))") }
+        }
+        guard budgetFraction.isFinite, budgetFraction >= 0, budgetFraction <= 1 else {
+            throw FlipError("budget fraction b must be in [0, 1], got \(formatNumber(budgetFraction))")
+        }
+        for step in aggregator.steps { try step.validate(workers: shards.count) }
+        try aggregator.rule.validate(workers: shards.count)
+        try optimizer.prepare(count: model.parameterCount)
+        self.model = model
+        self.features = features
+        self.labels = labels
+        self.shards = shards
+        self.attackers = attackers
+        self.batchSize = batchSize
+        self.kind = kind
+        self.aggregator = aggregator
+        self.optimizer = optimizer
+        self.budgetFraction = budgetFraction
+        self.omniscient = omniscient
+        workerGenerators = shards.map { _ in generator.split() }
+    }
+
+    /// Rows worker `w` trains on this round: `batchSize` rows of its shard drawn
+    /// without replacement (the whole shard when it is smaller).
+    func drawBatch(_ w: Int) throws -> Tensor {
+        let shard = shards[w]
+        let picks = try workerGenerators[w].sample(shard.count, min(batchSize, shard.count))
+        return try Tensor(int32: picks.map { shard.int32s[Int($0)] })
+    }
+
+    /// The message of one worker on `batch`, with labels `overrides` where given.
+    func message(batch: Tensor, overrides: Tensor?) throws -> Tensor {
+        switch kind {
+        case .gradient:
+            return try model.gradient(features: features, labels: labels, rows: batch, overrides: overrides)
+        case .localUpdate(let steps, let lr):
+            let local = try model.clone()
+            let sgd = try Optimizer(.sgd(momentum: 0), learningRate: lr)
+            for _ in 0..<steps {
+                try sgd.step(model: local, gradient: try local.gradient(features: features, labels: labels, rows: batch, overrides: overrides))
+            }
+            let change = try model.parameters.clone()
+            for k in 0..<change.count { change.floats[k] -= local.parameters.floats[k] }
+            return change
+        }
+    }
+
+    /// One round. `policy` chooses the attackers' flips (no flips without one);
+    /// `customRule`, if given, replaces the aggregator's rule after its steps.
+    public func round(policy: FlipPolicy?, customRule: CustomRule? = nil) throws -> RoundRecord {
+        let n = shards.count
+        let batches = try (0..<n).map { try drawBatch($0) }
+        var messages = [Tensor?](repeating: nil, count: n)
+        var honestLoss = 0.0
+        let honest = (0..<n).filter { !attackers.contains($0) }
+        for w in honest {
+            messages[w] = try message(batch: batches[w], overrides: nil)
+            honestLoss += try model.loss(features: features, labels: labels, rows: batches[w])
+        }
+        let honestMean = honest.isEmpty ? nil : try Aggregator(rule: .mean).aggregate(try Aggregator.stack(honest.map { messages[$0]! })).vector
+        var flips: [Int: Int] = [:]
+        for w in attackers.sorted() {
+            let batch = batches[w]
+            let budget = try Budget.floorFraction(budgetFraction, of: batch.count)
+            var overrides: Tensor?
+            if let policy, budget > 0 {
+                let request = AttackRequest(worker: w, batch: batch, budget: budget,
+                                            honestMean: omniscient ? honestMean : nil, round: rounds + 1)
+                let chosen = try policy(request)
+                let poisoned = try FlipValidator.apply(labels: labels, subset: batch, flips: chosen, budget: budget, classes: model.classes)
+                overrides = try poisoned.gatherRows(batch)
+                flips[w] = chosen.rows.count
+            }
+            messages[w] = try message(batch: batch, overrides: overrides)
+        }
+        let stack = try Aggregator.stack(messages.map { $0! })
+        let result = try aggregate(stack, customRule: customRule)
+        try optimizer.step(model: model, gradient: result.vector)
+        rounds += 1
+        return try RoundRecord(round: rounds, stack: stack, attackers: attackers, honestMean: honestMean,
+                               aggregate: result, flips: flips,
+                               honestLoss: honest.isEmpty ? nil : honestLoss / Double(honest.count),
+                               modelIsFinite: model.isFinite)
+    }
+
+    func aggregate(_ stack: Tensor, customRule: CustomRule?) throws -> AggregationResult {
+        guard let customRule else { return try aggregator.aggregate(stack) }
+        let (n, p) = try Aggregator.validate(messages: stack)
+        var current = stack
+        for step in aggregator.steps {
+            try step.validate(workers: n)
+            current = try step.apply(to: current)
+        }
+        let vector = try customRule(current)
+        guard vector.dtype == .float32, vector.count == p else {
+            throw FlipError("the aggregation rule returned \(vector.dtype.rawValue) \(vector.shapeText); a float32 vector of \(p) values was expected")
+        }
+        for (k, v) in vector.floats.enumerated() where !v.isFinite {
+            throw FlipError("the aggregation rule returned a non-finite value (\(v)) at coordinate \(k + 1)")
+        }
+        return AggregationResult(vector: try vector.clone().reshaped([p]), selectedWorkers: nil, iterations: nil, converged: nil)
+    }
+}
