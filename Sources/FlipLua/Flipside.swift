@@ -23,6 +23,7 @@ public enum Flipside {
         ("model", ModelModule.functions),
         ("attack", AttackModule.functions),
         ("metrics", MetricsModule.functions),
+        ("server", ServerModule.functions),
     ]
 
     /// flipside.clock(): monotonic seconds, for timing inside scripts.
@@ -36,6 +37,7 @@ public enum Flipside {
         TensorModule.register(in: vm)
         RandomModule.register(in: vm)
         ModelModule.register(in: vm)
+        ServerModule.register(in: vm)
         for (name, functions) in modules {
             vm.preload("flipside.\(name)", loader: LuaFunction("require") { call in
                 guard let vm = call.vm else { throw LuaHostError("no VM") }

@@ -184,6 +184,9 @@ public struct LuaCall {
         }
     }
 
+    /// Removes the top `n` values.
+    public func pop(_ n: Int32) { clua_pop(state, n) }
+
     /// Sets field `key` of the table on top to the value pushed by `push`.
     public func setField(_ key: String, _ push: () throws -> Void) rethrows {
         try push()

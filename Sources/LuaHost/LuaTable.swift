@@ -15,7 +15,8 @@ public struct LuaTable {
         self.argument = argument
     }
 
-    private func fieldError(_ key: String, _ message: String) -> LuaArgumentError {
+    /// The error a wrong field of this table raises: `(field 'key': message)`.
+    public func fieldError(_ key: String, _ message: String) -> LuaArgumentError {
         LuaArgumentError(argument, "field '\(key)': \(message)")
     }
 
@@ -160,3 +161,14 @@ public func lua_rawlen_of(_ call: LuaCall, _ index: Int32) -> UInt64 { UInt64(lu
 public func lua_pushvalue_of(_ call: LuaCall, _ index: Int32) { lua_pushvalue(call.state, index) }
 public func lua_createtable_of(_ call: LuaCall, _ n: Int) { lua_createtable(call.state, Int32(clamping: n), 0) }
 public func lua_rawseti_of(_ call: LuaCall, _ table: Int32, _ n: Int) { lua_rawseti(call.state, table, lua_Integer(n)) }
+
+extension LuaTable {
+    /// The table at stack index `top` (a field or element of this one), read as
+    /// part of the same argument: its errors name this table's argument.
+    public func nested(at top: Int32) -> LuaTable {
+        LuaTable(call: call, index: lua_absindex(call.state, top), argument: argument)
+    }
+
+    /// The raw length #t.
+    public var count: Int { Int(lua_rawlen(call.state, index)) }
+}

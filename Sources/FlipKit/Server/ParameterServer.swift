@@ -44,7 +44,10 @@ public final class ParameterServer {
     public let budgetFraction: Double
     public let omniscient: Bool
     public private(set) var rounds = 0
+    private var inRound = false
     private let workerGenerators: [Generator]
+    /// A stream for the attackers' own random choices, separate from the batches.
+    public let attackerGenerator: Generator
 
     public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
@@ -84,6 +87,7 @@ public final class ParameterServer {
         self.budgetFraction = budgetFraction
         self.omniscient = omniscient
         workerGenerators = shards.map { _ in generator.split() }
+        attackerGenerator = generator.split()
     }
 
     /// Rows worker `w` trains on this round: `batchSize` rows of its shard drawn
@@ -114,6 +118,9 @@ public final class ParameterServer {
     /// One round. `policy` chooses the attackers' flips (no flips without one);
     /// `customRule`, if given, replaces the aggregator's rule after its steps.
     public func round(policy: FlipPolicy?, customRule: CustomRule? = nil) throws -> RoundRecord {
+        guard !inRound else { throw FlipError("a round cannot start inside another round's policy or rule") }
+        inRound = true
+        defer { inRound = false }
         let n = shards.count
         let batches = try (0..<n).map { try drawBatch($0) }
         var messages = [Tensor?](repeating: nil, count: n)

@@ -1,0 +1,70 @@
+import FlipKit
+import LuaHost
+
+/// Reads an aggregation from an options table:
+/// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
+/// "geometric_median" | "centered_clipping", with f, m, tolerance, iterations,
+/// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f} }
+/// applied in order before the rule.
+enum AggregatorOptions {
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping"]
+
+    static func required(_ o: LuaTable, _ key: String) throws -> Int {
+        guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
+        return v
+    }
+
+    static func rule(_ o: LuaTable, name: String) throws -> AggregationRule {
+        switch name {
+        case "mean": return .mean
+        case "median": return .median
+        case "trimmed_mean": return .trimmedMean(f: try required(o, "f"))
+        case "krum": return .krum(f: try required(o, "f"))
+        case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
+        case "geometric_median":
+            return .geometricMedian(tolerance: try o.number("tolerance", default: 1e-6),
+                                    maxIterations: try o.integer("iterations", default: 100),
+                                    smoothing: try o.number("smoothing", default: 1e-8))
+        case "centered_clipping":
+            guard let tau = try o.number("tau") else { throw o.fieldError("tau", "number expected, got nil") }
+            return .centeredClipping(tau: tau, iterations: try o.integer("iterations", default: 1))
+        default:
+            let known = ruleNames.map { "'\($0)'" }.joined(separator: ", ")
+            throw o.fieldError("rule", "invalid option '\(name)', expected one of \(known)")
+        }
+    }
+
+    static func steps(_ o: LuaTable) throws -> [PreAggregation] {
+        try o.withField("steps") { top in
+            if o.call.isNoneOrNil(top) { return [] }
+            guard o.call.type(top) == LUA_TABLE_TYPE else {
+                throw o.fieldError("steps", "table expected, got \(o.call.typeName(top))")
+            }
+            let list = o.nested(at: top)
+            return try (0..<list.count).map { $0 + 1 }.map { n in
+                try list.withElement(n) { element in
+                    guard o.call.type(element) == LUA_TABLE_TYPE else {
+                        throw o.fieldError("steps", "step \(n): table {name, value} expected, got \(o.call.typeName(element))")
+                    }
+                    let step = list.nested(at: element)
+                    let name = try step.withElement(1) { o.call.type($0) == LUA_STRING_TYPE ? try o.call.string($0) : nil }
+                    let value = try step.withElement(2) { o.call.type($0) == LUA_NUMBER_TYPE ? try o.call.number($0) : nil }
+                    switch (name, value) {
+                    case ("clip", let v?): return .normClip(threshold: v)
+                    case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
+                    default:
+                        throw o.fieldError("steps", "step \(n): {\"clip\", threshold} or {\"nnm\", f} expected")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The aggregation described by `o`, or plain mean when `rule` is not a string.
+    static func read(_ call: LuaCall, _ argument: Int32, _ o: LuaTable) throws -> Aggregator {
+        let name = try o.withField("rule") { top in call.type(top) == LUA_STRING_TYPE ? try call.string(top) : nil } ?? "mean"
+        let parsed = try rule(o, name: name)
+        let steps = try steps(o)
+        return try call.blaming(argument) { try Aggregator(rule: parsed, steps: steps) }
+    }
+}

@@ -1,0 +1,77 @@
+import FlipKit
+import LuaHost
+
+/// Builds a parameter server from flipside.server.new's options:
+/// model, data {x, y}, shards (list of row lists or data.shards tables) or
+/// workers (an iid split), batch (64), attackers (1-based workers), b (0),
+/// omniscient (true), mode ("gradient" | "local", with local_steps and
+/// local_lr), lr (0.1) or optimizer, seed (1) or rng, and the aggregation
+/// (rule, f, m, ..., steps — see AggregatorOptions).
+enum ServerOptions {
+    static func read(_ call: LuaCall, _ o: LuaTable) throws -> ParameterServer {
+        guard let model = try o.object("model", Model.self) else { throw o.fieldError("model", "Model expected, got nil") }
+        let (x, y) = try o.withField("data") { top -> (Tensor, Tensor) in
+            guard call.type(top) == LUA_TABLE_TYPE else { throw o.fieldError("data", "dataset table {x, y} expected, got \(call.typeName(top))") }
+            let data = o.nested(at: top)
+            guard let x = try data.object("x", Tensor.self), let y = try data.object("y", Tensor.self) else {
+                throw o.fieldError("data", "dataset table {x, y} expected")
+            }
+            return (x, y)
+        }
+        let generator = try o.object("rng", Generator.self) ?? Generator(seed: UInt64(bitPattern: Int64(try o.integer("seed", default: 1))))
+        let shards = try readShards(call, o, rows: x.rows, generator: generator)
+        let attackers = try (o.numbers("attackers") ?? []).map { v -> Int in
+            guard v == v.rounded(), v >= 1, v <= Double(shards.count) else {
+                throw o.fieldError("attackers", "worker \(formatNumber(v)) is not a worker 1..\(shards.count)")
+            }
+            return Int(v) - 1
+        }
+        let kind: ParameterServer.MessageKind
+        switch try o.string("mode") ?? "gradient" {
+        case "gradient": kind = .gradient
+        case "local": kind = .localUpdate(steps: try o.integer("local_steps", default: 1), learningRate: try o.number("local_lr", default: 0.01))
+        case let other: throw o.fieldError("mode", "invalid option '\(other)', expected one of 'gradient', 'local'")
+        }
+        let optimizer = try o.object("optimizer", Optimizer.self)
+        let lr = try o.number("lr")
+        if optimizer != nil && lr != nil { throw o.fieldError("lr", "give either 'lr' (plain SGD) or 'optimizer', not both") }
+        let argument: Int32 = 1
+        return try call.blaming(argument) {
+            try ParameterServer(
+                model: model, features: x, labels: y, shards: shards, attackers: Set(attackers),
+                batchSize: try o.integer("batch", default: 64), kind: kind,
+                aggregator: try AggregatorOptions.read(call, argument, o),
+                optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? 0.1 : 1)),
+                budgetFraction: try o.number("b", default: 0), omniscient: try o.boolean("omniscient", default: true),
+                generator: generator)
+        }
+    }
+
+    /// Shards from `shards` (a list of 1-based row lists, or of tables with a
+    /// `rows` field as data.shards returns), or an iid split over `workers`.
+    static func readShards(_ call: LuaCall, _ o: LuaTable, rows: Int, generator: Generator) throws -> [Tensor] {
+        if let workers = try o.integer("workers") {
+            guard !o.has("shards") else { throw o.fieldError("workers", "give either 'workers' or 'shards', not both") }
+            let plan = try call.blaming(1) { try Shards.iid(rows: rows, workers: workers, generator: generator.split()) }
+            return try plan.map { try Tensor(int32: $0) }
+        }
+        return try o.withField("shards") { top in
+            guard call.type(top) == LUA_TABLE_TYPE else {
+                throw o.fieldError("shards", "list of row lists expected (or give 'workers'), got \(call.typeName(top))")
+            }
+            let list = o.nested(at: top)
+            return try (0..<list.count).map { n in
+                try list.withElement(n + 1) { element in
+                    do {
+                        if call.type(element) == LUA_TABLE_TYPE && list.nested(at: element).has("rows") {
+                            return try list.nested(at: element).withField("rows") { try call.rowIndices($0, limit: rows) }
+                        }
+                        return try call.rowIndices(element, limit: rows)
+                    } catch let error as LuaArgumentError {
+                        throw o.fieldError("shards", "shard \(n + 1): \(error.message)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+--- Federated training on the parameter server (paper Section 2.2): a server
+-- object whose rounds run natively, with the flip policy and an optional
+-- aggregation rule written in Lua.
+local server = require "flipside.server"
+
+local federated = {}
+
+local Server = {}
+Server.__index = Server
+
+--- opts: everything flipside.server.new takes (model, data, workers or shards,
+-- batch, attackers, b, omniscient, mode, local_steps, local_lr, lr or
+-- optimizer, seed or rng, rule, f, m, tau, tolerance, iterations, steps),
+-- plus policy = function(ctx) -> rows, labels (the attackers' flips) and
+-- rule = function(stack) -> vector (a rule written in Lua).
+function federated.server(opts)
+  if type(opts) ~= "table" then error("federated.server: options table expected, got " .. type(opts), 2) end
+  if opts.policy ~= nil and type(opts.policy) ~= "function" then
+    error("federated.server: 'policy' must be a function, got " .. type(opts.policy), 2)
+  end
+  local native, lua_rule = {}, nil
+  for key, value in pairs(opts) do
+    if key == "rule" and type(value) == "function" then
+      lua_rule = value
+    elseif key ~= "policy" then
+      native[key] = value
+    end
+  end
+  return setmetatable({ core = server.new(native), policy = opts.policy, rule = lua_rule }, Server)
+end
+
+--- One round; returns its record {round, norms, attackers, flips, norm_ratio,
+-- cosine, honest_loss, status, aggregation}.
+function Server:round()
+  return self.core:round(self.policy, self.rule)
+end
+
+function Server:model() return self.core:model() end
+function Server:rounds() return self.core:rounds() end
+
+--- Runs `rounds` rounds. With test = {x, y}, the record of every `every`-th
+-- round (and the last) carries test_accuracy. Stops early if the model diverges.
+function Server:run(opts)
+  local rounds, every = opts.rounds or 1, opts.every or 1
+  local history = {}
+  for r = 1, rounds do
+    local record = self:round()
+    if opts.test and (r % every == 0 or r == rounds or record.status ~= "ok") then
+      record.test_accuracy = self:model():accuracy(opts.test.x, opts.test.y)
+    end
+    history[#history + 1] = record
+    if opts.on_round then opts.on_round(record) end
+    if record.status ~= "ok" then break end
+  end
+  return history
+end
+
+function Server:__tostring() return tostring(self.core) end
+
+return federated
