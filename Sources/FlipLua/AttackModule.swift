@@ -34,6 +34,53 @@ enum AttackModule {
             try call.push(try Tensor(int32: flips.labels))
             return 2
         },
+        // class_scores(x, subset, delta) -> [m, C], s_nc = <(x_n, 1), delta_c>
+        LuaFunction("class_scores") { call in
+            let x = try call.tensor(1)
+            let subset = try call.rowIndices(2, limit: x.rows)
+            try call.push(try GreedyMulticlass.scores(features: x, subset: subset, delta: try call.tensor(3)))
+            return 1
+        },
+        // greedy_multiclass(x, y, subset, delta, budget [, variant [, model]]) -> rows, labels
+        LuaFunction("greedy_multiclass") { call in
+            let x = try call.tensor(1)
+            let y = try call.tensor(2)
+            let subset = try call.rowIndices(3, limit: x.rows)
+            let delta = try call.tensor(4)
+            let budget = try call.integer(5, in: 0...Int.max)
+            let variant = try call.option(6, GreedyVariant.self, default: .exact)
+            let model = try call.objectIfPresent(7, Model.self)
+            if variant == .paper && model == nil {
+                throw LuaArgumentError(7, "the 'paper' rule needs the model (Model expected, got \(call.typeName(7)))")
+            }
+            let flips = try GreedyMulticlass.choose(model: model, features: x, labels: y, subset: subset, delta: delta,
+                                                    budget: budget, variant: variant)
+            try call.pushOneBased(flips.rows)
+            try call.push(try Tensor(int32: flips.labels))
+            return 2
+        },
+        // provenance(model, x, honest, poisoned, subset, delta [, honest_gradient]) ->
+        //   {rows, old, new, objective_before, objective_after, deviation, cosine}
+        LuaFunction("provenance") { call in
+            let model = try call.object(1, Model.self)
+            let x = try call.tensor(2)
+            let honest = try call.tensor(3)
+            let poisoned = try call.tensor(4)
+            let subset = try call.rowIndices(5, limit: x.rows)
+            let delta = try call.tensor(6)
+            let gradient = try call.objectIfPresent(7, Tensor.self)
+            let p = try Provenance.measure(model: model, features: x, honest: honest, poisoned: poisoned, subset: subset,
+                                           delta: delta, honestGradient: gradient)
+            lua_createtable_of(call, 0)
+            try call.setField("rows") { try call.pushOneBased(p.rows) }
+            try call.setField("old") { try call.push(try Tensor(int32: p.oldLabels)) }
+            try call.setField("new") { try call.push(try Tensor(int32: p.newLabels)) }
+            call.setField("objective_before") { call.push(p.objectiveBefore) }
+            call.setField("objective_after") { call.push(p.objectiveAfter) }
+            call.setField("deviation") { call.push(p.deviation) }
+            if let cosine = p.cosine { call.setField("cosine") { call.push(cosine) } }
+            return 1
+        },
         // apply(y, subset, rows, labels, budget, classes) -> poisoned copy of y
         LuaFunction("apply") { call in
             let y = try call.tensor(1)

@@ -72,10 +72,18 @@ enum ModelModule {
             return 0
         },
         LuaFunction("layer_count") { call in call.push(try model(call).layerCount); return 1 },
+        // layer(i [, t]): layer i of the parameters, or of `t` shaped like them (a gradient, a delta)
         LuaFunction("layer") { call in
             let m = try model(call)
             let i = try call.integer(2)
-            try call.push(try call.blaming(2) { try m.layer(i) })
+            let source = try call.objectIfPresent(3, Tensor.self)
+            try call.push(try call.blaming(source == nil ? 2 : 3) { try m.layer(i, of: source) })
+            return 1
+        },
+        LuaFunction("probabilities") { call in
+            let m = try model(call)
+            let x = try call.tensor(2)
+            try call.push(try m.probabilities(features: x, rows: try call.optionalRows(3, limit: x.rows)))
             return 1
         },
         LuaFunction("set_layer") { call in

@@ -50,8 +50,16 @@ enum RandomModule {
         },
         LuaFunction("integer") { call in
             let g = try call.generator(1)
-            let n = try call.integer(2, in: 1...Int.max)
-            call.push(g.below(n) + 1)
+            let n = try call.integer(2, in: 1...Int(Int32.max))
+            if call.isNoneOrNil(3) {
+                call.push(g.below(n) + 1)
+                return 1
+            }
+            // integer(n, count): an int32 tensor of `count` draws from 1..n
+            let count = try call.integer(3, in: 0...Tensor.maxElements)
+            let t = try Tensor(zeros: [count], dtype: .int32)
+            for i in 0..<count { t.int32s[i] = Int32(g.below(n) + 1) }
+            try call.push(t)
             return 1
         },
         LuaFunction("permutation") { call in

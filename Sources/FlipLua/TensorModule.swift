@@ -166,6 +166,21 @@ enum TensorModule {
         LuaFunction("max") { call in try reduce(call, .max) },
         LuaFunction("argmin") { call in try reduce(call, .argmin) },
         LuaFunction("argmax") { call in try reduce(call, .argmax) },
+        LuaFunction("lt") { call in try compare(call, .lt) },
+        LuaFunction("le") { call in try compare(call, .le) },
+        LuaFunction("gt") { call in try compare(call, .gt) },
+        LuaFunction("ge") { call in try compare(call, .ge) },
+        LuaFunction("eq") { call in try compare(call, .eq) },
+        LuaFunction("ne") { call in try compare(call, .ne) },
+        // nonzero(): 1-based positions of the non-zero elements
+        LuaFunction("nonzero") { call in try call.pushOneBased(try call.tensor(1).nonzeroIndices().int32Values); return 1 },
+        // pick(columns): t[i, columns[i]] for each row i of a 2-D tensor (1-based columns)
+        LuaFunction("pick") { call in
+            let t = try call.tensor(1)
+            let columns = try call.integers(2, what: "column").map { $0 - 1 }
+            try call.push(try call.blaming(2) { try t.pick(columns: try Tensor(int32: columns)) })
+            return 1
+        },
         // equal(other): same dtype, shape and bits in every element
         LuaFunction("equal") { call in
             let (a, b) = (try call.tensor(1), try call.tensor(2))
@@ -222,6 +237,16 @@ enum TensorModule {
         } else {
             let s = try call.number(1)
             try call.push(try Tensor.elementwise(op, try call.tensor(2), scalar: s, scalarFirst: true))
+        }
+        return 1
+    }
+
+    private static func compare(_ call: LuaCall, _ op: ComparisonOp) throws -> Int32 {
+        let a = try call.tensor(1)
+        if let b = try call.objectIfPresent(2, Tensor.self) {
+            try call.push(try call.blaming(2) { try a.compare(op, b) })
+        } else {
+            try call.push(try a.compare(op, scalar: try call.number(2)))
         }
         return 1
     }

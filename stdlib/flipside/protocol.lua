@@ -15,8 +15,11 @@ end
 --- Trains `opts.model` on `opts.data` ({x, y, classes}) for `opts.epochs` epochs.
 -- opts: model, data, epochs, k, b, policy (function(ctx) -> rows, labels, or nil
 -- for clean training), seed or rng, batch (64), lr (0.001) or optimizer (an
--- optimizer from flipside.model.sgd/adam), on_epoch(epoch, info).
--- Returns a list of per-epoch records {epoch, loss, status, flips}.
+-- optimizer from flipside.model.sgd/adam), on_epoch(epoch, info), provenance
+-- (true: each attacked epoch's record carries attack.provenance's table:
+-- flipped rows with old and new labels, the attacker's objective before and
+-- after, the gradient deviation).
+-- Returns a list of per-epoch records {epoch, loss, status, flips, provenance}.
 function protocol.train(opts)
   check(type(opts) == "table", "protocol.train: options table expected, got %s", type(opts))
   local model, data = opts.model, opts.data
@@ -37,7 +40,7 @@ function protocol.train(opts)
   local n = data.y:size(1)
   local history = {}
   for epoch = 1, epochs do
-    local labels, flips = data.y, 0
+    local labels, flips, provenance = data.y, 0, nil
     local subset = attacker_rng:sample(n, attack.budget(k, n))
     local budget = attack.budget(b, subset:size(1))
     if policy and budget > 0 then
@@ -45,13 +48,19 @@ function protocol.train(opts)
         features = data.x, labels = data.y, subset = subset, budget = budget,
         classes = data.classes, model = model, rng = attacker_rng, epoch = epoch,
       }
-      ctx.delta = -model:gradient(data.x, data.y) -- untargeted: Delta = -grad L_{D_H}
+      local honest_gradient = model:gradient(data.x, data.y)
+      ctx.delta = -honest_gradient -- untargeted: Delta = -grad L_{D_H}
       local rows, new_labels = policy(ctx)
-      labels = attack.apply(data.y, subset, rows, new_labels, budget, data.classes)
-      flips = type(rows) == "table" and #rows or rows:size(1)
+      if rows ~= nil then
+        labels = attack.apply(data.y, subset, rows, new_labels, budget, data.classes)
+        flips = type(rows) == "table" and #rows or rows:size(1)
+        if opts.provenance ~= false then
+          provenance = attack.provenance(model, data.x, data.y, labels, subset, ctx.delta, honest_gradient)
+        end
+      end
     end
     local loss, status = model:train_epoch(data.x, labels, train_opts)
-    local record = { epoch = epoch, loss = loss, status = status, flips = flips }
+    local record = { epoch = epoch, loss = loss, status = status, flips = flips, provenance = provenance }
     history[#history + 1] = record
     if opts.on_epoch then opts.on_epoch(epoch, record) end
     if status ~= "ok" then break end

@@ -33,14 +33,16 @@ public enum GreedyBinary {
         let x = Scratch(block * d)
         let z = Scratch(block)
         let w = delta.floats.baseAddress!
-        let bias = Double(w[d])
+        // Scores are float32 sums, so a policy in Lua reading them as a tensor
+        // ranks the points exactly as the native rule does.
+        let bias = w[d]
         var out = [Double](repeating: 0, count: subset.count)
         var start = 0
         while start < subset.count {
             let n = min(block, subset.count - start)
             features.widenRows(UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]), into: x.buffer)
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, x.buffer, Int32(d), w, 1, 0, z.buffer, 1)
-            for j in 0..<n { out[start + j] = Double(z.buffer[j]) + bias }
+            for j in 0..<n { out[start + j] = Double(z.buffer[j] + bias) }
             start += n
         }
         return out

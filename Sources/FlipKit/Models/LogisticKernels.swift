@@ -12,6 +12,7 @@ struct BinaryLogisticKernel: ModelKernel {
     var summary: String { "LogisticRegression(\(inputDimension) inputs, binary)" }
     var inputDimension: Int { layer.inputs }
     var classes: Int { 2 }
+    var logitWidth: Int { 1 }
     var parameterShape: [Int] { [layer.inputs + 1] }
     var layout: String { "weights and bias" }
 
@@ -26,6 +27,11 @@ struct BinaryLogisticKernel: ModelKernel {
         let total = CrossEntropy.binary(z, rows: n, labels: labels, residual: gradient != nil, losses: losses, predictions: predictions)
         if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
         return total
+    }
+
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+                into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
+        layer.forward(parameters, x, rows: n, into: z)
     }
 }
 
@@ -44,6 +50,7 @@ struct SoftmaxKernel: ModelKernel {
     var summary: String { "SoftmaxRegression(\(inputDimension) inputs, \(classes) classes)" }
     var inputDimension: Int { layer.inputs }
     var classes: Int { layer.outputs }
+    var logitWidth: Int { classes }
     var parameterShape: [Int] { [layer.outputs, layer.inputs + 1] }
     var layout: String { "\(classes) rows of \(inputDimension) weights and a bias" }
 
@@ -59,6 +66,11 @@ struct SoftmaxKernel: ModelKernel {
                                          losses: losses, predictions: predictions)
         if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
         return total
+    }
+
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+                into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
+        layer.forward(parameters, x, rows: n, into: z)
     }
 }
 

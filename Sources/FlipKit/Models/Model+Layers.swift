@@ -4,16 +4,27 @@ extension Model {
     /// How many weight layers the model has (1 for the regressions, 2 for the MLP).
     public var layerCount: Int { (kernel as? PerceptronKernel) == nil ? 1 : 2 }
 
-    /// A copy of layer `index` (1-based) as [outputs, inputs + 1], bias last.
-    public func layer(_ index: Int) throws -> Tensor {
+    /// A copy of layer `index` (1-based) as [outputs, inputs + 1], bias last, taken
+    /// from the parameters or from `source`, a tensor laid out like them (a gradient, a delta).
+    public func layer(_ index: Int, of source: Tensor? = nil) throws -> Tensor {
         guard index >= 1, index <= layerCount else {
             throw FlipError("layer \(index) does not exist; the \(kind) model has \(layerCount == 1 ? "1 layer" : "\(layerCount) layers")")
         }
-        guard let mlp = kernel as? PerceptronKernel else {
-            return try parameters.clone().reshaped(kernel is BinaryLogisticKernel ? [1, inputDimension + 1] : parameters.shape)
+        let values = source ?? parameters
+        try values.requireDType(.float32, "tensor")
+        guard values.count == parameterCount else {
+            throw FlipError("tensor has \(values.count) elements, the model has \(parameterCount) parameters")
         }
-        let out = try Tensor(zeros: mlp.layerShapes[index - 1])
-        out.floats.baseAddress!.update(from: parameters.floats.baseAddress! + mlp.layerOffsets[index - 1], count: out.count)
+        let shape: [Int]
+        var offset = 0
+        if let mlp = kernel as? PerceptronKernel {
+            shape = mlp.layerShapes[index - 1]
+            offset = mlp.layerOffsets[index - 1]
+        } else {
+            shape = kernel is BinaryLogisticKernel ? [1, inputDimension + 1] : parameters.shape
+        }
+        let out = try Tensor(zeros: shape)
+        out.floats.baseAddress!.update(from: values.floats.baseAddress! + offset, count: out.count)
         return out
     }
 

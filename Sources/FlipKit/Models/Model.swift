@@ -79,6 +79,11 @@ protocol ModelKernel: Sendable {
               labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
               losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
               workspace: Workspace) -> Double
+    /// Logits per row: 1 for the binary model (the logit of class 1), else the class count.
+    var logitWidth: Int { get }
+    /// The logits of `n` rows into `z` [n × logitWidth].
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+                into z: UnsafeMutablePointer<Float>, workspace: Workspace)
 }
 
 /// Per-pass scratch buffers, allocated once for the largest batch.

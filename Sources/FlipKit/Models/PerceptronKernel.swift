@@ -19,6 +19,7 @@ struct PerceptronKernel: ModelKernel {
     var inputDimension: Int { first.inputs }
     var hidden: Int { first.outputs }
     var classes: Int { second.outputs }
+    var logitWidth: Int { classes }
     var parameterShape: [Int] { [first.parameterCount + second.parameterCount] }
     var layout: String { "\(hidden)×\(inputDimension + 1) first layer, then \(classes)×\(hidden + 1) second layer" }
 
@@ -52,5 +53,11 @@ struct PerceptronKernel: ModelKernel {
         for k in 0..<n * hidden where a[k] <= 0 { dh[k] = 0 }
         first.accumulateGradient(gradient, dh, x, rows: n)
         return total
+    }
+
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+                into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
+        hiddenActivations(parameters, x, rows: n, a: workspace[0], h: workspace[1])
+        second.forward(parameters + first.parameterCount, workspace[1], rows: n, into: z)
     }
 }

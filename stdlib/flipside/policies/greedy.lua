@@ -1,17 +1,50 @@
---- The greedy binary rule as a flip policy (paper Algorithm 3, or its exact
--- correction): a function of the epoch's context returning rows and labels.
+--- The greedy rules as flip policies: binary (paper Algorithm 3) and
+-- multi-class (Algorithm 1), each `paper` (as printed) or `exact` (the
+-- optimum under the budget), untargeted (delta = ctx.delta = -grad L_{D_H})
+-- or targeted (delta = -(W_target - W_t), with opts.target a model).
+-- These call the native rules; policies/greedy_lua.lua is the same in Lua.
 local attack = require "flipside.attack"
 
 local greedy = {}
 
---- variant: "exact" (default) or "paper".
-function greedy.binary(variant)
+local function check_variant(name, variant)
   variant = variant or "exact"
   if variant ~= "exact" and variant ~= "paper" then
-    error(string.format("greedy.binary: variant must be 'exact' or 'paper', got %s", tostring(variant)), 2)
+    error(string.format("greedy.%s: variant must be 'exact' or 'paper', got %s", name, tostring(variant)), 3)
   end
+  return variant
+end
+
+--- Delta of a context: the untargeted one it carries, or -(W_target - W_t).
+function greedy.delta(ctx, target)
+  if target == nil then return ctx.delta end
+  return ctx.model:params() - target:params()
+end
+
+--- opts: target (a model of the attacked architecture) for the targeted attack.
+function greedy.binary(variant, opts)
+  variant = check_variant("binary", variant)
+  local target = opts and opts.target
   return function(ctx)
-    return attack.greedy_binary(ctx.features, ctx.labels, ctx.subset, ctx.delta, ctx.budget, variant)
+    return attack.greedy_binary(ctx.features, ctx.labels, ctx.subset, greedy.delta(ctx, target), ctx.budget, variant)
+  end
+end
+
+function greedy.multiclass(variant, opts)
+  variant = check_variant("multiclass", variant)
+  local target = opts and opts.target
+  return function(ctx)
+    return attack.greedy_multiclass(ctx.features, ctx.labels, ctx.subset, greedy.delta(ctx, target), ctx.budget,
+      variant, ctx.model)
+  end
+end
+
+--- The binary rule for a binary logistic model, the multi-class rule otherwise.
+function greedy.rule(variant, opts)
+  local binary, multiclass = greedy.binary(variant, opts), greedy.multiclass(variant, opts)
+  return function(ctx)
+    if ctx.model:kind() == "logistic" then return binary(ctx) end
+    return multiclass(ctx)
   end
 end
 
