@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,9 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
-        .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost"]),
+        // The results store sits beside the engine: persistence is not a kernel.
+        .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost", "FlipResults"]),
         .executableTarget(
             name: "flipside",
             dependencies: [
@@ -34,6 +37,7 @@ let package = Package(
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua"]),
         .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "LuaHost"]),
+        .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults"]),
     ],
     swiftLanguageModes: [.v6]
 )

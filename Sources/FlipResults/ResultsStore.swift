@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// The results store: one SQLite file holding every run (keyed by the hash of
+/// script, parameters and seed), its per-epoch metrics and, when a script asks,
+/// the provenance of its flips. A run is written in one transaction, so a
+/// runner killed at any moment leaves each run either whole or absent.
+public final class ResultsStore: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try ResultsStore.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw ResultsError("\(path): not a flipside results store (\(error.message ?? error.description))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                  id TEXT PRIMARY KEY, script TEXT NOT NULL, script_hash TEXT NOT NULL,
+                  params TEXT NOT NULL, seed INTEGER NOT NULL, code_version TEXT NOT NULL,
+                  status TEXT NOT NULL, error TEXT, traceback TEXT, seconds REAL NOT NULL,
+                  metrics TEXT NOT NULL, finished TEXT NOT NULL);
+                CREATE INDEX runs_script ON runs(script);
+                CREATE TABLE epochs (
+                  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                  epoch INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,
+                  PRIMARY KEY (run_id, epoch, metric));
+                CREATE TABLE provenance (
+                  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                  epoch INTEGER NOT NULL, row INTEGER NOT NULL, old_label INTEGER NOT NULL,
+                  new_label INTEGER NOT NULL);
+                CREATE INDEX provenance_run ON provenance(run_id, epoch);
+                """)
+        }
+        return m
+    }
+
+    /// Status of a stored run, nil when it was never stored.
+    public func status(of id: String) throws -> RunRecord.Status? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]).flatMap(RunRecord.Status.init)
+        }
+    }
+
+    /// Writes `record` whole, replacing an earlier attempt of the same run.
+    public func save(_ record: RunRecord) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [record.id])
+            try db.execute(sql: "DELETE FROM epochs WHERE run_id = ?", arguments: [record.id])
+            try db.execute(sql: "DELETE FROM provenance WHERE run_id = ?", arguments: [record.id])
+            try db.execute(sql: """
+                INSERT INTO runs (id, script, script_hash, params, seed, code_version, status, error, traceback,
+                                  seconds, metrics, finished)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.id, record.script, record.scriptHash, RunValue.json(record.parameters), record.seed,
+                                 record.codeVersion, record.status.rawValue, record.error, record.traceback, record.seconds,
+                                 RunValue.json(record.metrics), ISO8601DateFormatter().string(from: Date())])
+            let epoch = try db.makeStatement(sql: "INSERT INTO epochs (run_id, epoch, metric, value) VALUES (?, ?, ?, ?)")
+            for (n, values) in record.epochs.enumerated() {
+                for (metric, value) in values.sorted(by: { $0.key < $1.key }) {
+                    try epoch.execute(arguments: [record.id, n + 1, metric, value.isFinite ? value : nil])
+                }
+            }
+            let flip = try db.makeStatement(sql: "INSERT INTO provenance (run_id, epoch, row, old_label, new_label) VALUES (?, ?, ?, ?, ?)")
+            for p in record.provenance {
+                try flip.execute(arguments: [record.id, p.epoch, p.row, p.oldLabel, p.newLabel])
+            }
+        }
+    }
+
+    /// Stored runs, of one script or all, optionally only those with the given ids.
+    public func records(script: String? = nil, ids: [String]? = nil, withProvenance: Bool = false) throws -> [RunRecord] {
+        try queue.read { db in
+            var sql = "SELECT * FROM runs"
+            var arguments: StatementArguments = []
+            if let script {
+                sql += " WHERE script = ?"
+                arguments += [script]
+            }
+            sql += " ORDER BY script, params, seed"
+            let wanted = ids.map(Set.init)
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row -> RunRecord? in
+                let id: String = row["id"]
+                if let wanted, !wanted.contains(id) { return nil }
+                var record = RunRecord(
+                    id: id, script: row["script"], scriptHash: row["script_hash"],
+                    parameters: RunValue.table(fromJSON: row["params"]), seed: row["seed"], codeVersion: row["code_version"],
+                    status: RunRecord.Status(rawValue: row["status"]) ?? .failed, error: row["error"], traceback: row["traceback"],
+                    seconds: row["seconds"], metrics: RunValue.table(fromJSON: row["metrics"]))
+                record.epochs = try ResultsStore.epochs(db, id)
+                if withProvenance { record.provenance = try ResultsStore.provenance(db, id) }
+                return record
+            }
+        }
+    }
+
+    private static func epochs(_ db: Database, _ id: String) throws -> [[String: Double]] {
+        var out: [[String: Double]] = []
+        for row in try Row.fetchAll(db, sql: "SELECT epoch, metric, value FROM epochs WHERE run_id = ? ORDER BY epoch", arguments: [id]) {
+            let epoch: Int = row["epoch"]
+            while out.count < epoch { out.append([:]) }
+            out[epoch - 1][row["metric"]] = (row["value"] as Double?) ?? .nan
+        }
+        return out
+    }
+
+    private static func provenance(_ db: Database, _ id: String) throws -> [ProvenanceRow] {
+        try Row.fetchAll(db, sql: "SELECT epoch, row, old_label, new_label FROM provenance WHERE run_id = ? ORDER BY epoch, row",
+                         arguments: [id]).map { ProvenanceRow(epoch: $0["epoch"], row: $0["row"], oldLabel: $0["old_label"], newLabel: $0["new_label"]) }
+    }
+
+    /// How many runs the store holds, per status.
+    public func counts(script: String? = nil) throws -> [RunRecord.Status: Int] {
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM runs" + (script == nil ? "" : " WHERE script = ?") + " GROUP BY status",
+                                        arguments: script.map { [$0] } ?? [])
+            var out: [RunRecord.Status: Int] = [:]
+            for row in rows { if let s = RunRecord.Status(rawValue: row["status"]) { out[s] = row["n"] } }
+            return out
+        }
+    }
+
+    /// Copies every run of `other` into this store (the merge step of a cluster batch).
+    public func merge(from other: ResultsStore) throws -> Int {
+        let incoming = try other.records(withProvenance: true)
+        for record in incoming { try save(record) }
+        return incoming.count
+    }
+}
+
+public struct ResultsError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
