@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipLua", "LuaHost",
+                "FlipLua", "LuaHost", "FlipResults",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),

@@ -1,4 +1,5 @@
 import FlipKit
+import FlipResults
 import LuaHost
 
 /// Installs the engine in a Lua VM: `require "flipside"` gives the native
@@ -66,18 +67,25 @@ public enum Flipside {
         lua_createtable_of(call, 0)
         for (name, text) in parameters {
             call.setField(name) {
-                if let n = Double(text), !text.isEmpty, !text.hasPrefix("0x") {
-                    if n == n.rounded(), abs(n) < 1e15, !text.contains("."), !text.lowercased().contains("e") {
-                        call.push(Int(n))
-                    } else {
-                        call.push(n)
-                    }
-                } else if text == "true" || text == "false" {
-                    call.push(text == "true")
-                } else {
-                    call.push(text)
+                switch parameterValue(text) {
+                case .integer(let i): call.push(i)
+                case .number(let d): call.push(d)
+                case .boolean(let b): call.push(b)
+                case .text(let s): call.push(s)
                 }
             }
         }
+    }
+
+    /// The value of `--set name=TEXT`: an integer, a number, a boolean, or the text.
+    public static func parameterValue(_ text: String) -> RunValue {
+        if let n = Double(text), !text.isEmpty, !text.hasPrefix("0x") {
+            if n == n.rounded(), abs(n) < 1e15, !text.contains("."), !text.lowercased().contains("e") {
+                return .integer(Int(n))
+            }
+            return .number(n)
+        }
+        if text == "true" || text == "false" { return .boolean(text == "true") }
+        return .text(text)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlipLua
+import Foundation
 import LuaHost
 
 #if canImport(Glibc)
@@ -13,6 +14,11 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Options come before the script; everything after it is passed to the script \
             as `arg` and `...`, as the standalone lua does.
+
+            A script that returns a table with a function `run(params)` is data: its whole \
+            grid (`grid`, `seeds`) runs on --jobs threads, each run is stored in --db \
+            (runs already stored are not run again), then `report(results, context)` \
+            draws its figures into --out.
             """)
 
     @Option(name: .customLong("set"), help: ArgumentHelp("A parameter the script reads as flipside.params.NAME.", valueName: "name=value"))
@@ -23,6 +29,15 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Stop the script with an error after this many seconds.")
     var timeLimit: Double?
+
+    @Option(help: "Threads for a script's grid (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Results store of a script's grid.")
+    var db: String = "out/results.sqlite"
+
+    @Option(help: "Folder for a script's report (default: out/<script name>).")
+    var out: String?
 
     @Argument(help: "The Lua script to run.")
     var script: String
@@ -35,6 +50,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--set expects name=value, got '\(p)'")
         }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
@@ -47,13 +63,34 @@ struct RunCommand: ParsableCommand {
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
-        if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
+        let stdlib = StdlibLocator.find()
         do {
-            try vm.runFile(script, arguments: scriptArguments)
+            let results = try vm.runFile(script, arguments: scriptArguments, results: 1)
+            if results == 1 && vm.isTable(at: -1) && { vm.rawField(-1, "run"); defer { vm.pop() }; return vm.isFunction(at: -1) }() {
+                try runGrid(in: vm, parameters: pairs, stdlib: stdlib)
+            }
         } catch let error as LuaScriptError {
             fflush(nil)
             FileHandleOutput.error("flipside: \(error.traceback.isEmpty ? error.message : error.traceback)")
             throw ExitCode(1)
+        } catch let error as GridError {
+            FileHandleOutput.error("flipside: \(error.description)")
+            throw ExitCode(1)
         }
+    }
+
+    /// The script returned a table: run its grid, store it, report.
+    func runGrid(in vm: LuaVM, parameters: [(String, String)], stdlib: String?) throws {
+        guard let source = FileManager.default.contents(atPath: script) else {
+            throw GridError("cannot read \(script)")
+        }
+        let configuration = GridRunner.Configuration(
+            scriptPath: script, parameters: parameters, jobs: jobs, timeLimit: timeLimit, storePath: db,
+            outputFolder: out ?? "out/\(GridRunner.Configuration.scriptName(of: script))", stdlib: stdlib,
+            codeVersion: CodeVersion.describe(stdlib: stdlib))
+        let summary = try GridRunner(configuration).run(in: vm, source: String(decoding: source, as: UTF8.self))
+        print(String(format: "%d runs: %d ran, %d stored before, %d failed; %.1f s", summary.total, summary.ran,
+                     summary.cached, summary.failed.count, summary.seconds))
+        if !summary.failed.isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,3 +1,6 @@
+import FlipLua
+import FlipResults
+import Foundation
 import LuaHost
 
 #if canImport(Glibc)
@@ -44,5 +47,23 @@ enum ScriptArguments {
         var values: [(Int, String)] = [(-2, "flipside"), (-1, "run"), (0, script)]
         for (i, a) in arguments.enumerated() { values.append((i + 1, a)) }
         vm.pushStringTable(values)
+    }
+}
+
+/// The code a run was made with: the engine's version and a hash of the
+/// stdlib's Lua files (what a script `require`s besides itself).
+enum CodeVersion {
+    static func describe(stdlib: String?) -> String {
+        var text = "flipside \(Flipside.version)"
+        guard let stdlib else { return text }
+        var hash = ContentHash()
+        let files = (FileManager.default.enumerator(atPath: stdlib)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".lua") }.sorted()
+        for file in files {
+            hash.add(field: file)
+            hash.add(FileManager.default.contents(atPath: stdlib + "/" + file) ?? Data())
+        }
+        text += " stdlib \(hash.hex.prefix(12))"
+        return text
     }
 }

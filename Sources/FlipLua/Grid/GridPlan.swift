@@ -1,0 +1,102 @@
+import FlipResults
+import LuaHost
+
+/// A script that returns a table is data (DESIGN.md, "Scripts are data"):
+/// `description`, a parameter `grid`, `seeds`, `run(params)` returning
+/// metrics, and optionally `report(results, context)`. The plan is what the
+/// runner needs from that table: every (parameter point, seed) to run.
+public struct GridPlan: Sendable {
+    public var description: String
+    public var points: [[String: RunValue]]
+    public var seeds: [Int]
+    public var hasReport: Bool
+
+    /// Reads the plan from the script's table at `index` of `vm`'s stack.
+    /// Grid: `{name = {values...}, ...}` (every combination, names in sorted order)
+    /// or a list of points `{{name = value, ...}, ...}`. Seeds: a count n (1..n) or a list.
+    public static func read(_ vm: LuaVM, at index: Int32, script: String) throws -> GridPlan {
+        func isFunction(_ name: String) -> Bool {
+            vm.rawField(index, name)
+            defer { vm.pop() }
+            return vm.isFunction(at: -1)
+        }
+        func field(_ name: String) throws -> LuaValue {
+            vm.rawField(index, name)
+            defer { vm.pop() }
+            return try vm.value(at: -1, path: "\(script): field '\(name)'")
+        }
+        guard isFunction("run") else {
+            throw GridError("\(script): a script returning a table needs a function 'run(params)'")
+        }
+        let hasReport = isFunction("report")
+        let reportValue = hasReport ? .none : try field("report")
+        guard reportValue == .none else {
+            throw GridError("\(script): field 'report' must be a function")
+        }
+        let description: String
+        switch try field("description") {
+        case .none: description = ""
+        case .string(let s): description = s
+        default: throw GridError("\(script): field 'description' must be a string")
+        }
+        return GridPlan(description: description, points: try points(try field("grid"), script: script),
+                        seeds: try seeds(try field("seeds"), script: script), hasReport: hasReport)
+    }
+
+    static func scalar(_ value: LuaValue, _ what: String) throws -> RunValue {
+        switch value {
+        case .integer(let i): return .integer(Int(i))
+        case .number(let d): return .number(d)
+        case .string(let s): return .text(s)
+        case .boolean(let b): return .boolean(b)
+        default: throw GridError("\(what) must be a number, string or boolean")
+        }
+    }
+
+    static func points(_ grid: LuaValue, script: String) throws -> [[String: RunValue]] {
+        switch grid {
+        case .none:
+            return [[:]]
+        case .table(let array, let fields) where fields.isEmpty && !array.isEmpty:
+            return try array.enumerated().map { n, point in
+                guard case .table(let extra, let values) = point, extra.isEmpty else {
+                    throw GridError("\(script): grid point \(n + 1) must be a table of name = value")
+                }
+                return try values.mapValues { try scalar($0, "\(script): grid point \(n + 1)") }
+            }
+        case .table(let array, let fields) where array.isEmpty:
+            var points: [[String: RunValue]] = [[:]]
+            for name in fields.keys.sorted() {
+                let values: [RunValue]
+                if case .table(let list, let named) = fields[name]!, named.isEmpty, !list.isEmpty {
+                    values = try list.map { try scalar($0, "\(script): grid.\(name)") }
+                } else {
+                    values = [try scalar(fields[name]!, "\(script): grid.\(name)")]
+                }
+                points = points.flatMap { p in values.map { v in p.merging([name: v]) { $1 } } }
+            }
+            return points
+        default:
+            throw GridError("\(script): field 'grid' must be {name = {values...}} or a list of points")
+        }
+    }
+
+    static func seeds(_ value: LuaValue, script: String) throws -> [Int] {
+        switch value {
+        case .none: return [1]
+        case .integer(let n) where n >= 1 && n <= 100_000: return Array(1...Int(n))
+        case .table(let list, let fields) where fields.isEmpty && !list.isEmpty:
+            return try list.map {
+                guard case .integer(let s) = $0 else { throw GridError("\(script): field 'seeds' must list integers") }
+                return Int(s)
+            }
+        default:
+            throw GridError("\(script): field 'seeds' must be a count (1 to 100000) or a list of integers")
+        }
+    }
+}
+
+public struct GridError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

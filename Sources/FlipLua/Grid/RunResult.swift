@@ -1,0 +1,82 @@
+import FlipResults
+import LuaHost
+
+/// What `run(params)` returned, read into a record: scalar fields are the
+/// run's metrics, `epochs` a list of tables of numbers (one per epoch) and
+/// `provenance` a list of {epoch = e, rows = {...}, old = {...}, new = {...}}.
+enum RunResult {
+    static func read(_ value: LuaValue, into record: inout RunRecord) throws {
+        guard case .table(_, let fields) = value else {
+            throw GridError("run must return a table of metrics, got \(kind(value))")
+        }
+        for (name, field) in fields {
+            switch name {
+            case "epochs": record.epochs = try epochs(field)
+            case "provenance": record.provenance = try provenance(field)
+            default: record.metrics[name] = try GridPlan.scalar(field, "metric '\(name)'")
+            }
+        }
+    }
+
+    static func kind(_ value: LuaValue) -> String {
+        switch value {
+        case .none: return "nil"
+        case .boolean: return "boolean"
+        case .integer, .number: return "number"
+        case .string: return "string"
+        case .table: return "table"
+        }
+    }
+
+    static func epochs(_ value: LuaValue) throws -> [[String: Double]] {
+        try value.array.enumerated().map { n, epoch in
+            try epoch.fields.mapValues { v in
+                switch v {
+                case .boolean(let b): return b ? 1 : 0
+                default:
+                    guard let x = v.number else { throw GridError("epochs[\(n + 1)]: numbers expected, got \(kind(v))") }
+                    return x
+                }
+            }
+        }
+    }
+
+    static func provenance(_ value: LuaValue) throws -> [ProvenanceRow] {
+        var rows: [ProvenanceRow] = []
+        for (n, entry) in value.array.enumerated() {
+            guard let epoch = entry["epoch"]?.number else { throw GridError("provenance[\(n + 1)]: field 'epoch' expected") }
+            let (r, o, w) = (entry["rows"]?.array ?? [], entry["old"]?.array ?? [], entry["new"]?.array ?? [])
+            guard r.count == o.count, r.count == w.count else {
+                throw GridError("provenance[\(n + 1)]: rows, old and new must have the same length")
+            }
+            for i in r.indices {
+                guard let row = r[i].number, let old = o[i].number, let new = w[i].number else {
+                    throw GridError("provenance[\(n + 1)]: rows, old and new must hold numbers")
+                }
+                rows.append(ProvenanceRow(epoch: Int(epoch), row: Int(row), oldLabel: Int(old), newLabel: Int(new)))
+            }
+        }
+        return rows
+    }
+
+    /// A stored run as the table `report` receives.
+    static func table(_ r: RunRecord) -> LuaValue {
+        func lua(_ v: RunValue) -> LuaValue {
+            switch v {
+            case .integer(let i): return .integer(Int64(i))
+            case .number(let d): return .number(d)
+            case .text(let s): return .string(s)
+            case .boolean(let b): return .boolean(b)
+            }
+        }
+        var fields: [String: LuaValue] = [
+            "id": .string(r.id), "seed": .integer(Int64(r.seed)), "status": .string(r.status.rawValue),
+            "seconds": .number(r.seconds), "code_version": .string(r.codeVersion),
+            "params": .table(array: [], fields: r.parameters.mapValues(lua)),
+            "metrics": .table(array: [], fields: r.metrics.mapValues(lua)),
+            "epochs": .table(array: r.epochs.map { .table(array: [], fields: $0.mapValues { .number($0) }) }, fields: [:]),
+        ]
+        if let error = r.error { fields["error"] = .string(error) }
+        return .table(array: [], fields: fields)
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import FlipResults
+import Foundation
+
+struct ResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Read the results store.",
+        subcommands: [Export.self, Summary.self])
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a table of the store as CSV: runs (parameters and metrics), epochs, or provenance.")
+
+        @Option(help: "The results store.")
+        var db: String = "out/results.sqlite"
+
+        @Option(help: "runs, epochs or provenance.")
+        var table: String = "runs"
+
+        @Option(help: "Only the runs of this script (its file name without .lua).")
+        var script: String?
+
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            guard let which = CSVExport.Table(rawValue: table) else {
+                throw ValidationError("--table must be one of \(CSVExport.Table.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let store = try ResultsCommand.open(db)
+            let csv = try CSVExport.export(store, table: which, script: script)
+            if let output {
+                try Data(csv.utf8).write(to: URL(fileURLWithPath: output))
+            } else {
+                print(csv, terminator: "")
+            }
+        }
+    }
+
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count the stored runs per script and status.")
+
+        @Option(help: "The results store.")
+        var db: String = "out/results.sqlite"
+
+        func run() throws {
+            let store = try ResultsCommand.open(db)
+            var byScript: [String: [RunRecord.Status: Int]] = [:]
+            for record in try store.records() { byScript[record.script, default: [:]][record.status, default: 0] += 1 }
+            print("script                         ok  failed")
+            for (script, counts) in byScript.sorted(by: { $0.key < $1.key }) {
+                print(script.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%5d %7d", counts[.ok] ?? 0, counts[.failed] ?? 0))
+            }
+        }
+    }
+
+    static func open(_ path: String) throws -> ResultsStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path): no such results store") }
+        do { return try ResultsStore(path: path) } catch let error as ResultsError { throw ValidationError(error.description) }
+    }
+}
