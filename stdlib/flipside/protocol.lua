@@ -15,7 +15,8 @@ end
 --- Trains `opts.model` on `opts.data` ({x, y, classes}) for `opts.epochs` epochs.
 -- opts: model, data, epochs, k, b, policy (function(ctx) -> rows, labels, or nil
 -- for clean training), seed or rng, batch (64), lr (0.001) or optimizer (an
--- optimizer from flipside.model.sgd/adam), on_epoch(epoch, info), provenance
+-- optimizer from flipside.model.sgd/adam), on_epoch(epoch, info) (returning
+-- false stops training), provenance
 -- (true: each attacked epoch's record carries attack.provenance's table:
 -- flipped rows with old and new labels, the attacker's objective before and
 -- after, the gradient deviation).
@@ -62,8 +63,8 @@ function protocol.train(opts)
     local loss, status = model:train_epoch(data.x, labels, train_opts)
     local record = { epoch = epoch, loss = loss, status = status, flips = flips, provenance = provenance }
     history[#history + 1] = record
-    if opts.on_epoch then opts.on_epoch(epoch, record) end
-    if status ~= "ok" then break end
+    local stop = opts.on_epoch and opts.on_epoch(epoch, record) == false
+    if stop or status ~= "ok" then break end
   end
   return history
 end

@@ -1,0 +1,229 @@
+--- The paper's experiments (Appendix A) as one function of a parameter
+-- table, shared by the scripts in scripts/paper/: data, target models,
+-- the attack policy, Algorithm 2, and the metrics a figure needs.
+local flipside = require "flipside"
+local protocol = require "flipside.protocol"
+local datasets = require "flipside.datasets"
+local targets = require "flipside.targets"
+local greedy = require "flipside.policies.greedy"
+local last_layer = require "flipside.policies.last_layer"
+local federated = require "flipside.federated"
+local T = flipside.tensor
+
+local paper = {}
+
+--- The paper's settings, and what `quick` shrinks them to (for CI and a first look).
+paper.defaults = { epochs = 200, seeds = 6, batch = 64, lr = 0.001, hidden = 100, rule = "paper" }
+paper.quick = { epochs = 2, seeds = 2, train_rows = 2000, test_rows = 1000 }
+
+--- Settings for a script: the paper's, or the quick ones when params.quick is set.
+-- Values given with --set win over both.
+function paper.settings(params)
+  local s = {}
+  for k, v in pairs(paper.defaults) do s[k] = v end
+  if params.quick then for k, v in pairs(paper.quick) do s[k] = v end end
+  for _, k in ipairs { "epochs", "seeds", "batch", "lr", "hidden", "rule", "train_rows", "test_rows", "dataset", "dir" } do
+    if params[k] ~= nil then s[k] = params[k] end
+  end
+  s.dataset = s.dataset or "fashion-mnist"
+  s.quick = params.quick or false
+  return s
+end
+
+local function first_rows(d, n)
+  if not n or n >= d.y:size(1) then return d end
+  local rows = T.range(1, n)
+  return { x = d.x:rows(rows), y = d.y:rows(rows), classes = d.classes, name = d.name }
+end
+
+local cache = { data = {}, targets = {} }
+
+--- train, test for params.task ("binary": the paper's two-class task, else all
+-- classes), raw pixels unless params.normalize, cached per Lua state.
+function paper.data(params)
+  local key = table.concat({ params.dataset or "fashion-mnist", params.task or "multiclass", tostring(params.normalize),
+    tostring(params.train_rows), tostring(params.test_rows), tostring(params.dir) }, "|")
+  if not cache.data[key] then
+    local train, test = datasets.load(params.dataset or "fashion-mnist",
+      { binary = params.task == "binary", dir = params.dir, normalize = params.normalize and "minmax" or nil })
+    cache.data[key] = { first_rows(train, params.train_rows), first_rows(test, params.test_rows) }
+  end
+  return table.unpack(cache.data[key])
+end
+
+--- A fresh model of the kind params.model names ("logistic", "softmax" or "mlp").
+function paper.model(params, classes, d, seed)
+  local kind = params.model or (params.task == "binary" and "logistic" or "softmax")
+  if kind == "logistic" then return flipside.model.logistic(d) end
+  if kind == "softmax" then return flipside.model.softmax(d, classes) end
+  if kind == "mlp" then return flipside.model.mlp(d, params.hidden or 100, classes, flipside.generator(seed)) end
+  error("paper.model: model must be 'logistic', 'softmax' or 'mlp', got " .. tostring(kind), 2)
+end
+
+local function optimizer(params)
+  if params.optimizer == "adam" then return flipside.model.adam { lr = params.lr } end
+  return nil
+end
+
+--- The target model of Appendix A: an honest model trained on the labels
+-- fully flipped (binary) or cyclically shifted (multi-class). Cached.
+function paper.target(params, train)
+  local key = table.concat({ params.dataset or "", params.task or "", params.model or "", tostring(params.normalize),
+    tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "" }, "|")
+  if not cache.targets[key] then
+    local model = paper.model(params, train.classes, train.x:size(2), 0)
+    targets.train(model, train, train.classes == 2 and "flip" or "cyclic",
+      { epochs = params.epochs, lr = params.lr, batch = params.batch, seed = 0, optimizer = optimizer(params) })
+    cache.targets[key] = model
+  end
+  return cache.targets[key]
+end
+
+--- The flip policy of params.attack ("none", "untargeted", "targeted") with params.rule.
+function paper.policy(params, train, model)
+  local attack = params.attack or "untargeted"
+  if attack == "none" or (params.k or 0) == 0 or (params.b or 0) == 0 then return nil end
+  local rule = params.rule or "paper"
+  local target = attack == "targeted" and paper.target(params, train) or nil
+  if attack ~= "targeted" and attack ~= "untargeted" then
+    error("paper.policy: attack must be 'none', 'untargeted' or 'targeted', got " .. tostring(attack), 2)
+  end
+  if model:kind() == "mlp" then return last_layer.wrap(greedy.multiclass(rule), { target = target }) end
+  return greedy.rule(rule, { target = target })
+end
+
+--- One run of Algorithm 2: returns the metrics of the final (or, with early
+-- stopping, the best) model, and one table per epoch.
+-- params: task, model, attack, rule, k, b, epochs, batch, lr, optimizer,
+-- normalize, early_stopping (patience in epochs), curve (test accuracy each
+-- epoch), provenance, train_rows, test_rows, seed.
+function paper.run(params)
+  local train, test = paper.data(params)
+  local fit, validation = train, nil
+  if params.early_stopping then
+    fit, validation = flipside.data.split(train, 0.1, flipside.generator(1000 + params.seed))
+  end
+  local model = paper.model(params, train.classes, train.x:size(2), params.seed)
+  local epochs, best, best_params, best_epoch, waited = {}, -1, nil, 0, 0
+  local provenance = params.provenance and {} or nil
+  protocol.train {
+    model = model, data = fit, epochs = params.epochs, k = params.k or 0, b = params.b or 0,
+    policy = paper.policy(params, fit, model), seed = params.seed, batch = params.batch, lr = params.lr,
+    optimizer = optimizer(params), provenance = params.provenance or false,
+    on_epoch = function(epoch, record)
+      local row = { epoch = epoch, loss = record.loss, flips = record.flips }
+      if params.curve then row.accuracy = model:accuracy(test.x, test.y) end
+      epochs[epoch] = row
+      if provenance and record.provenance then
+        local p = record.provenance
+        provenance[#provenance + 1] = { epoch = epoch, rows = p.rows:totable(), old = p.old:totable(), new = p.new:totable() }
+      end
+      if validation and record.status == "ok" then
+        local accuracy = model:accuracy(validation.x, validation.y)
+        row.val_accuracy = accuracy
+        if accuracy > best then
+          best, best_params, best_epoch, waited = accuracy, model:params(), epoch, 0
+        else
+          waited = waited + 1
+          if waited >= params.early_stopping then return false end
+        end
+      end
+    end,
+  }
+  if best_params then model:set_params(best_params) end
+  local metrics = { status = model:status(), epochs_run = #epochs, epochs = epochs, provenance = provenance }
+  if best_epoch > 0 then metrics.best_epoch = best_epoch end
+  local report = model:evaluate(test.x, test.y)
+  if report.status == "ok" then
+    metrics.accuracy, metrics.macro_f1, metrics.loss = report.accuracy, report.macro_f1, report.loss
+  end
+  return metrics
+end
+
+--- Tables 3-4: the attacker's mean gradient norm over the honest workers' on
+-- the parameter server (params.workers workers, one attacking with budget b,
+-- params.rounds rounds), raw or normalised pixels.
+function paper.norm_ratio(params)
+  local train = paper.data(params)
+  local model = paper.model(params, train.classes, train.x:size(2), params.seed)
+  local policy = model:kind() == "mlp" and last_layer.wrap(greedy.multiclass(params.rule or "paper"))
+    or greedy.rule(params.rule or "paper")
+  local server = federated.server { model = model, data = train, workers = params.workers or 10, batch = params.batch,
+    attackers = { 1 }, b = params.b or 1, policy = policy, lr = params.lr, seed = params.seed }
+  local ratios = {}
+  for _, record in ipairs(server:run { rounds = params.rounds or 50 }) do
+    if record.norm_ratio and record.norm_ratio == record.norm_ratio then ratios[#ratios + 1] = record.norm_ratio end
+  end
+  local report = require "flipside.report"
+  return { norm_ratio = report.mean(ratios), norm_ratio_std = report.std(ratios), rounds = #ratios,
+    status = server:model():status() }
+end
+
+--- The parameters of one run: the script's settings, then `fixed`, then the
+-- grid point and seed the runner passes (later ones win).
+function paper.with(settings, fixed, point)
+  local out = {}
+  for _, t in ipairs { settings, fixed or {}, point or {} } do
+    for k, v in pairs(t) do out[k] = v end
+  end
+  return out
+end
+
+--- Every combination of `axes` ({name = {values}}) as a list of points, plus `extra` points.
+function paper.points(axes, extra)
+  local names = {}
+  for name in pairs(axes) do names[#names + 1] = name end
+  table.sort(names)
+  local points = { {} }
+  for _, name in ipairs(names) do
+    local next_points = {}
+    for _, p in ipairs(points) do
+      for _, v in ipairs(axes[name]) do
+        local q = {}
+        for k, x in pairs(p) do q[k] = x end
+        q[name] = v
+        next_points[#next_points + 1] = q
+      end
+    end
+    points = next_points
+  end
+  for _, p in ipairs(extra or {}) do points[#points + 1] = p end
+  return points
+end
+
+--- Accuracy (%) against the global budget k*b, one series per b: the panels of
+-- Figures 5, 9, 12, 18 and 19. `attacks` lists {attack, title}; `metric` defaults to accuracy.
+function paper.budget_panels(results, attacks, opts)
+  local report = require "flipside.report"
+  opts = opts or {}
+  local metric = opts.metric or "accuracy"
+  local scale = opts.scale or 100
+  local clean = report.group(report.select(results, { attack = "none" }), { "attack" }, metric)[1]
+  local panels = {}
+  for _, a in ipairs(attacks) do
+    local series = {}
+    local groups = report.group(report.select(results, { attack = a.attack }), { "b", "k" }, metric)
+    local by_b, order = {}, {}
+    for _, g in ipairs(groups) do
+      local b = g.params.b
+      if not by_b[b] then by_b[b] = { name = "b = " .. b, x = {}, y = {}, err = {} }; order[#order + 1] = b end
+      local s = by_b[b]
+      s.x[#s.x + 1], s.y[#s.y + 1], s.err[#s.err + 1] = g.params.k * b, scale * g.mean, scale * g.std
+    end
+    table.sort(order, function(x, y) return x > y end)
+    for _, b in ipairs(order) do series[#series + 1] = by_b[b] end
+    if clean then
+      local lo, hi = math.huge, -math.huge
+      for _, s in ipairs(series) do for _, x in ipairs(s.x) do lo, hi = math.min(lo, x), math.max(hi, x) end end
+      if lo <= hi then
+        series[#series + 1] = { name = "clean", x = { lo, hi }, y = { scale * clean.mean, scale * clean.mean },
+          err = { scale * clean.std, scale * clean.std } }
+      end
+    end
+    panels[#panels + 1] = { title = a.title, xlabel = "global budget k×b", ylabel = opts.ylabel or "test accuracy (%)",
+      series = series, key = "bottom left", yrange = opts.yrange or { 0, 100 } }
+  end
+  return panels
+end
+
+return paper

@@ -1,0 +1,151 @@
+--- Figures through gnuplot: each call writes <file>.dat (the numbers),
+-- <file>.gp (the plot, re-runnable by hand), <file>.png and <file>.svg.
+-- Kinds: lines with mean +/- std bands, heatmaps over two parameters, and
+-- several panels side by side.
+local plot = {}
+
+local function fail(fmt, ...) error("plot: " .. string.format(fmt, ...), 3) end
+
+local function quote(text)
+  return '"' .. tostring(text):gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+local function number(v)
+  if v == nil or v ~= v then return "NaN" end
+  if v == math.huge then return "Inf" elseif v == -math.huge then return "-Inf" end
+  return string.format("%.10g", v)
+end
+
+local function write(path, text)
+  local f, err = io.open(path, "w")
+  if not f then fail("cannot write %s: %s", path, tostring(err)) end
+  f:write(text)
+  f:close()
+end
+
+--- True when gnuplot can be run.
+function plot.available()
+  local ok = os.execute("command -v gnuplot > /dev/null 2>&1")
+  return ok == true or ok == 0
+end
+
+local palette = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf" }
+
+local function axes(spec, lines)
+  if spec.title then lines[#lines + 1] = "set title " .. quote(spec.title) end
+  lines[#lines + 1] = "set xlabel " .. quote(spec.xlabel or "")
+  lines[#lines + 1] = "set ylabel " .. quote(spec.ylabel or "")
+  if spec.logx then lines[#lines + 1] = "set logscale x" else lines[#lines + 1] = "unset logscale x" end
+  if spec.yrange then
+    lines[#lines + 1] = string.format("set yrange [%s:%s]", number(spec.yrange[1]), number(spec.yrange[2]))
+  else
+    lines[#lines + 1] = "set autoscale y"
+  end
+  lines[#lines + 1] = "set grid"
+end
+
+--- Lines: spec.series = {{name, x = {...}, y = {...}, err = {...} (std, optional)}, ...}.
+local function lines_panel(spec, data, lines)
+  if type(spec.series) ~= "table" or #spec.series == 0 then fail("lines need at least one series") end
+  axes(spec, lines)
+  lines[#lines + 1] = "set key " .. (spec.key or "bottom left") .. " box opaque"
+  local base = #data.blocks
+  local terms = {}
+  for i, s in ipairs(spec.series) do
+    if #s.x ~= #s.y then fail("series '%s' has %d x and %d y values", tostring(s.name), #s.x, #s.y) end
+    local rows = {}
+    for j = 1, #s.x do
+      rows[j] = string.format("%s %s %s", number(s.x[j]), number(s.y[j]), number(s.err and s.err[j] or 0))
+    end
+    data.blocks[#data.blocks + 1] = table.concat(rows, "\n")
+    local index, color = base + i - 1, palette[(i - 1) % #palette + 1]
+    if s.err then
+      terms[#terms + 1] = string.format("DATA index %d using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.18 noborder lc rgb %s notitle",
+        index, quote(color))
+    end
+    terms[#terms + 1] = string.format("DATA index %d using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb %s title %s",
+      index, quote(color), quote(s.name or ("series " .. i)))
+  end
+  lines[#lines + 1] = "plot " .. table.concat(terms, ", \\\n     ")
+end
+
+--- Heatmap: spec.x, spec.y (the values along each axis), spec.z[iy][ix].
+local function heatmap_panel(spec, data, lines)
+  local x, y, z = spec.x, spec.y, spec.z
+  if type(x) ~= "table" or type(y) ~= "table" or type(z) ~= "table" then fail("a heatmap needs x, y and z") end
+  axes(spec, lines)
+  local rows = {}
+  for iy = 1, #y do
+    for ix = 1, #x do
+      rows[#rows + 1] = string.format("%d %d %s", ix - 1, iy - 1, number(z[iy] and z[iy][ix]))
+    end
+    rows[#rows + 1] = ""
+  end
+  data.blocks[#data.blocks + 1] = table.concat(rows, "\n")
+  local index = #data.blocks - 1
+  local xt, yt = {}, {}
+  for i, v in ipairs(x) do xt[i] = string.format("%s %d", quote(number(v)), i - 1) end
+  for i, v in ipairs(y) do yt[i] = string.format("%s %d", quote(number(v)), i - 1) end
+  lines[#lines + 1] = "set xtics (" .. table.concat(xt, ", ") .. ")"
+  lines[#lines + 1] = "set ytics (" .. table.concat(yt, ", ") .. ")"
+  lines[#lines + 1] = string.format("set xrange [-0.5:%s]", number(#x - 0.5))
+  lines[#lines + 1] = string.format("set yrange [-0.5:%s]", number(#y - 0.5))
+  lines[#lines + 1] = "unset grid"
+  lines[#lines + 1] = "unset key"
+  lines[#lines + 1] = "set cblabel " .. quote(spec.zlabel or "")
+  lines[#lines + 1] = "set palette " .. (spec.palette or 'defined (0 "#440154", 1 "#3b528b", 2 "#21918c", 3 "#5ec962", 4 "#fde725")')
+  lines[#lines + 1] = string.format(
+    "plot DATA index %d using 1:2:3 with image notitle, DATA index %d using 1:2:(sprintf(%s, $3)) with labels font \",12\" tc rgb \"#ffffff\" notitle",
+    index, index, quote(spec.format or "%.3g"))
+  lines[#lines + 1] = "set key; set xtics autofreq; set ytics autofreq; set autoscale"
+end
+
+local kinds = { lines = lines_panel, heatmap = heatmap_panel }
+
+local function render(file, panels, opts)
+  if type(file) ~= "string" or file == "" then fail("'file' (a path without extension) is required") end
+  if not plot.available() then fail("gnuplot not found (Debian: apt-get install gnuplot-nox)") end
+  local data, body = { blocks = {} }, {}
+  body[#body + 1] = "DATA = " .. quote(file .. ".dat")
+  body[#body + 1] = "set encoding utf8"
+  if #panels > 1 then
+    body[#body + 1] = string.format("set multiplot layout 1,%d%s", #panels, opts.title and (" title " .. quote(opts.title)) or "")
+  end
+  for _, panel in ipairs(panels) do
+    local draw = kinds[panel.kind or "lines"]
+    if not draw then fail("unknown panel kind '%s' (lines, heatmap)", tostring(panel.kind)) end
+    draw(panel, data, body)
+  end
+  if #panels > 1 then body[#body + 1] = "unset multiplot" end
+  write(file .. ".dat", table.concat(data.blocks, "\n\n\n") .. "\n")
+  write(file .. ".gp", table.concat(body, "\n") .. "\n")
+  local width, height = opts.width or 900 * #panels, opts.height or 620
+  local terminals = {
+    png = string.format("pngcairo size %d,%d noenhanced font 'Sans,13'", width, height),
+    svg = string.format("svg size %d,%d noenhanced font 'Sans,13' background '#ffffff'", width, height),
+  }
+  for _, ext in ipairs { "png", "svg" } do
+    local command = string.format("gnuplot -e %s %s 2>&1",
+      ("'set terminal " .. terminals[ext]:gsub("'", '"') .. "; set output \"" .. file .. "." .. ext .. "\"'"),
+      "'" .. file .. ".gp'")
+    local pipe = io.popen(command)
+    local output = pipe:read("a")
+    local ok = pipe:close()
+    if not ok then fail("gnuplot failed on %s.gp: %s", file, output) end
+  end
+  return { png = file .. ".png", svg = file .. ".svg" }
+end
+
+--- One panel of lines (spec as lines_panel) or a heatmap (spec.kind = "heatmap").
+function plot.figure(spec)
+  if type(spec) ~= "table" then fail("a table expected, got %s", type(spec)) end
+  return render(spec.file, { spec }, spec)
+end
+
+--- Several panels side by side: spec.panels = {panel, ...}, spec.file, spec.title.
+function plot.panels(spec)
+  if type(spec) ~= "table" or type(spec.panels) ~= "table" or #spec.panels == 0 then fail("'panels' must list at least one panel") end
+  return render(spec.file, spec.panels, spec)
+end
+
+return plot
