@@ -1,0 +1,28 @@
+-- Figure 10: ten classes, standard deviation over seeds of the test accuracy
+-- against the global budget (b = 1), untargeted and targeted.
+local flipside = require "flipside"
+local paper = require "flipside.paper"
+local report = require "flipside.report"
+local plot = require "flipside.plot"
+
+local S = paper.settings(flipside.params)
+local ks = S.quick and { 0.05, 0.2 } or { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3 }
+
+return {
+  description = "Figure 10: ten classes, std of accuracy vs global budget (b = 1)",
+  grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = { 1 } },
+  seeds = math.max(S.seeds, 2),
+  run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "softmax" }, p)) end,
+  report = function(results, ctx)
+    local series = {}
+    for _, attack in ipairs { "untargeted", "targeted" } do
+      local s = { name = attack, x = {}, y = {} }
+      for _, g in ipairs(report.group(report.select(results, { attack = attack }), { "k" }, "accuracy")) do
+        s.x[#s.x + 1], s.y[#s.y + 1] = g.params.k, g.std
+      end
+      series[#series + 1] = s
+    end
+    plot.figure { file = ctx.out .. "/fig10", title = "Ten classes: std of test accuracy (b = 1)",
+      xlabel = "global budget k×b", ylabel = "std of test accuracy", series = series, key = "top left" }
+  end,
+}

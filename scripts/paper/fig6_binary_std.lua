@@ -1,0 +1,29 @@
+-- Figure 6: binary task, standard deviation over seeds of the final test
+-- accuracy as a function of k (b = 1), untargeted and targeted greedy attack.
+local flipside = require "flipside"
+local paper = require "flipside.paper"
+local report = require "flipside.report"
+local plot = require "flipside.plot"
+
+local S = paper.settings(flipside.params)
+local ks = S.quick and { 0.05, 0.2 } or { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5 }
+
+return {
+  description = "Figure 6: binary task, std of final accuracy vs k (b = 1)",
+  grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = { 1 } },
+  seeds = math.max(S.seeds, 2),
+  run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
+  report = function(results, ctx)
+    local series = {}
+    for _, attack in ipairs { "untargeted", "targeted" } do
+      local s = { name = attack, x = {}, y = {} }
+      for _, g in ipairs(report.group(report.select(results, { attack = attack }), { "k" }, "accuracy")) do
+        s.x[#s.x + 1], s.y[#s.y + 1] = g.params.k, g.std
+      end
+      series[#series + 1] = s
+    end
+    plot.figure { file = ctx.out .. "/fig6", title = "Binary task: std of final test accuracy (b = 1)",
+      xlabel = "k (fraction of the data the attacker controls)", ylabel = "std of test accuracy", series = series,
+      key = "top left" }
+  end,
+}
