@@ -23,6 +23,7 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "CProcess"),
         .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
         // The results store sits beside the engine: persistence is not a kernel.
@@ -31,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipLua", "LuaHost", "FlipResults",
+                "FlipLua", "LuaHost", "FlipResults", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),

@@ -1,6 +1,6 @@
 /// One run of a script at one parameter point and seed, as stored.
-public struct RunRecord: Sendable, Equatable {
-    public enum Status: String, Sendable {
+public struct RunRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable {
         case ok, failed
     }
 
@@ -42,7 +42,7 @@ public struct RunRecord: Sendable, Equatable {
 }
 
 /// One flipped label in one epoch of a run.
-public struct ProvenanceRow: Sendable, Equatable {
+public struct ProvenanceRow: Sendable, Equatable, Codable {
     public var epoch: Int
     public var row: Int
     public var oldLabel: Int

@@ -12,14 +12,22 @@ public enum RunValue: Sendable, Equatable, Codable, CustomStringConvertible {
         if let b = try? c.decode(Bool.self) { self = .boolean(b); return }
         if let i = try? c.decode(Int.self) { self = .integer(i); return }
         if let d = try? c.decode(Double.self) { self = .number(d); return }
-        self = .text(try c.decode(String.self))
+        let text = try c.decode(String.self)
+        switch text {
+        case "nan": self = .number(.nan)
+        case "inf": self = .number(.infinity)
+        case "-inf": self = .number(-.infinity)
+        default: self = .text(text)
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case .integer(let i): try c.encode(i)
-        case .number(let d): try c.encode(d.isFinite ? d : 0)
+        // JSON has no NaN or infinity: they travel as text and come back as numbers.
+        case .number(let d) where !d.isFinite: try c.encode(d.isNaN ? "nan" : (d > 0 ? "inf" : "-inf"))
+        case .number(let d): try c.encode(d)
         case .text(let s): try c.encode(s)
         case .boolean(let b): try c.encode(b)
         }

@@ -6,7 +6,28 @@ struct ResultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Read the results store.",
-        subcommands: [Export.self, Summary.self])
+        subcommands: [Export.self, Summary.self, Merge.self])
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Gather the runs of other stores (a cluster batch's shards) into one.")
+
+        @Option(help: "The store to merge into (created if missing).")
+        var db: String = "out/results.sqlite"
+
+        @Argument(help: "Stores to merge from.")
+        var sources: [String]
+
+        func run() throws {
+            let target = try ResultsStore(path: db)
+            var total = 0
+            for source in sources {
+                let n = try target.merge(from: try ResultsCommand.open(source))
+                print("\(source): \(n) runs")
+                total += n
+            }
+            print("\(total) runs merged into \(db)")
+        }
+    }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(

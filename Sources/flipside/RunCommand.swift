@@ -45,6 +45,14 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the script.")
     var scriptArguments: [String] = []
 
+    /// `name=value` options as pairs.
+    static func pairs(_ options: [String]) throws -> [(String, String)] {
+        try options.map { p in
+            guard let i = p.firstIndex(of: "="), i != p.startIndex else { throw ValidationError("--set expects name=value, got '\(p)'") }
+            return (String(p[..<i]), String(p[p.index(after: i)...]))
+        }
+    }
+
     func validate() throws {
         for p in parameters where !p.contains("=") || p.hasPrefix("=") {
             throw ValidationError("--set expects name=value, got '\(p)'")
@@ -54,10 +62,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pairs = parameters.map { p -> (String, String) in
-            let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
-            return (String(p[..<i]), String(p[p.index(after: i)...]))
-        }
+        let pairs = try RunCommand.pairs(parameters)
         let vm = try LuaVM()
         Flipside.install(in: vm, settings: .init(parameters: pairs, seed: seed), stdlib: StdlibLocator.find())
         vm.setGlobal("arg") { vm in

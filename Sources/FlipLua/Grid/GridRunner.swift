@@ -39,11 +39,25 @@ public struct GridRunner: Sendable {
     }
 
     /// One (point, seed) of the grid.
-    public struct Request: Sendable {
+    public struct Request: Sendable, Codable {
         public var id: String
         public var parameters: [String: RunValue]
         public var seed: Int
         public var label: String
+
+        public init(id: String, parameters: [String: RunValue], seed: Int, label: String) {
+            self.id = id
+            self.parameters = parameters
+            self.seed = seed
+            self.label = label
+        }
+
+        /// The one run of a plain (top-to-bottom) script.
+        public static func plain(scriptHash: String, parameters: [(String, String)]) -> Request {
+            let values = Dictionary(parameters.map { ($0.0, Flipside.parameterValue($0.1)) }) { $1 }
+            return Request(id: ContentHash.runKey(scriptHash: scriptHash, parameters: values, seed: 1), parameters: values,
+                           seed: 1, label: "whole script")
+        }
     }
 
     public struct Summary: Sendable {
@@ -59,6 +73,7 @@ public struct GridRunner: Sendable {
     public init(_ configuration: Configuration) { self.configuration = configuration }
 
     /// The runs of `plan`, keyed by script content, parameters and seed.
+    /// (A plain script is one run: no grid point, seed 1.)
     public func requests(_ plan: GridPlan, scriptHash: String) -> [Request] {
         let fixed = Dictionary(configuration.parameters.map { ($0.0, Flipside.parameterValue($0.1)) }) { $1 }
         return plan.points.flatMap { point in
@@ -74,7 +89,8 @@ public struct GridRunner: Sendable {
     /// Runs the grid of the script whose table is on top of `vm`, then its report.
     public func run(in vm: LuaVM, source: String) throws -> Summary {
         let started = LuaVM.monotonicSeconds()
-        let plan = try GridPlan.read(vm, at: -1, script: configuration.scriptName)
+        let session = try ScriptSession(adopting: vm, scriptPath: configuration.scriptPath)
+        let plan = try session.plan()
         let store = try ResultsStore(path: configuration.storePath)
         let scriptHash = ContentHash.of(source)
         let all = requests(plan, scriptHash: scriptHash)
@@ -87,24 +103,13 @@ public struct GridRunner: Sendable {
         summary.ran = finished.count
         summary.failed = finished.filter { $0.status == .failed }
         if plan.hasReport {
-            try report(in: vm, records: try store.records(ids: all.map(\.id)), description: plan.description)
+            try session.report(records: try store.records(ids: all.map(\.id)), description: plan.description,
+                               outputFolder: configuration.outputFolder, storePath: configuration.storePath)
         }
         summary.seconds = LuaVM.monotonicSeconds() - started
         return summary
     }
 
-    /// report(results, {out = folder, description = ..., store = path}) in the script's own state.
-    func report(in vm: LuaVM, records: [RunRecord], description: String) throws {
-        try FileManager.default.createDirectory(atPath: configuration.outputFolder, withIntermediateDirectories: true)
-        let order = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.id, $0) })
-        let results = LuaValue.table(array: records.sorted { order[$0.id]! < order[$1.id]! }.map(RunResult.table), fields: [:])
-        let context = LuaValue.table(array: [], fields: [
-            "out": .string(configuration.outputFolder), "description": .string(description),
-            "store": .string(configuration.storePath), "script": .string(configuration.scriptName),
-        ])
-        vm.rawField(-1, "report")
-        try vm.callTop(with: [results, context], results: 0)
-    }
 }
 
 /// Serialised progress lines from several threads.

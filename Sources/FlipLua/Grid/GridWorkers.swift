@@ -47,56 +47,26 @@ final class GridWorkers: @unchecked Sendable {
     }
 
     private func work() {
-        var loaded: LuaVM?
+        var session: ScriptSession?
         var loadError: Error?
-        do { loaded = try load() } catch { loadError = error }
-        while let (n, request) = take() {
-            let started = LuaVM.monotonicSeconds()
-            var record = RunRecord(id: request.id, script: configuration.scriptName, scriptHash: scriptHash, parameters: request.parameters,
-                                   seed: request.seed, codeVersion: configuration.codeVersion, status: .ok, seconds: 0)
-            do {
-                guard let vm = loaded else { throw loadError ?? GridError("the script did not load") }
-                try call(vm, request, into: &record)
-            } catch let error as LuaScriptError {
-                record.status = .failed
-                record.error = error.message
-                record.traceback = error.traceback
-            } catch {
-                record.status = .failed
-                record.error = "\(error)"
-            }
-            record.seconds = LuaVM.monotonicSeconds() - started
-            finish(record, n: n, label: request.label)
+        do {
+            session = try ScriptSession(scriptPath: configuration.scriptPath, parameters: configuration.parameters,
+                                        stdlib: configuration.stdlib)
+        } catch {
+            loadError = error
         }
-    }
-
-    /// A fresh state with the engine and the script's table on top.
-    private func load() throws -> LuaVM {
-        let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: configuration.parameters, seed: 1), stdlib: configuration.stdlib)
-        try vm.runFile(configuration.scriptPath, results: 1)
-        guard vm.isTable(at: -1) else { throw GridError("\(configuration.scriptName) returned no table in a worker") }
-        return vm
-    }
-
-    private func call(_ vm: LuaVM, _ request: GridRunner.Request, into record: inout RunRecord) throws {
-        var parameters = request.parameters.mapValues(GridWorkers.lua)
-        parameters["seed"] = .integer(Int64(request.seed))
-        vm.rawField(-1, "run")
-        if let limit = configuration.timeLimit { vm.setTimeLimit(seconds: limit) }
-        defer { vm.clearLimits() }
-        try vm.callTop(with: [.table(array: [], fields: parameters)], results: 1)
-        defer { vm.pop() }
-        try RunResult.read(try vm.value(at: -1, path: "result"), into: &record)
-        vm.collectGarbage()
-    }
-
-    static func lua(_ v: RunValue) -> LuaValue {
-        switch v {
-        case .integer(let i): return .integer(Int64(i))
-        case .number(let d): return .number(d)
-        case .text(let s): return .string(s)
-        case .boolean(let b): return .boolean(b)
+        while let (n, request) = take() {
+            var record: RunRecord
+            if let session {
+                record = session.run(request, scriptHash: scriptHash, codeVersion: configuration.codeVersion,
+                                     timeLimit: configuration.timeLimit)
+            } else {
+                record = RunRecord(id: request.id, script: configuration.scriptName, scriptHash: scriptHash,
+                                   parameters: request.parameters, seed: request.seed, codeVersion: configuration.codeVersion,
+                                   status: .failed, error: "the script did not load: \(loadError.map { "\($0)" } ?? "unknown error")",
+                                   seconds: 0)
+            }
+            finish(record, n: n, label: request.label)
         }
     }
 

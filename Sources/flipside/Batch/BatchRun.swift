@@ -1,0 +1,177 @@
+import FlipLua
+import FlipResults
+import Foundation
+
+/// One execution of `flipside batch` on this machine.
+final class BatchRun {
+    let command: BatchCommand
+    let scripts: [String]
+    let store: ResultsStore
+    let pairs: [(String, String)]
+    let logs: String
+    var plans: [String: WorkerMessage.Plan] = [:]
+    var planFailures: [String: RunRecord] = [:]
+    var ran: [RunRecord] = []
+    var skipped: [String: Int] = [:]
+
+    init(command: BatchCommand, scripts: [String]) throws {
+        self.command = command
+        self.scripts = scripts
+        store = try ResultsStore(path: command.db)
+        pairs = try RunCommand.pairs(command.parameters)
+        logs = (command.out as NSString).appendingPathComponent("logs")
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+    }
+
+    var baseArguments: [String] {
+        pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] } + (command.timeout.map { ["--time-limit", String($0)] } ?? [])
+            + (command.memory.map { ["--memory", String($0)] } ?? [])
+    }
+
+    func scriptHash(_ script: String) -> String {
+        ContentHash.of(String(decoding: FileManager.default.contents(atPath: script) ?? Data(), as: UTF8.self))
+    }
+
+    func wanted(_ id: String) throws -> Bool {
+        switch try store.status(of: id) {
+        case .ok?: return false
+        case .failed?: return command.retryFailed
+        case nil: return true
+        }
+    }
+
+    /// Plans, runs, summarises and reports; false when a run failed.
+    func execute() throws -> Bool {
+        let started = Date()
+        try planScripts()
+        if batchInterrupted.load(ordering: .relaxed) { return summarise(started) }
+        let shard = try command.shardSpec()
+        var requests: [(String, GridRunner.Request)] = []
+        var index = 0
+        for script in scripts {
+            guard let plan = plans[script], plan.kind == "data" else { continue }
+            for request in plan.requests {
+                defer { index += 1 }
+                if let shard, index % shard.count != shard.index { continue }
+                if try wanted(request.id) { requests.append((script, request)) } else { skipped[script, default: 0] += 1 }
+            }
+        }
+        print("\(requests.count) runs to do on \(min(command.jobs, max(requests.count, 1))) processes"
+              + (shard.map { " (shard \($0.index)/\($0.count))" } ?? ""))
+        let scheduler = BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: BatchProgress(total: requests.count))
+        scheduler.run(requests.enumerated().map { n, item in runTask(n, script: item.0, request: item.1) })
+        let clean = summarise(started)
+        if !command.noReport && !batchInterrupted.load(ordering: .relaxed) { report() }
+        return clean
+    }
+
+    /// Each script is loaded in a child: a data script gives its grid; a plain
+    /// script runs whole there and its outcome is stored as its one run.
+    func planScripts() throws {
+        var tasks: [BatchScheduler.Task] = []
+        for (n, script) in scripts.enumerated() {
+            let hash = scriptHash(script)
+            let plainID = GridRunner.Request.plain(scriptHash: hash, parameters: pairs).id
+            let message = (logs as NSString).appendingPathComponent("plan-\(n).json")
+            let name = GridRunner.Configuration.scriptName(of: script)
+            if let stored = try store.records(ids: [plainID]).first, try !wanted(plainID),
+               stored.metrics["kind"] == .text("plain script") || stored.status == .failed {
+                skipped[script, default: 0] += 1  // a plain script that ran, or a script that would not load
+                continue
+            }
+            tasks.append(.init(label: "\(name) (load)", arguments: ["plan", script, "--message", message] + baseArguments,
+                               logPath: (logs as NSString).appendingPathComponent("plan-\(name).log"), messagePath: message) { child in
+                if let plan = try? WorkerMessage.read(WorkerMessage.Plan.self, from: message) {
+                    self.plans[script] = plan
+                    if var record = plan.plain {
+                        record.metrics["kind"] = .text("plain script")
+                        if (try? self.wanted(plainID)) ?? true { try? self.store.save(record); self.ran.append(record) } else {
+                            self.skipped[script, default: 0] += 1
+                        }
+                        return record.status == .ok
+                    }
+                    return true
+                }
+                let failure = RunRecord(id: plainID, script: name, scriptHash: hash, parameters: [:], seed: 1,
+                                        codeVersion: "", status: .failed,
+                                        error: "the script could not be loaded: " + child.failureReason(timeout: self.command.timeout, memory: self.command.memory),
+                                        seconds: Date().timeIntervalSince(child.started))
+                self.planFailures[script] = failure
+                try? self.store.save(failure)
+                self.ran.append(failure)
+                return false
+            })
+        }
+        print("loading \(tasks.count) of \(scripts.count) scripts")
+        BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: BatchProgress(total: tasks.count)).run(tasks)
+    }
+
+    func runTask(_ n: Int, script: String, request: GridRunner.Request) -> BatchScheduler.Task {
+        let name = GridRunner.Configuration.scriptName(of: script)
+        let message = (logs as NSString).appendingPathComponent("run-\(request.id).json")
+        let requestJSON = String(decoding: (try? WorkerMessage.encoder.encode(request)) ?? Data(), as: UTF8.self)
+        return .init(label: "\(name) \(request.label)",
+                     arguments: ["run", script, "--message", message, "--request", requestJSON] + baseArguments,
+                     logPath: (logs as NSString).appendingPathComponent("run-\(request.id).log"), messagePath: message) { child in
+            var record: RunRecord
+            if let message = try? WorkerMessage.read(RunRecord.self, from: message) {
+                record = message
+            } else {
+                record = RunRecord(id: request.id, script: name, scriptHash: self.scriptHash(script), parameters: request.parameters,
+                                   seed: request.seed, codeVersion: "", status: .failed,
+                                   error: child.failureReason(timeout: self.command.timeout, memory: self.command.memory),
+                                   seconds: Date().timeIntervalSince(child.started))
+            }
+            try? self.store.save(record)
+            unlink(message)
+            self.ran.append(record)
+            return record.status == .ok
+        }
+    }
+
+    /// The summary table and every failure with its reason; true when none failed.
+    func summarise(_ started: Date) -> Bool {
+        print("")
+        print("script                              ran    ok  failed  stored before")
+        for script in scripts {
+            let name = GridRunner.Configuration.scriptName(of: script)
+            let mine = ran.filter { $0.script == name }
+            print(name.padding(toLength: 32, withPad: " ", startingAt: 0)
+                  + String(format: "%7d %5d %7d %14d", mine.count, mine.filter { $0.status == .ok }.count,
+                           mine.filter { $0.status == .failed }.count, skipped[script] ?? 0))
+        }
+        let failures = ran.filter { $0.status == .failed }
+        if !failures.isEmpty {
+            print("\nfailures:")
+            for f in failures {
+                let where_ = f.parameters.isEmpty ? "" : " " + f.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                print("- \(f.script)\(where_) seed=\(f.seed): \(f.error ?? "failed")")
+                if let traceback = f.traceback, !traceback.isEmpty {
+                    print(traceback.split(separator: "\n").prefix(6).map { "    " + $0 }.joined(separator: "\n"))
+                }
+            }
+        }
+        if batchInterrupted.load(ordering: .relaxed) { print("\ninterrupted: the runs not finished will run next time") }
+        print(String(format: "\n%d runs in %.1f s, %d failed", ran.count, Date().timeIntervalSince(started), failures.count))
+        return failures.isEmpty
+    }
+
+    /// Each data script's report, in a child of its own.
+    func report() {
+        let tasks = scripts.compactMap { script -> BatchScheduler.Task? in
+            guard let plan = plans[script], plan.kind == "data", plan.hasReport else { return nil }
+            let name = GridRunner.Configuration.scriptName(of: script)
+            let log = (logs as NSString).appendingPathComponent("report-\(name).log")
+            let folder = (command.out as NSString).appendingPathComponent(name)
+            return .init(label: "\(name) report",
+                         arguments: ["report", script, "--db", command.db, "--out", folder] + pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] },
+                         logPath: log, messagePath: log + ".none") { child in
+                let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+                print("\n== report of \(name) (\(folder))\n" + output, terminator: output.hasSuffix("\n") ? "" : "\n")
+                return child.process.terminationStatus == 0
+            }
+        }
+        guard !tasks.isEmpty else { return }
+        BatchScheduler(jobs: command.jobs, timeout: nil, progress: BatchProgress(total: tasks.count)).run(tasks)
+    }
+}

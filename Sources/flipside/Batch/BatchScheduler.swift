@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGINT: the batch stops launching, kills its children and reports.
+let batchInterrupted = Atomic<Bool>(false)
+
+/// Runs child tasks N at a time from the main thread, enforcing each one's
+/// wall-clock limit and reporting progress.
+final class BatchScheduler {
+    struct Task {
+        var label: String
+        var arguments: [String]
+        var logPath: String
+        var messagePath: String
+        /// Called on the main thread when the child has ended.
+        var finished: (ChildRunner) -> Bool  // true when the task succeeded
+    }
+
+    let jobs: Int
+    let timeout: Double?
+    let progress: BatchProgress
+
+    init(jobs: Int, timeout: Double?, progress: BatchProgress) {
+        self.jobs = max(jobs, 1)
+        self.timeout = timeout
+        self.progress = progress
+    }
+
+    static func installInterruptHandler() {
+        signal(SIGINT) { _ in batchInterrupted.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in batchInterrupted.store(true, ordering: .relaxed) }
+    }
+
+    /// Runs `tasks`; returns how many did not start because of an interrupt.
+    @discardableResult
+    func run(_ tasks: [Task]) -> Int {
+        var queue = tasks[...]
+        var running: [(ChildRunner, Task)] = []
+        while !queue.isEmpty || !running.isEmpty {
+            if batchInterrupted.load(ordering: .relaxed) {
+                for (child, _) in running { child.stop() }
+                for (child, _) in running { child.process.waitUntilExit() }
+                return queue.count + running.count
+            }
+            while running.count < jobs, let task = queue.popFirst() {
+                do {
+                    running.append((try ChildRunner(arguments: task.arguments, logPath: task.logPath,
+                                                    messagePath: task.messagePath, timeout: timeout), task))
+                } catch {
+                    progress.finished(task.label, ok: false, seconds: 0, note: "could not start: \(error)")
+                }
+            }
+            var still: [(ChildRunner, Task)] = []
+            for (child, task) in running {
+                _ = child.enforceDeadline()
+                if child.isRunning {
+                    still.append((child, task))
+                } else {
+                    let ok = task.finished(child)
+                    progress.finished(task.label, ok: ok, seconds: Date().timeIntervalSince(child.started), note: nil)
+                }
+            }
+            running = still
+            if !running.isEmpty { usleep(20_000) }
+        }
+        return 0
+    }
+}
+
+/// Progress of a batch: one line per finished run when the output is not a
+/// terminal, else a status line rewritten in place.
+final class BatchProgress {
+    let total: Int
+    let interactive = isatty(1) != 0
+    let started = Date()
+    private(set) var done = 0
+    private(set) var failed = 0
+
+    init(total: Int) { self.total = total }
+
+    func finished(_ label: String, ok: Bool, seconds: Double, note: String?) {
+        done += 1
+        if !ok { failed += 1 }
+        let left = total - done
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? elapsed / Double(done) * Double(left) : 0
+        let status = String(format: "%d/%d done, %d failed, %d left, ETA %@", done, total, failed, left, BatchProgress.duration(eta))
+        if interactive {
+            if !ok { print("\r\u{1B}[Kfailed: \(label)\(note.map { " (\($0))" } ?? "")") }
+            print("\r\u{1B}[K" + status, terminator: "")
+            if left == 0 { print("") }
+        } else {
+            print(String(format: "[%d/%d] %@: %@ %.2f s", done, total, label, ok ? "ok" : "failed", seconds)
+                  + (note.map { " (\($0))" } ?? "") + (left == 0 ? "" : "; " + status))
+        }
+        fflush(nil)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : (s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s")
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import CProcess
+import FlipLua
+import FlipResults
+import Foundation
+import LuaHost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The child-process side of `flipside batch`: plan a script, run one of its
+/// runs, or draw its report. Not meant to be called by hand.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "One step of a batch, in its own process (used by flipside batch).",
+        shouldDisplay: false)
+
+    @Argument(help: "plan, run or report.")
+    var step: String
+
+    @Argument(help: "The script.")
+    var script: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(help: "Where to write the message for the parent.")
+    var message: String?
+
+    @Option(help: "The run to do (JSON of a request), for `run`.")
+    var request: String?
+
+    @Option(help: "Seconds before the count hook stops the script.")
+    var timeLimit: Double?
+
+    @Option(help: "Address-space limit of this process in MB.")
+    var memory: Int?
+
+    @Option(help: "Results store, for `report`.")
+    var db: String = "out/results.sqlite"
+
+    @Option(help: "Output folder, for `report`.")
+    var out: String = "out"
+
+    func run() throws {
+        ChildProcess.dieWithParent()
+        if let memory { ChildProcess.limitMemory(megabytes: memory) }
+        let pairs = try RunCommand.pairs(parameters)
+        let stdlib = StdlibLocator.find()
+        let codeVersion = CodeVersion.describe(stdlib: stdlib)
+        guard let source = FileManager.default.contents(atPath: script) else { throw ValidationError("cannot read \(script)") }
+        let scriptHash = ContentHash.of(String(decoding: source, as: UTF8.self))
+        switch step {
+        case "plan":
+            guard let message else { throw ValidationError("plan needs --message") }
+            try WorkerMessage.write(try plan(pairs, stdlib: stdlib, scriptHash: scriptHash, codeVersion: codeVersion), to: message)
+        case "run":
+            guard let message, let request else { throw ValidationError("run needs --message and --request") }
+            let wanted = try WorkerMessage.decoder.decode(GridRunner.Request.self, from: Data(request.utf8))
+            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit)
+            let record = session.run(wanted, scriptHash: scriptHash, codeVersion: codeVersion, timeLimit: timeLimit)
+            try WorkerMessage.write(record, to: message)
+        case "report":
+            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit)
+            let plan = try session.plan()
+            let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: db,
+                                          outputFolder: out, stdlib: stdlib, codeVersion: codeVersion))
+            let ids = runner.requests(plan, scriptHash: scriptHash).map(\.id)
+            let store = try ResultsStore(path: db)
+            try session.report(records: try store.records(ids: ids), description: plan.description, outputFolder: out, storePath: db)
+        default:
+            throw ValidationError("step must be plan, run or report")
+        }
+    }
+
+    /// Loads the script under the time limit: a data script gives its runs; a
+    /// plain script has run whole by then and gives its outcome.
+    func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String) throws -> WorkerMessage.Plan {
+        let vm = try LuaVM()
+        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1), stdlib: stdlib)
+        if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
+        let started = LuaVM.monotonicSeconds()
+        let plainRequest = GridRunner.Request.plain(scriptHash: scriptHash, parameters: pairs)
+        var plain = RunRecord(id: plainRequest.id, script: GridRunner.Configuration.scriptName(of: script), scriptHash: scriptHash,
+                              parameters: plainRequest.parameters, seed: 1, codeVersion: codeVersion, status: .ok, seconds: 0)
+        do {
+            try vm.runFile(script, results: 1)
+            vm.clearLimits()
+            if ScriptSession.isDataScript(vm) {
+                let session = try ScriptSession(adopting: vm, scriptPath: script)
+                let plan = try session.plan()
+                let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: "",
+                                              outputFolder: "", stdlib: stdlib, codeVersion: codeVersion))
+                return WorkerMessage.Plan(kind: "data", description: plan.description, scriptHash: scriptHash,
+                                          requests: runner.requests(plan, scriptHash: scriptHash), hasReport: plan.hasReport, plain: nil)
+            }
+        } catch let error as LuaScriptError {
+            plain.status = .failed
+            plain.error = error.message
+            plain.traceback = error.traceback
+        } catch {
+            plain.status = .failed
+            plain.error = "\(error)"
+        }
+        plain.seconds = LuaVM.monotonicSeconds() - started
+        return WorkerMessage.Plan(kind: "plain", description: "", scriptHash: scriptHash, requests: [plainRequest],
+                                  hasReport: false, plain: plain)
+    }
+}
+
+/// Process-level settings of a batch child.
+enum ChildProcess {
+    /// The child dies with its parent, so a killed runner leaves no orphans.
+    static func dieWithParent() {
+        _ = flipside_die_with_parent()
+        // The parent may have gone before the request took effect.
+        if let expected = ProcessInfo.processInfo.environment["FLIPSIDE_PARENT_PID"], Int32(expected) != getppid() { exit(1) }
+    }
+
+    static func limitMemory(megabytes: Int) {
+        let bytes = rlim_t(megabytes) << 20
+        var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
+        _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+    }
+}
