@@ -100,3 +100,11 @@ extension LuaCall {
         isNoneOrNil(i) ? nil : try Tensor(int32: try integers(i, what: "label"))
     }
 }
+
+extension Tensor: LuaExternalMemory {
+    public var externalBytes: Int { count * dtype.byteWidth }
+}
+
+extension Model: LuaExternalMemory {
+    public var externalBytes: Int { parameterCount * 4 }
+}

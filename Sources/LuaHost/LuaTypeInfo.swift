@@ -11,3 +11,9 @@ public final class LuaTypeInfo {
 
     deinit { key.deallocate() }
 }
+
+/// A Swift object that holds memory outside Lua's heap (a tensor's buffer):
+/// pushing it advances Lua's collector by that much.
+public protocol LuaExternalMemory: AnyObject {
+    var externalBytes: Int { get }
+}

@@ -84,6 +84,11 @@ public final class LuaVM {
             typeKey: UnsafeRawPointer(info.key), magic: UserdataSlot.magicValue))
         lua_rawgetp(state, clua_registryindex(), info.key)
         lua_setmetatable(state, -2)
+        // Lua sees a few bytes per userdata; tell its collector what the object
+        // holds outside its heap, or garbage tensors pile up between cycles.
+        if let sized = object as? LuaExternalMemory, sized.externalBytes >= 1 << 16 {
+            _ = clua_gc_step(state, Int32(clamping: sized.externalBytes >> 10))
+        }
     }
 
     // MARK: functions and modules

@@ -63,15 +63,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let pairs = try RunCommand.pairs(parameters)
+        let stdlib = StdlibLocator.find()
         let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: seed), stdlib: StdlibLocator.find())
+        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: seed), stdlib: stdlib)
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
-        let stdlib = StdlibLocator.find()
+        if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         do {
             let results = try vm.runFile(script, arguments: scriptArguments, results: 1)
-            if results == 1 && vm.isTable(at: -1) && { vm.rawField(-1, "run"); defer { vm.pop() }; return vm.isFunction(at: -1) }() {
+            if results == 1 && ScriptSession.isDataScript(vm) {
+                vm.clearLimits()  // the limit applies to each run of the grid
                 try runGrid(in: vm, parameters: pairs, stdlib: stdlib)
             }
         } catch let error as LuaScriptError {
