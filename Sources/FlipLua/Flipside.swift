@@ -10,9 +10,12 @@ public enum Flipside {
     public struct RunSettings: Sendable {
         public var parameters: [(String, String)]
         public var seed: Int
-        public init(parameters: [(String, String)] = [], seed: Int = 1) {
+        /// The run's output folder, readable as flipside.out.
+        public var outputDirectory: String?
+        public init(parameters: [(String, String)] = [], seed: Int = 1, outputDirectory: String? = nil) {
             self.parameters = parameters
             self.seed = seed
+            self.outputDirectory = outputDirectory
         }
     }
 
@@ -56,6 +59,7 @@ public enum Flipside {
             call.setField("clock") { vm.push(clock) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("params") { pushParameters(call, settings.parameters) }
+            if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }
             return 1
         })
         if let stdlib { vm.prependPackagePath(stdlib) }

@@ -6,6 +6,11 @@ import CLuaShim
 public final class LuaVM {
     public let state: OpaquePointer
     private var types: [ObjectIdentifier: LuaTypeInfo] = [:]
+    /// Every userdata type registered so far, with the names Lua can call on it.
+    public private(set) var registeredTypes: [RegisteredType] = []
+    /// Set once `applySandbox` has restricted this VM; bindings that write
+    /// files check their paths against it.
+    public internal(set) var sandbox: LuaSandbox?
 
     public init() throws {
         guard let state = flipside_newstate() else { throw LuaHostError("cannot create a Lua state (out of memory)") }
@@ -44,6 +49,8 @@ public final class LuaVM {
     ) {
         let info = LuaTypeInfo(name: name)
         types[ObjectIdentifier(type)] = info
+        registeredTypes.append(RegisteredType(
+            name: name, methods: methods.map(\.key), metamethods: metamethods.keys.sorted()))
         lua_createtable(state, 0, Int32(metamethods.count + 6))
         pushTable(of: methods)
         flipside_rawsetfield(state, -2, "__index")
@@ -93,8 +100,7 @@ public final class LuaVM {
         lua_createtable(state, 0, Int32(functions.count))
         for function in functions {
             function.push(on: state)
-            let key = function.name.split(separator: ".").last.map(String.init) ?? function.name
-            flipside_rawsetfield(state, -2, key)
+            flipside_rawsetfield(state, -2, function.key)
         }
     }
 
@@ -195,6 +201,14 @@ public final class LuaVM {
     public func string(at index: Int32) -> String? {
         guard lua_type(state, index) == LUA_TSTRING || lua_type(state, index) == LUA_TNUMBER else { return nil }
         return clua_tostring(state, index).map { String(cString: $0) }
+    }
+
+    /// The bytes of the string at `index`, zeros included, or nil (does not pop).
+    public func bytes(at index: Int32) -> [UInt8]? {
+        guard lua_type(state, index) == LUA_TSTRING else { return nil }
+        var length = 0
+        guard let chars = lua_tolstring(state, index, &length) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: chars, count: length))
     }
 
     public func pop(_ n: Int32 = 1) { clua_pop(state, n) }

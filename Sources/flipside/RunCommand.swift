@@ -24,6 +24,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Stop the script with an error after this many seconds.")
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp(
+        "The run's output folder, readable as flipside.out (default: out/<script name>; created with --out or --sandbox).",
+        valueName: "dir"))
+    var out: String?
+
+    @Flag(help: "Run a script written by someone else: no processes, native code or debug library, no binary chunks, and writes only inside the output folder.")
+    var sandbox = false
+
     @Argument(help: "The Lua script to run.")
     var script: String
 
@@ -42,8 +50,10 @@ struct RunCommand: ParsableCommand {
             let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
             return (String(p[..<i]), String(p[p.index(after: i)...]))
         }
-        let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: seed), stdlib: StdlibLocator.find())
+        let output = out ?? ScriptHost.defaultOutputDirectory(for: script)
+        if out != nil || sandbox { try ScriptHost.createDirectory(output) }
+        let vm = try ScriptHost.makeVM(
+            settings: .init(parameters: pairs, seed: seed, outputDirectory: output), sandboxed: sandbox)
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
