@@ -21,6 +21,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
@@ -28,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipLua", "LuaHost",
+                "FlipLua", "LuaHost", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),

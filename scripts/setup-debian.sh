@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what flipside needs on Debian 12 (Swift 6.3 itself is assumed present):
-# Lua 5.4, OpenBLAS, zlib, Fashion-MNIST, gzip. Skips apt when all are installed.
+# Lua 5.4, OpenBLAS, zlib, libedit (the REPL's line editing), Fashion-MNIST, gzip. Skips apt when all are installed.
 set -euo pipefail
-packages=(liblua5.4-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config gzip)
+packages=(liblua5.4-dev libopenblas-dev zlib1g-dev libedit-dev dataset-fashion-mnist pkg-config gzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

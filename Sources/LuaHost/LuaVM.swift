@@ -197,6 +197,17 @@ public final class LuaVM {
         return lua_gettop(state) - top
     }
 
+    /// Calls the function at `index` with string `arguments` under the traceback
+    /// handler; returns its first result if it is a string or a number.
+    public func call(at index: Int32, with arguments: [String]) throws -> String? {
+        let top = lua_gettop(state)
+        defer { lua_settop(state, top) }
+        lua_pushvalue(state, index)
+        for argument in arguments { push(argument) }
+        try LuaVM.protectedCall(state, arguments: Int32(arguments.count), results: 1)
+        return string(at: -1)
+    }
+
     /// The value at the top as text, or nil (does not pop).
     public func string(at index: Int32) -> String? {
         guard lua_type(state, index) == LUA_TSTRING || lua_type(state, index) == LUA_TNUMBER else { return nil }
@@ -221,6 +232,8 @@ public final class LuaVM {
     public func clearLimits() { flipside_clear_limits(state) }
     /// Interrupts running Lua code at its next check; safe from another thread.
     public func requestCancel() { flipside_request_cancel(state) }
+    /// `requestCancel` for a signal handler, which can reach a state pointer only.
+    public static func requestCancel(_ state: OpaquePointer) { flipside_request_cancel(state) }
 
     /// Seconds on a monotonic clock.
     public static func monotonicSeconds() -> Double { flipside_monotonic_seconds() }
@@ -230,7 +243,13 @@ public final class LuaVM {
 }
 
 extension LuaVM {
-    public func push(_ text: String) { lua_pushstring(state, text) }
+    /// Pushes `text`, zero bytes included.
+    public func push(_ text: String) {
+        var copy = text
+        copy.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
+        }
+    }
 
     /// Pushes a table with integer keys and string values.
     public func pushStringTable(_ entries: [(Int, String)]) {
