@@ -6,5 +6,5 @@ struct FlipsideCommand: ParsableCommand {
         commandName: "flipside",
         abstract: "A lab for label-flipping attacks on distributed learning, scripted in Lua.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReplCommand.self, TestCommand.self])
+        subcommands: [RunCommand.self, ReplCommand.self, TestCommand.self, DocsCommand.self])
 }
