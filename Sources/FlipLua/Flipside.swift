@@ -43,20 +43,18 @@ public enum Flipside {
         ServerModule.register(in: vm)
         for (name, functions) in modules {
             vm.preload("flipside.\(name)", loader: LuaFunction("require") { call in
-                guard let vm = call.vm else { throw LuaHostError("no VM") }
-                vm.pushTable(of: functions)
+                call.pushTable(of: functions)
                 return 1
             })
         }
         vm.preload("flipside", loader: LuaFunction("require") { call in
-            guard let vm = call.vm else { throw LuaHostError("no VM") }
             lua_createtable_of(call, 0)
             for (name, functions) in modules {
-                call.setField(name) { vm.pushTable(of: functions) }
+                call.setField(name) { call.pushTable(of: functions) }
             }
-            call.setField("generator") { vm.push(RandomModule.functions[0]) }
+            call.setField("generator") { call.push(RandomModule.functions[0]) }
             call.setField("version") { call.push(version) }
-            call.setField("clock") { vm.push(clock) }
+            call.setField("clock") { call.push(clock) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("params") { pushParameters(call, settings.parameters) }
             if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }

@@ -63,10 +63,10 @@ public final class LuaVM {
         clua_pushcfunction(state, luaReleaseSlot)
         flipside_rawsetfield(state, -2, "__close")
         LuaFunction("__tostring") { call in
-            switch Result(catching: { try call.objectIfPresent(1, T.self) }) {
-            case .success(let object?): call.push(describe(object))
-            case .success(nil): call.push("\(name) (closed)")
-            case .failure: call.push("\(name) (forged)")
+            switch call.slotState(1, T.self) {
+            case .live(let object): call.push(describe(object))
+            case .closed: call.push("\(name) (closed)")
+            case .other: call.push("\(name) (forged)")
             }
             return 1
         }.push(on: state)
@@ -78,25 +78,30 @@ public final class LuaVM {
         lua_rawsetp(state, clua_registryindex(), info.key)
     }
 
-    /// Pushes `object` as a new userdata holding one retain of it.
-    public func pushObject<T: AnyObject>(_ object: T) throws {
+    /// Pushes `object` as a new userdata holding one retain of it, on the main
+    /// thread's stack or on `thread`, a coroutine of this VM (a Swift function
+    /// called from a coroutine must push onto the coroutine's stack).
+    public func pushObject<T: AnyObject>(_ object: T, on thread: OpaquePointer? = nil) throws {
+        let target = thread ?? state
         guard let info = types[ObjectIdentifier(T.self)] else {
             throw LuaHostError("type \(T.self) is not registered with Lua")
         }
-        guard let raw = clua_newuserdata(state, MemoryLayout<UserdataSlot>.size) else {
+        guard let raw = clua_newuserdata(target, MemoryLayout<UserdataSlot>.size) else {
             throw LuaHostError("out of memory")
         }
         raw.bindMemory(to: UserdataSlot.self, capacity: 1).initialize(to: UserdataSlot(
             object: Unmanaged.passRetained(object as AnyObject).toOpaque(),
             typeKey: UnsafeRawPointer(info.key), magic: UserdataSlot.magicValue))
-        lua_rawgetp(state, clua_registryindex(), info.key)
-        lua_setmetatable(state, -2)
+        lua_rawgetp(target, clua_registryindex(), info.key)
+        lua_setmetatable(target, -2)
     }
 
     // MARK: functions and modules
 
     /// Pushes a new table of `functions` keyed by their names' last component.
-    public func pushTable(of functions: [LuaFunction]) {
+    public func pushTable(of functions: [LuaFunction]) { LuaVM.pushTable(of: functions, on: state) }
+
+    static func pushTable(of functions: [LuaFunction], on state: OpaquePointer) {
         lua_createtable(state, 0, Int32(functions.count))
         for function in functions {
             function.push(on: state)
@@ -147,7 +152,10 @@ public final class LuaVM {
     // MARK: running code
 
     /// Pops the value on top as text.
-    func popMessage() -> String {
+    func popMessage() -> String { LuaVM.popMessage(state) }
+
+    /// Pops the value on top of `state` (this VM's main thread or a coroutine) as text.
+    static func popMessage(_ state: OpaquePointer) -> String {
         defer { clua_pop(state, 1) }
         if let text = clua_tostring(state, -1) { return String(cString: text) }
         return "(error object is a \(String(cString: flipside_typename(state, -1))) value)"

@@ -71,7 +71,7 @@ extension SandboxFunctions {
         let path = call.isNoneOrNil(1) ? nil : try call.string(1)
         lua_settop(state, 0)
         guard luaL_loadfilex(state, path, "t") == LUA_OK else {
-            throw LuaScriptError(message: call.vm?.popMessage() ?? "cannot load", traceback: "")
+            throw LuaScriptError(message: LuaVM.popMessage(state), traceback: "")
         }
         try LuaVM.protectedCall(state, arguments: 0, results: LUA_MULTRET)
         return lua_gettop(state)
@@ -92,7 +92,7 @@ extension SandboxFunctions {
                 continue
             }
             guard luaL_loadfilex(call.state, candidate, "t") == LUA_OK else {
-                let message = call.vm?.popMessage() ?? ""
+                let message = LuaVM.popMessage(call.state)
                 throw LuaScriptError(
                     message: "error loading module '\(name)' from file '\(candidate)':\n\t\(message)", traceback: "")
             }
