@@ -480,7 +480,7 @@ function Generator:permutation(n) end
 
 ---k distinct values of 1..n (without replacement), in random order.
 ---
----Errors: n negative or too large; k out of range 0..n.
+---Errors: n negative or too large; k out of range 0..n, or above 2^24 from a population over 2^28.
 ---@param n integer the population 1..n
 ---@param k integer how many, 0..n
 ---@return flipside.Tensor # a 1-D int32 tensor
@@ -612,7 +612,7 @@ function Model:train_epoch(x, y, options) end
 
 ---The fraction of rows predicted correctly.
 ---
----Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes; an empty set.
+---Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes; an empty set; a model of more than 4096 classes.
 ---@param x flipside.Tensor features, one row per sample (float32, or uint8 pixels)
 ---@param y flipside.Tensor int32 labels 0..classes − 1, one per row of x
 ---@return number? # the accuracy, or nil when the model diverged
@@ -621,7 +621,7 @@ function Model:accuracy(x, y) end
 
 ---Accuracy, macro-F1, loss and confusion matrix in one pass.
 ---
----Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes; an empty set.
+---Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes; an empty set; a model of more than 4096 classes (the confusion matrix).
 ---@param x flipside.Tensor features, one row per sample (float32, or uint8 pixels)
 ---@param y flipside.Tensor int32 labels 0..classes − 1, one per row of x
 ---@return flipside.Evaluation # the metrics, or only status = "diverged"
@@ -959,7 +959,7 @@ local metrics = {}
 ---Errors: tensors of different sizes or not int32; a label outside the classes; an empty set.
 ---@param predicted flipside.Tensor int32 predicted classes
 ---@param labels flipside.Tensor int32 true classes, as many
----@param classes? integer the number of classes (the largest label seen + 1 by default)
+---@param classes? integer the number of classes, up to 4096 (the largest label seen + 1 by default)
 ---@return number # in [0, 1]
 function metrics.accuracy(predicted, labels, classes) end
 
@@ -968,7 +968,7 @@ function metrics.accuracy(predicted, labels, classes) end
 ---Errors: tensors of different sizes or not int32; a label outside the classes; an empty set.
 ---@param predicted flipside.Tensor int32 predicted classes
 ---@param labels flipside.Tensor int32 true classes, as many
----@param classes? integer the number of classes (the largest label seen + 1 by default)
+---@param classes? integer the number of classes, up to 4096 (the largest label seen + 1 by default)
 ---@return number # in [0, 1]
 function metrics.macro_f1(predicted, labels, classes) end
 
@@ -977,7 +977,7 @@ function metrics.macro_f1(predicted, labels, classes) end
 ---Errors: tensors of different sizes or not int32; a label outside the classes.
 ---@param predicted flipside.Tensor int32 predicted classes
 ---@param labels flipside.Tensor int32 true classes, as many
----@param classes? integer the number of classes (the largest label seen + 1 by default)
+---@param classes? integer the number of classes, up to 4096 (the largest label seen + 1 by default)
 ---@return flipside.Tensor # int32 [C, C] counts
 function metrics.confusion(predicted, labels, classes) end
 

@@ -3,7 +3,7 @@ enum MetricsReference {
     static let labelled = [
         ParameterDoc("predicted", "flipside.Tensor", "int32 predicted classes"),
         ParameterDoc("labels", "flipside.Tensor", "int32 true classes, as many"),
-        ParameterDoc("classes", "integer", "the number of classes (the largest label seen + 1 by default)", optional: true),
+        ParameterDoc("classes", "integer", "the number of classes, up to 4096 (the largest label seen + 1 by default)", optional: true),
     ]
     static let labelledErrors = ["tensors of different sizes or not int32", "a label outside the classes"]
 

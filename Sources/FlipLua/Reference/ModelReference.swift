@@ -145,12 +145,12 @@ enum ModelReference {
                 parameters: [features, labels],
                 returns: [ReturnDoc("number?", "the accuracy, or nil when the model diverged"),
                           ReturnDoc(#""diverged"?"#, "why there is no accuracy")],
-                errors: shapeErrors + ["an empty set"]),
+                errors: shapeErrors + ["an empty set", "a model of more than 4096 classes"]),
             FunctionDoc(
                 "flipside.Model:evaluate", "Accuracy, macro-F1, loss and confusion matrix in one pass.",
                 parameters: [features, labels],
                 returns: [ReturnDoc("flipside.Evaluation", "the metrics, or only status = \"diverged\"")],
-                errors: shapeErrors + ["an empty set"]),
+                errors: shapeErrors + ["an empty set", "a model of more than 4096 classes (the confusion matrix)"]),
         ])
 
     static let optimizer = TypeDoc(

@@ -47,7 +47,7 @@ enum RandomReference {
                 parameters: [ParameterDoc("n", "integer", "the population 1..n"),
                              ParameterDoc("k", "integer", "how many, 0..n")],
                 returns: [ReturnDoc("flipside.Tensor", "a 1-D int32 tensor")],
-                errors: ["n negative or too large", "k out of range 0..n"]),
+                errors: ["n negative or too large", "k out of range 0..n, or above 2^24 from a population over 2^28"]),
         ])
 }
 
