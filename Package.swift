@@ -22,6 +22,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "CProcess"),
         .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"]),
@@ -32,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipLua", "LuaHost", "FlipResults", "CProcess",
+                "FlipLua", "LuaHost", "FlipResults", "CProcess", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),

@@ -41,20 +41,18 @@ enum AggregatorOptions {
                 throw o.fieldError("steps", "table expected, got \(o.call.typeName(top))")
             }
             let list = o.nested(at: top)
-            return try (0..<list.count).map { $0 + 1 }.map { n in
-                try list.withElement(n) { element in
-                    guard o.call.type(element) == LUA_TABLE_TYPE else {
-                        throw o.fieldError("steps", "step \(n): table {name, value} expected, got \(o.call.typeName(element))")
-                    }
-                    let step = list.nested(at: element)
-                    let name = try step.withElement(1) { o.call.type($0) == LUA_STRING_TYPE ? try o.call.string($0) : nil }
-                    let value = try step.withElement(2) { o.call.type($0) == LUA_NUMBER_TYPE ? try o.call.number($0) : nil }
-                    switch (name, value) {
-                    case ("clip", let v?): return .normClip(threshold: v)
-                    case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
-                    default:
-                        throw o.fieldError("steps", "step \(n): {\"clip\", threshold} or {\"nnm\", f} expected")
-                    }
+            return try list.mapElements { n, element in
+                guard o.call.type(element) == LUA_TABLE_TYPE else {
+                    throw o.fieldError("steps", "step \(n): table {name, value} expected, got \(o.call.typeName(element))")
+                }
+                let step = list.nested(at: element)
+                let name = try step.withElement(1) { o.call.type($0) == LUA_STRING_TYPE ? try o.call.string($0) : nil }
+                let value = try step.withElement(2) { o.call.type($0) == LUA_NUMBER_TYPE ? try o.call.number($0) : nil }
+                switch (name, value) {
+                case ("clip", let v?): return .normClip(threshold: v)
+                case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
+                default:
+                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold} or {\"nnm\", f} expected")
                 }
             }
         }

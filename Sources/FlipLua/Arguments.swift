@@ -37,20 +37,27 @@ extension LuaCall {
     /// 1-based row indices given as an int32 tensor or a table of integers,
     /// returned 0-based; each must be in 1...limit.
     func rowIndices(_ i: Int32, limit: Int) throws -> Tensor {
-        let values: [Double]
         if let t = try objectIfPresent(i, Tensor.self) {
             guard t.dtype == .int32, t.rank == 1 else {
                 throw LuaArgumentError(i, "1-D int32 index tensor expected, got \(t.dtype.rawValue) \(t.shapeText)")
             }
-            values = (0..<t.count).map { Double(t.int32s[$0]) }
-        } else if type(i) == LUA_TABLE_TYPE {
-            values = try table(i).numbers()
-        } else {
-            throw argumentError(i, expected: "index tensor or table")
+            // Checked and converted in one pass, into storage that reports a failed allocation.
+            let rows = try Tensor(zeros: [t.count], dtype: .int32)
+            for n in 0..<t.count {
+                let v = t.int32s[n]
+                guard v >= 1, Int(v) <= limit else {
+                    throw LuaArgumentError(i, "index \(v) at position \(n + 1) out of range 1..\(limit)")
+                }
+                rows.int32s[n] = v - 1
+            }
+            return rows
         }
+        guard type(i) == LUA_TABLE_TYPE else { throw argumentError(i, expected: "index tensor or table") }
+        let values = try table(i).numbers()
         var rows = [Int32](repeating: 0, count: values.count)
         for (n, v) in values.enumerated() {
-            guard v == v.rounded(), v >= 1, v <= Double(limit) else {
+            // A tensor of 0-wide rows can have more rows than an int32 counts.
+            guard v == v.rounded(), v >= 1, v <= Double(min(limit, Int(Int32.max))) else {
                 throw LuaArgumentError(i, "index \(formatNumber(v)) at position \(n + 1) out of range 1..\(limit)")
             }
             rows[n] = Int32(v) - 1

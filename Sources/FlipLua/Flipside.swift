@@ -11,9 +11,12 @@ public enum Flipside {
     public struct RunSettings: Sendable {
         public var parameters: [(String, String)]
         public var seed: Int
-        public init(parameters: [(String, String)] = [], seed: Int = 1) {
+        /// The run's output folder, readable as flipside.out.
+        public var outputDirectory: String?
+        public init(parameters: [(String, String)] = [], seed: Int = 1, outputDirectory: String? = nil) {
             self.parameters = parameters
             self.seed = seed
+            self.outputDirectory = outputDirectory
         }
     }
 
@@ -41,22 +44,21 @@ public enum Flipside {
         ServerModule.register(in: vm)
         for (name, functions) in modules {
             vm.preload("flipside.\(name)", loader: LuaFunction("require") { call in
-                guard let vm = call.vm else { throw LuaHostError("no VM") }
-                vm.pushTable(of: functions)
+                call.pushTable(of: functions)
                 return 1
             })
         }
         vm.preload("flipside", loader: LuaFunction("require") { call in
-            guard let vm = call.vm else { throw LuaHostError("no VM") }
             lua_createtable_of(call, 0)
             for (name, functions) in modules {
-                call.setField(name) { vm.pushTable(of: functions) }
+                call.setField(name) { call.pushTable(of: functions) }
             }
-            call.setField("generator") { vm.push(RandomModule.functions[0]) }
+            call.setField("generator") { call.push(RandomModule.functions[0]) }
             call.setField("version") { call.push(version) }
-            call.setField("clock") { vm.push(clock) }
+            call.setField("clock") { call.push(clock) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("params") { pushParameters(call, settings.parameters) }
+            if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }
             return 1
         })
         if let stdlib { vm.prependPackagePath(stdlib) }

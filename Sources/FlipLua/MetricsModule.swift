@@ -8,7 +8,7 @@ enum MetricsModule {
     static func labelled(_ call: LuaCall) throws -> ConfusionMatrix {
         let predicted = try call.tensor(1)
         let truth = try call.tensor(2)
-        let classes = call.isNoneOrNil(3) ? ConfusionMatrix.classCount(predicted, truth) : try call.integer(3, in: 1...65536)
+        let classes = call.isNoneOrNil(3) ? ConfusionMatrix.classCount(predicted, truth) : try call.integer(3, in: 1...ConfusionMatrix.maxClasses)
         return try ConfusionMatrix(predicted: predicted, truth: truth, classes: classes)
     }
 

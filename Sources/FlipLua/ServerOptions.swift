@@ -60,16 +60,14 @@ enum ServerOptions {
                 throw o.fieldError("shards", "list of row lists expected (or give 'workers'), got \(call.typeName(top))")
             }
             let list = o.nested(at: top)
-            return try (0..<list.count).map { n in
-                try list.withElement(n + 1) { element in
-                    do {
-                        if call.type(element) == LUA_TABLE_TYPE && list.nested(at: element).has("rows") {
-                            return try list.nested(at: element).withField("rows") { try call.rowIndices($0, limit: rows) }
-                        }
-                        return try call.rowIndices(element, limit: rows)
-                    } catch let error as LuaArgumentError {
-                        throw o.fieldError("shards", "shard \(n + 1): \(error.message)")
+            return try list.mapElements { n, element in
+                do {
+                    if call.type(element) == LUA_TABLE_TYPE && list.nested(at: element).has("rows") {
+                        return try list.nested(at: element).withField("rows") { try call.rowIndices($0, limit: rows) }
                     }
+                    return try call.rowIndices(element, limit: rows)
+                } catch let error as LuaArgumentError {
+                    throw o.fieldError("shards", "shard \(n): \(error.message)")
                 }
             }
         }

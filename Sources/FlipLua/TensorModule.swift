@@ -51,7 +51,10 @@ enum TensorModule {
             guard first >= Int(Int32.min), last <= Int(Int32.max), last >= first - 1 else {
                 throw LuaArgumentError(2, "range \(first)..\(last) is empty or too large")
             }
-            try call.push(try Tensor(int32: (first...max(first, last)).prefix(last - first + 1).map { Int32($0) }))
+            // Filled in place: a Swift array of a script-chosen length would trap when it cannot be allocated.
+            let t = try Tensor(zeros: [last - first + 1], dtype: .int32)
+            for (k, value) in (first...max(first, last)).prefix(t.count).enumerated() { t.int32s[k] = Int32(value) }
+            try call.push(t)
             return 1
         },
         LuaFunction("is_tensor") { call in
@@ -177,7 +180,8 @@ enum TensorModule {
         // pick(columns): t[i, columns[i]] for each row i of a 2-D tensor (1-based columns)
         LuaFunction("pick") { call in
             let t = try call.tensor(1)
-            let columns = try call.integers(2, what: "column").map { $0 - 1 }
+            // Anything below 1 becomes -1, which the engine reports as out of range (-2^31 - 1 would overflow).
+            let columns = try call.integers(2, what: "column").map { $0 >= 1 ? $0 - 1 : -1 }
             try call.push(try call.blaming(2) { try t.pick(columns: try Tensor(int32: columns)) })
             return 1
         },

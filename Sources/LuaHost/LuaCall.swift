@@ -146,6 +146,25 @@ public struct LuaCall {
         return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as? T
     }
 
+    /// What the value at `i` holds, for descriptions that must not fail.
+    public enum SlotState<T> {
+        case live(T)
+        case closed
+        case other
+    }
+
+    public func slotState<T: AnyObject>(_ i: Int32, _ type: T.Type) -> SlotState<T> {
+        guard let info = vm?.typeInfo(for: T.self),
+            let raw = flipside_testudata(state, i, info.key),
+            lua_rawlen(state, i) == MemoryLayout<UserdataSlot>.size
+        else { return .other }
+        let slot = raw.assumingMemoryBound(to: UserdataSlot.self).pointee
+        guard slot.magic == UserdataSlot.magicValue, slot.typeKey == UnsafeRawPointer(info.key) else { return .other }
+        guard let pointer = slot.object else { return .closed }
+        guard let object = Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as? T else { return .other }
+        return .live(object)
+    }
+
     // MARK: results
 
     public func push(_ value: Double) { lua_pushnumber(state, value) }
@@ -163,8 +182,14 @@ public struct LuaCall {
     /// never registered with the VM.
     public func push<T: AnyObject>(_ object: T) throws {
         guard let vm else { throw LuaHostError("no VM owns this state") }
-        try vm.pushObject(object)
+        try vm.pushObject(object, on: state)
     }
+
+    /// Pushes a new table of `functions` keyed by their names' last component.
+    public func pushTable(of functions: [LuaFunction]) { LuaVM.pushTable(of: functions, on: state) }
+
+    /// Pushes a Swift function as a Lua closure.
+    public func push(_ function: LuaFunction) { function.push(on: state) }
 
     /// Pushes a new table holding `values` as a sequence of integers.
     public func pushArray(_ values: [Int]) {

@@ -12,6 +12,9 @@ public final class LuaFunction: Sendable {
         self.name = name
         self.body = body
     }
+
+    /// The name's last component: the key under which tables hold it.
+    public var key: String { name.split(separator: ".").last.map(String.init) ?? name }
 }
 
 /// Runs a boxed Swift function for the C trampoline. Everything Swift owns in
@@ -26,7 +29,7 @@ let luaDispatch: flipside_dispatch_fn = { state, box in
     } catch let error as LuaArgumentError {
         lua_pushinteger(state, lua_Integer(error.index))
         call.push(error.message)
-        call.push(function.name.split(separator: ".").last.map(String.init) ?? function.name)
+        call.push(function.key)
         return Int32(FLIPSIDE_RAISE_ARGUMENT)
     } catch let error as LuaScriptError {
         call.push(error.message)

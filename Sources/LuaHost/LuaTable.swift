@@ -111,7 +111,8 @@ public struct LuaTable {
     public func numbers() throws -> [Double] {
         let n = lua_rawlen(state, index)
         var values: [Double] = []
-        values.reserveCapacity(Int(n))
+        // #t is a border, which can lie far beyond the elements the table holds.
+        values.reserveCapacity(Int(min(n, 1 << 16)))
         for i in 0..<n {
             lua_rawgeti(state, index, lua_Integer(i + 1))
             defer { clua_pop(state, 1) }
@@ -169,6 +170,20 @@ extension LuaTable {
         LuaTable(call: call, index: lua_absindex(call.state, top), argument: argument)
     }
 
-    /// The raw length #t.
+    /// The raw length #t: a border, not a count of elements, so loops over
+    /// 1...count must not reserve that much memory first (see `mapElements`).
     public var count: Int { Int(lua_rawlen(call.state, index)) }
+
+    /// `read` applied to t[1], t[2], ..., t[#t] in order. Grows as it goes: a
+    /// border can be 2^40 in a table of 41 entries, and `read` refuses the
+    /// first nil long before.
+    public func mapElements<R>(_ read: (_ n: Int, _ element: Int32) throws -> R) throws -> [R] {
+        var results: [R] = []
+        var n = 1
+        while n <= count {
+            results.append(try withElement(n) { try read(n, $0) })
+            n += 1
+        }
+        return results
+    }
 }

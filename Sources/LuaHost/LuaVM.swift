@@ -6,6 +6,11 @@ import CLuaShim
 public final class LuaVM {
     public let state: OpaquePointer
     private var types: [ObjectIdentifier: LuaTypeInfo] = [:]
+    /// Every userdata type registered so far, with the names Lua can call on it.
+    public private(set) var registeredTypes: [RegisteredType] = []
+    /// Set once `applySandbox` has restricted this VM; bindings that write
+    /// files check their paths against it.
+    public internal(set) var sandbox: LuaSandbox?
 
     public init() throws {
         guard let state = flipside_newstate() else { throw LuaHostError("cannot create a Lua state (out of memory)") }
@@ -44,6 +49,8 @@ public final class LuaVM {
     ) {
         let info = LuaTypeInfo(name: name)
         types[ObjectIdentifier(type)] = info
+        registeredTypes.append(RegisteredType(
+            name: name, methods: methods.map(\.key), metamethods: metamethods.keys.sorted()))
         lua_createtable(state, 0, Int32(metamethods.count + 6))
         pushTable(of: methods)
         flipside_rawsetfield(state, -2, "__index")
@@ -56,10 +63,10 @@ public final class LuaVM {
         clua_pushcfunction(state, luaReleaseSlot)
         flipside_rawsetfield(state, -2, "__close")
         LuaFunction("__tostring") { call in
-            switch Result(catching: { try call.objectIfPresent(1, T.self) }) {
-            case .success(let object?): call.push(describe(object))
-            case .success(nil): call.push("\(name) (closed)")
-            case .failure: call.push("\(name) (forged)")
+            switch call.slotState(1, T.self) {
+            case .live(let object): call.push(describe(object))
+            case .closed: call.push("\(name) (closed)")
+            case .other: call.push("\(name) (forged)")
             }
             return 1
         }.push(on: state)
@@ -71,35 +78,39 @@ public final class LuaVM {
         lua_rawsetp(state, clua_registryindex(), info.key)
     }
 
-    /// Pushes `object` as a new userdata holding one retain of it.
-    public func pushObject<T: AnyObject>(_ object: T) throws {
+    /// Pushes `object` as a new userdata holding one retain of it, on the main
+    /// thread's stack or on `thread`, a coroutine of this VM (a Swift function
+    /// called from a coroutine must push onto the coroutine's stack).
+    public func pushObject<T: AnyObject>(_ object: T, on thread: OpaquePointer? = nil) throws {
+        let target = thread ?? state
         guard let info = types[ObjectIdentifier(T.self)] else {
             throw LuaHostError("type \(T.self) is not registered with Lua")
         }
-        guard let raw = clua_newuserdata(state, MemoryLayout<UserdataSlot>.size) else {
+        guard let raw = clua_newuserdata(target, MemoryLayout<UserdataSlot>.size) else {
             throw LuaHostError("out of memory")
         }
         raw.bindMemory(to: UserdataSlot.self, capacity: 1).initialize(to: UserdataSlot(
             object: Unmanaged.passRetained(object as AnyObject).toOpaque(),
             typeKey: UnsafeRawPointer(info.key), magic: UserdataSlot.magicValue))
-        lua_rawgetp(state, clua_registryindex(), info.key)
-        lua_setmetatable(state, -2)
+        lua_rawgetp(target, clua_registryindex(), info.key)
+        lua_setmetatable(target, -2)
         // Lua sees a few bytes per userdata; tell its collector what the object
         // holds outside its heap, or garbage tensors pile up between cycles.
         if let sized = object as? LuaExternalMemory, sized.externalBytes >= 1 << 16 {
-            _ = clua_gc_step(state, Int32(clamping: sized.externalBytes >> 10))
+            _ = clua_gc_step(target, Int32(clamping: sized.externalBytes >> 10))
         }
     }
 
     // MARK: functions and modules
 
     /// Pushes a new table of `functions` keyed by their names' last component.
-    public func pushTable(of functions: [LuaFunction]) {
+    public func pushTable(of functions: [LuaFunction]) { LuaVM.pushTable(of: functions, on: state) }
+
+    static func pushTable(of functions: [LuaFunction], on state: OpaquePointer) {
         lua_createtable(state, 0, Int32(functions.count))
         for function in functions {
             function.push(on: state)
-            let key = function.name.split(separator: ".").last.map(String.init) ?? function.name
-            flipside_rawsetfield(state, -2, key)
+            flipside_rawsetfield(state, -2, function.key)
         }
     }
 
@@ -146,7 +157,10 @@ public final class LuaVM {
     // MARK: running code
 
     /// Pops the value on top as text.
-    func popMessage() -> String {
+    func popMessage() -> String { LuaVM.popMessage(state) }
+
+    /// Pops the value on top of `state` (this VM's main thread or a coroutine) as text.
+    static func popMessage(_ state: OpaquePointer) -> String {
         defer { clua_pop(state, 1) }
         if let text = clua_tostring(state, -1) { return String(cString: text) }
         return "(error object is a \(String(cString: flipside_typename(state, -1))) value)"
@@ -196,10 +210,29 @@ public final class LuaVM {
         return lua_gettop(state) - top
     }
 
+    /// Calls the function at `index` with string `arguments` under the traceback
+    /// handler; returns its first result if it is a string or a number.
+    public func call(at index: Int32, with arguments: [String]) throws -> String? {
+        let top = lua_gettop(state)
+        defer { lua_settop(state, top) }
+        lua_pushvalue(state, index)
+        for argument in arguments { push(argument) }
+        try LuaVM.protectedCall(state, arguments: Int32(arguments.count), results: 1)
+        return string(at: -1)
+    }
+
     /// The value at the top as text, or nil (does not pop).
     public func string(at index: Int32) -> String? {
         guard lua_type(state, index) == LUA_TSTRING || lua_type(state, index) == LUA_TNUMBER else { return nil }
         return clua_tostring(state, index).map { String(cString: $0) }
+    }
+
+    /// The bytes of the string at `index`, zeros included, or nil (does not pop).
+    public func bytes(at index: Int32) -> [UInt8]? {
+        guard lua_type(state, index) == LUA_TSTRING else { return nil }
+        var length = 0
+        guard let chars = lua_tolstring(state, index, &length) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: chars, count: length))
     }
 
     public func pop(_ n: Int32 = 1) { clua_pop(state, n) }
@@ -212,6 +245,8 @@ public final class LuaVM {
     public func clearLimits() { flipside_clear_limits(state) }
     /// Interrupts running Lua code at its next check; safe from another thread.
     public func requestCancel() { flipside_request_cancel(state) }
+    /// `requestCancel` for a signal handler, which can reach a state pointer only.
+    public static func requestCancel(_ state: OpaquePointer) { flipside_request_cancel(state) }
 
     /// Seconds on a monotonic clock.
     public static func monotonicSeconds() -> Double { flipside_monotonic_seconds() }
@@ -221,7 +256,13 @@ public final class LuaVM {
 }
 
 extension LuaVM {
-    public func push(_ text: String) { lua_pushstring(state, text) }
+    /// Pushes `text`, zero bytes included.
+    public func push(_ text: String) {
+        var copy = text
+        copy.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
+        }
+    }
 
     /// Pushes a table with integer keys and string values.
     public func pushStringTable(_ entries: [(Int, String)]) {

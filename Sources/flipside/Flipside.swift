@@ -6,5 +6,6 @@ struct FlipsideCommand: ParsableCommand {
         commandName: "flipside",
         abstract: "A lab for label-flipping attacks on distributed learning, scripted in Lua.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, WorkerCommand.self])
+        subcommands: [RunCommand.self, BatchCommand.self, ResultsCommand.self, ReplCommand.self, TestCommand.self,
+                      DocsCommand.self, WorkerCommand.self])
 }

@@ -36,8 +36,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Results store of a script's grid.")
     var db: String = "out/results.sqlite"
 
-    @Option(help: "Folder for a script's report (default: out/<script name>).")
+    @Option(help: ArgumentHelp(
+        "The run's output folder, readable as flipside.out, where a data script's report draws (default: out/<script name>; created with --out, --sandbox or a report).",
+        valueName: "dir"))
     var out: String?
+
+    @Flag(help: "Run a script written by someone else: no processes, native code or debug library, no binary chunks, and writes only inside the output folder.")
+    var sandbox = false
 
     @Argument(help: "The Lua script to run.")
     var script: String
@@ -64,8 +69,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let pairs = try RunCommand.pairs(parameters)
         let stdlib = StdlibLocator.find()
-        let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: seed), stdlib: stdlib)
+        let output = out ?? ScriptHost.defaultOutputDirectory(for: script)
+        if out != nil || sandbox { try ScriptHost.createDirectory(output) }
+        let vm = try ScriptHost.makeVM(
+            settings: .init(parameters: pairs, seed: seed, outputDirectory: output), sandboxed: sandbox)
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
@@ -74,7 +81,7 @@ struct RunCommand: ParsableCommand {
             let results = try vm.runFile(script, arguments: scriptArguments, results: 1)
             if results == 1 && ScriptSession.isDataScript(vm) {
                 vm.clearLimits()  // the limit applies to each run of the grid
-                try runGrid(in: vm, parameters: pairs, stdlib: stdlib)
+                try runGrid(in: vm, parameters: pairs, stdlib: stdlib, output: output)
             }
         } catch let error as LuaScriptError {
             fflush(nil)
@@ -87,14 +94,14 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The script returned a table: run its grid, store it, report.
-    func runGrid(in vm: LuaVM, parameters: [(String, String)], stdlib: String?) throws {
+    func runGrid(in vm: LuaVM, parameters: [(String, String)], stdlib: String?, output: String) throws {
         guard let source = FileManager.default.contents(atPath: script) else {
             throw GridError("cannot read \(script)")
         }
         let configuration = GridRunner.Configuration(
             scriptPath: script, parameters: parameters, jobs: jobs, timeLimit: timeLimit, storePath: db,
-            outputFolder: out ?? "out/\(GridRunner.Configuration.scriptName(of: script))", stdlib: stdlib,
-            codeVersion: CodeVersion.describe(stdlib: stdlib))
+            outputFolder: output, stdlib: stdlib, codeVersion: CodeVersion.describe(stdlib: stdlib),
+            sandbox: sandbox ? try LuaSandbox(outputDirectory: output) : nil)
         let summary = try GridRunner(configuration).run(in: vm, source: String(decoding: source, as: UTF8.self))
         print(String(format: "%d runs: %d ran, %d stored before, %d failed; %.1f s", summary.total, summary.ran,
                      summary.cached, summary.failed.count, summary.seconds))

@@ -41,4 +41,23 @@ import Testing
         vm.collectGarbage()
         #expect(counter.current == 0)
     }
+
+    @Test func callsFromACoroutinePushOntoItsStack() throws {
+        let counter = LiveCounter()
+        let vm = try makeVM(counter: counter)
+        try vm.run("""
+            local co = coroutine.wrap(function(n)
+              local made = t.make()
+              coroutine.yield(made, t.square(n))
+              return t.make(), t.make()
+            end)
+            local made, square = co(3)
+            assert(tostring(made) == "Tracked" and square == 9, tostring(made))
+            local a, b = co()
+            assert(a:alive() and b:alive())
+            """)
+        #expect(vm.top == 0, "nothing stray on the main thread's stack")
+        vm.collectGarbage()
+        #expect(counter.current == 0)
+    }
 }

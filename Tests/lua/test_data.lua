@@ -1,4 +1,4 @@
-local check = require "check"
+local check = require "flipside.check"
 local flipside = require "flipside"
 local data = flipside.data
 local tmp = TEST_TMP or error("TEST_TMP (a folder for this test's files) is not set")

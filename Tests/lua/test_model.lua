@@ -1,4 +1,4 @@
-local check = require "check"
+local check = require "flipside.check"
 local flipside = require "flipside"
 local training = require "flipside.training"
 local model, metrics, data, T = flipside.model, flipside.metrics, flipside.data, flipside.tensor

@@ -1,4 +1,4 @@
-local check = require "check"
+local check = require "flipside.check"
 local flipside = require "flipside"
 local greedy = require "flipside.policies.greedy"
 local greedy_lua = require "flipside.policies.greedy_lua"

@@ -1,4 +1,4 @@
-local check = require "check"
+local check = require "flipside.check"
 local flipside = require "flipside"
 local federated = require "flipside.federated"
 local greedy = require "flipside.policies.greedy"

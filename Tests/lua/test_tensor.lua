@@ -1,4 +1,4 @@
-local check = require "check"
+local check = require "flipside.check"
 local flipside = require "flipside"
 local T = flipside.tensor
 

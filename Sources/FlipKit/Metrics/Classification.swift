@@ -4,6 +4,7 @@ public struct ConfusionMatrix {
     /// counts[truth * classes + predicted]
     public let counts: [Int]
     public let total: Int
+    public static let maxClasses = 4096
 
     /// Counts over `classes` classes (labels must lie in 0..<classes).
     public init(predicted: Tensor, truth: Tensor, classes: Int) throws {
@@ -12,7 +13,10 @@ public struct ConfusionMatrix {
         guard predicted.count == truth.count else {
             throw FlipError("\(predicted.count) predictions but \(truth.count) labels")
         }
-        guard classes >= 1, classes <= 1 << 16 else { throw FlipError("classes must be 1 to 65536, got \(classes)") }
+        // classes² counts are held densely: 4096 classes already take 128 MiB.
+        guard classes >= 1, classes <= ConfusionMatrix.maxClasses else {
+            throw FlipError("a confusion matrix needs 1 to \(ConfusionMatrix.maxClasses) classes, got \(classes)")
+        }
         var counts = [Int](repeating: 0, count: classes * classes)
         for i in 0..<truth.count {
             let (t, p) = (Int(truth.int32s[i]), Int(predicted.int32s[i]))

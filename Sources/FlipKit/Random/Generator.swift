@@ -96,6 +96,8 @@ public final class Generator {
 
     /// The largest permutation handed out (2^28 elements, 1 GiB).
     public static let maxPermutation = 1 << 28
+    /// The largest sample drawn from a population beyond `maxPermutation`.
+    public static let maxSparseSample = 1 << 24
 
     /// A uniformly random permutation of 0..<n (Fisher–Yates), n ≤ maxPermutation.
     public func permutation(_ n: Int) -> [Int32] {
@@ -115,7 +117,11 @@ public final class Generator {
     public func sample(_ n: Int, _ k: Int) throws -> [Int32] {
         guard n >= 0, n <= Int(Int32.max) else { throw FlipError("population size \(n) out of range 0..\(Int32.max)") }
         guard k >= 0, k <= n else { throw FlipError("cannot sample \(k) of \(n) without replacement") }
-        if k > n / 8 {
+        // Memory stays bounded: a dense pass holds n values, Floyd's method a set of k.
+        guard n <= Generator.maxPermutation || k <= Generator.maxSparseSample else {
+            throw FlipError("cannot sample \(k) of \(n): from more than \(Generator.maxPermutation) values, at most \(Generator.maxSparseSample)")
+        }
+        if k > n / 8 && n <= Generator.maxPermutation {
             var p = (0..<n).map { Int32($0) }
             for i in 0..<k { p.swapAt(i, i + below(n - i)) }
             return Array(p.prefix(k))

@@ -16,9 +16,11 @@ public struct GridRunner: Sendable {
         public var outputFolder: String
         public var stdlib: String?
         public var codeVersion: String
+        /// Each grid thread's state is sandboxed like the caller's when set.
+        public var sandbox: LuaSandbox?
 
         public init(scriptPath: String, parameters: [(String, String)], jobs: Int, timeLimit: Double?, storePath: String,
-                    outputFolder: String, stdlib: String?, codeVersion: String) {
+                    outputFolder: String, stdlib: String?, codeVersion: String, sandbox: LuaSandbox? = nil) {
             self.scriptPath = scriptPath
             self.parameters = parameters
             self.jobs = jobs
@@ -27,6 +29,7 @@ public struct GridRunner: Sendable {
             self.outputFolder = outputFolder
             self.stdlib = stdlib
             self.codeVersion = codeVersion
+            self.sandbox = sandbox
         }
 
         public var scriptName: String { Configuration.scriptName(of: scriptPath) }

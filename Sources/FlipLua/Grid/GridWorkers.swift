@@ -51,7 +51,8 @@ final class GridWorkers: @unchecked Sendable {
         var loadError: Error?
         do {
             session = try ScriptSession(scriptPath: configuration.scriptPath, parameters: configuration.parameters,
-                                        stdlib: configuration.stdlib)
+                                        stdlib: configuration.stdlib, sandbox: configuration.sandbox,
+                                        outputFolder: configuration.outputFolder)
         } catch {
             loadError = error
         }

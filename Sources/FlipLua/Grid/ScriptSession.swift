@@ -10,11 +10,13 @@ public final class ScriptSession {
     public let scriptName: String
 
     /// Loads the script; it must return a table with a function `run`.
-    public init(scriptPath: String, parameters: [(String, String)], stdlib: String?, loadTimeLimit: Double? = nil) throws {
+    public init(scriptPath: String, parameters: [(String, String)], stdlib: String?, loadTimeLimit: Double? = nil,
+                sandbox: LuaSandbox? = nil, outputFolder: String? = nil) throws {
         vm = try LuaVM()
         self.scriptPath = scriptPath
         scriptName = GridRunner.Configuration.scriptName(of: scriptPath)
-        Flipside.install(in: vm, settings: .init(parameters: parameters, seed: 1), stdlib: stdlib)
+        Flipside.install(in: vm, settings: .init(parameters: parameters, seed: 1, outputDirectory: outputFolder), stdlib: stdlib)
+        if let sandbox { vm.applySandbox(sandbox) }
         if let loadTimeLimit { vm.setTimeLimit(seconds: loadTimeLimit) }
         defer { vm.clearLimits() }
         try vm.runFile(scriptPath, results: 1)

@@ -1,0 +1,111 @@
+/// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
+enum ServerReference {
+    static let aliases = [
+        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping""#,
+                 "an aggregation rule"),
+        AliasDoc("flipside.AggregationRule", "fun(stack: flipside.Tensor): flipside.Tensor",
+                 "a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out"),
+    ]
+
+    static let aggregationFields = [
+        FieldDoc("rule", "flipside.Rule?", "the rule (mean by default)"),
+        FieldDoc("f", "integer?", "trimmed_mean, krum, multi_krum: the number of faulty workers tolerated"),
+        FieldDoc("m", "integer?", "multi_krum: how many messages to average"),
+        FieldDoc("tolerance", "number?", "geometric_median: Weiszfeld's stopping tolerance (1e-6)"),
+        FieldDoc("iterations", "integer?", "geometric_median (100) and centered_clipping (1): the iterations"),
+        FieldDoc("smoothing", "number?", "geometric_median: the smoothing of distances (1e-8)"),
+        FieldDoc("tau", "number?", "centered_clipping: the clipping radius (required)"),
+        FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} or {"nnm", f}"#),
+    ]
+
+    static let classes = [
+        ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields),
+        ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator.", fields: [
+            FieldDoc("model", "flipside.Model", "the global model (required)"),
+            FieldDoc("data", "flipside.Dataset", "the training data {x, y} (required)"),
+            FieldDoc("workers", "integer?", "an iid split over this many workers; not with `shards`"),
+            FieldDoc("shards", "(flipside.Rows|flipside.Shard)[]?", "each worker's 1-based rows, or `data.shards` tables"),
+            FieldDoc("batch", "integer?", "each worker's batch per round (64)"),
+            FieldDoc("attackers", "integer[]?", "the attacking workers, 1-based"),
+            FieldDoc("b", "number?", "the fraction of its batch an attacker may flip (0)"),
+            FieldDoc("omniscient", "boolean?", "whether attackers see the honest mean (true)"),
+            FieldDoc("mode", #""gradient"|"local"|nil"#, "workers send gradients (default) or local updates"),
+            FieldDoc("local_steps", "integer?", "local mode: steps per round (1)"),
+            FieldDoc("local_lr", "number?", "local mode: the workers' learning rate (0.01)"),
+            FieldDoc("lr", "number?", "the server's plain SGD rate (0.1 for gradients, 1 for local updates); not with `optimizer`"),
+            FieldDoc("optimizer", "flipside.Optimizer?", "the server's optimizer; not with `lr`"),
+            FieldDoc("seed", "integer?", "the seed of the batches (1); or give `rng`"),
+            FieldDoc("rng", "flipside.Generator?", "the generator of the batches"),
+        ] + aggregationFields),
+        ClassDoc("flipside.AggregationInfo", "What an aggregation reports besides its vector.", fields: [
+            FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based"),
+            FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),
+            FieldDoc("converged", "boolean?", "geometric_median: whether it met the tolerance"),
+        ]),
+        ClassDoc("flipside.RoundRecord", "What one server round returns.", fields: [
+            FieldDoc("round", "integer", "the round, from 1"),
+            FieldDoc("norms", "number[]", "each worker's message norm"),
+            FieldDoc("attackers", "integer[]", "the attacking workers, 1-based"),
+            FieldDoc("flips", "integer[]", "the flips each attacker made"),
+            FieldDoc("norm_ratio", "number?", "mean attacker norm over mean honest norm (with attackers)"),
+            FieldDoc("cosine", "number?", "cosine between the aggregate and the honest mean"),
+            FieldDoc("honest_loss", "number?", "the honest workers' mean loss"),
+            FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
+            FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported"),
+        ]),
+    ]
+
+    static let module = ModuleDoc(
+        "flipside.server",
+        "Robust aggregation rules and the parameter server. Flip policies and Lua aggregation rules are called back, protected, during a round.",
+        functions: [
+            FunctionDoc(
+                "flipside.server.aggregator", "An aggregation: a rule, after optional pre-aggregation steps.",
+                parameters: [ParameterDoc("options", "flipside.AggregatorOptions", "the rule and its settings")],
+                returns: [ReturnDoc("flipside.Aggregator", "the aggregation")],
+                errors: ["an unknown rule or step", "a setting the rule needs that is missing or out of range"]),
+            FunctionDoc(
+                "flipside.server.stack", "Stacks messages (tensors of equal size) into [n, P].",
+                parameters: [ParameterDoc("list", "flipside.Tensor[]", "the messages")],
+                returns: [ReturnDoc("flipside.Tensor", "float32 [n, P]")],
+                errors: ["an element that is not a tensor", "messages of different sizes", "an empty list"]),
+            FunctionDoc(
+                "flipside.server.new", "A parameter server: workers on shards, attackers flipping through a checked policy, and an aggregation.",
+                parameters: [ParameterDoc("options", "flipside.ServerOptions", "the model, data, workers and aggregation")],
+                returns: [ReturnDoc("flipside.Server", "the server")],
+                errors: ["a missing model or data", "both `workers` and `shards`, or both `lr` and `optimizer`",
+                         "a shard row or an attacker out of range", "an unknown mode or rule"]),
+        ])
+
+    static let aggregator = TypeDoc(
+        "flipside.Aggregator", "An aggregation rule with its pre-aggregation steps; `tostring` names them.",
+        methods: [
+            FunctionDoc(
+                "flipside.Aggregator:aggregate", "Combines a stack of messages into one vector.",
+                parameters: [ParameterDoc("stack", "flipside.Tensor", "float32 [n, P], one message per row"),
+                             ParameterDoc("reference", "flipside.Tensor", "centered_clipping's starting point (P elements)", optional: true)],
+                returns: [ReturnDoc("flipside.Tensor", "the aggregate, P elements"),
+                          ReturnDoc("flipside.AggregationInfo", "what the rule reported")],
+                errors: ["too few workers for the rule's f", "a message that holds a non-finite value",
+                         "a stack that is not 2-D float32"]),
+            FunctionDoc("flipside.Aggregator:name", "The rule's name.", returns: [ReturnDoc("string", "e.g. \"Krum\"")]),
+        ])
+
+    static let server = TypeDoc(
+        "flipside.Server", "A parameter server. Each round every worker computes a message on its next batch; attackers first flip labels.",
+        methods: [
+            FunctionDoc(
+                "flipside.Server:round", "One round: batches, attackers' flips (checked against the threat model), messages, aggregation, update.",
+                parameters: [ParameterDoc("policy", "flipside.FlipPolicy", "the attackers' flip policy", optional: true),
+                             ParameterDoc("rule", "flipside.AggregationRule", "an aggregation rule in Lua, used instead of the native one", optional: true)],
+                returns: [ReturnDoc("flipside.RoundRecord", "what happened")],
+                errors: ["a policy's or rule's own error, with its traceback",
+                         "a policy answer the threat model refuses (nothing is applied)",
+                         "a rule result that is not a float32 tensor of the parameters' size"]),
+            FunctionDoc("flipside.Server:model", "The global model (the live object, not a copy).",
+                        returns: [ReturnDoc("flipside.Model", "the model")]),
+            FunctionDoc("flipside.Server:rounds", "The number of rounds run.", returns: [ReturnDoc("integer", "the count")]),
+            FunctionDoc("flipside.Server:workers", "The number of workers.", returns: [ReturnDoc("integer", "the count")]),
+            FunctionDoc("flipside.Server:attackers", "The attacking workers.", returns: [ReturnDoc("integer[]", "1-based, in increasing order")]),
+        ])
+}

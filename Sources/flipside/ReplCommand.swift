@@ -1,0 +1,110 @@
+import ArgumentParser
+import FlipLua
+import LuaHost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "An interactive Lua prompt with the engine loaded as the global flipside.",
+        discussion: """
+            Values are printed as the standalone lua prints them. An incomplete chunk \
+            continues on the next line (prompt '>>'). On a terminal, lines are edited with \
+            libedit and kept in ~/.flipside_history; from a pipe, lines are read as they come. \
+            Ctrl-C stops a running evaluation; Ctrl-D at the prompt leaves.
+            """)
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter readable as flipside.params.NAME.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(help: "Seed, readable as flipside.seed.")
+    var seed: Int = 1
+
+    func validate() throws {
+        for p in parameters where !p.contains("=") || p.hasPrefix("=") {
+            throw ValidationError("--set expects name=value, got '\(p)'")
+        }
+    }
+
+    func run() throws {
+        let pairs = parameters.map { p -> (String, String) in
+            let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
+            return (String(p[..<i]), String(p[p.index(after: i)...]))
+        }
+        let vm = try ScriptHost.makeVM(settings: .init(parameters: pairs, seed: seed), sandboxed: false)
+        try vm.run("flipside = require 'flipside'", name: "=repl")
+        try vm.run(ReplEvaluator.source, name: "=repl", results: 1)
+        let evaluator = vm.top
+        let interactive = isatty(0) != 0
+        if interactive {
+            print("flipside \(Flipside.version) (Lua 5.4): the engine is the global flipside; Ctrl-D leaves.")
+            var reader = EditLineReader(historyFile: ReplSession.historyFile())
+            ReplSession(vm: vm, evaluator: evaluator).loop(&reader)
+        } else {
+            var reader = PlainLineReader()
+            ReplSession(vm: vm, evaluator: evaluator).loop(&reader)
+        }
+    }
+}
+
+/// The read-evaluate-print loop over any line reader.
+struct ReplSession {
+    let vm: LuaVM
+    let evaluator: Int32
+
+    static func historyFile() -> String? {
+        guard let home = getenv("HOME") else { return nil }
+        return String(cString: home) + "/.flipside_history"
+    }
+
+    func loop<Reader: LineReader>(_ reader: inout Reader) {
+        while let first = reader.read(prompt: "> ") {
+            var buffer = first
+            var status = evaluate(buffer)
+            while status == "incomplete", let more = reader.read(prompt: ">> ") {
+                buffer += "\n" + more
+                status = evaluate(buffer)
+            }
+            if status == "incomplete" { _ = evaluate(buffer, final: true) }
+            reader.remember(buffer)
+        }
+        if isatty(0) != 0 { print() }
+    }
+
+    /// Runs one input with Ctrl-C interrupting it, as the standalone lua does.
+    private func evaluate(_ source: String, final: Bool = false) -> String {
+        fflush(nil)
+        ReplInterrupt.arm(vm)
+        defer {
+            ReplInterrupt.disarm()
+            vm.clearLimits()
+            fflush(nil)
+        }
+        do {
+            return try vm.call(at: evaluator, with: [source, final ? "final" : ""]) ?? "error"
+        } catch {
+            FileHandleOutput.error("\(error)")
+            return "error"
+        }
+    }
+}
+
+/// SIGINT while Lua runs: ask the VM to stop at its next instruction check.
+enum ReplInterrupt {
+    nonisolated(unsafe) static var state: OpaquePointer?
+
+    static func arm(_ vm: LuaVM) {
+        state = vm.state
+        signal(SIGINT) { _ in
+            if let state = ReplInterrupt.state { LuaVM.requestCancel(state) }
+        }
+    }
+
+    static func disarm() {
+        signal(SIGINT, SIG_DFL)
+        state = nil
+    }
+}

@@ -1,0 +1,110 @@
+import FlipLua
+import Foundation
+import LuaHost
+import Testing
+
+/// The API reference against the engine: every function, method and operator
+/// a live VM registers has an entry and a stub, every entry exists, and
+/// docs/ holds what `flipside docs` writes now.
+@Suite struct ReferenceTests {
+    /// What `require "flipside"` holds, one line per name: "function flipside.tensor.zeros",
+    /// "field flipside.version", "module flipside.tensor".
+    static func liveNames(_ vm: LuaVM) throws -> [String] {
+        try vm.run("""
+            local fs = require "flipside"
+            local names = {}
+            for key, value in pairs(fs) do
+              if type(value) == "table" and key ~= "params" then
+                names[#names + 1] = "module flipside." .. key
+                for name, member in pairs(value) do
+                  names[#names + 1] = (type(member) == "function" and "function " or "field ") .. "flipside." .. key .. "." .. name
+                end
+              else
+                names[#names + 1] = (type(value) == "function" and "function " or "field ") .. "flipside." .. key
+              end
+            end
+            table.sort(names)
+            return table.concat(names, "\\n")
+            """, results: 1)
+        defer { vm.pop() }
+        return (vm.string(at: -1) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    static func liveVM() throws -> LuaVM {
+        let vm = try LuaVM()
+        Flipside.install(in: vm, settings: .init(outputDirectory: "out"), stdlib: nil)
+        return vm
+    }
+
+    static var stubs: String {
+        (try? String(contentsOf: LuaScriptTests.root.appendingPathComponent("docs/flipside.lua"), encoding: .utf8)) ?? ""
+    }
+
+    /// The line that declares `name` in the stubs.
+    static func stubDeclaration(_ name: String) -> String {
+        let parts = name.split(separator: ".")
+        if name.contains(":") { return "function \(parts.last!)(" }
+        return parts.count == 2 ? "function \(name)(" : "function \(parts[1]).\(parts[2])("
+    }
+
+    @Test func everyRegisteredFunctionIsDocumentedAndStubbed() throws {
+        let vm = try ReferenceTests.liveVM()
+        let live = try ReferenceTests.liveNames(vm)
+        let stubs = ReferenceTests.stubs
+        let modules = Set(APIReference.modules.map(\.name))
+        let rootFields = Set(APIReference.modules.first { $0.name == "flipside" }!.fields.map { "flipside." + $0.name })
+        var functions: [String] = []
+        for line in live {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            switch parts[0] {
+            case "module": #expect(modules.contains(parts[1]), "module \(parts[1]) has no reference")
+            case "field": #expect(rootFields.contains(parts[1]), "field \(parts[1]) has no reference")
+            default: functions.append(parts[1])
+            }
+        }
+        for type in vm.registeredTypes {
+            let doc = APIReference.types.first { $0.name == type.name }
+            #expect(doc != nil, "type \(type.name) has no reference")
+            functions += type.methods.map { "\(type.name):\($0)" }
+            for metamethod in type.metamethods {
+                #expect(doc?.operators.contains { $0.metamethod == metamethod } == true,
+                        "operator \(type.name) \(metamethod) has no reference")
+                #expect(stubs.contains("---@class \(type.name)\n") && stubs.contains("---@operator \(metamethod.dropFirst(2))"),
+                        "operator \(type.name) \(metamethod) has no stub")
+            }
+        }
+        #expect(functions.count > 100)
+        for name in functions {
+            #expect(APIReference.entries[name] != nil, "\(name) has no reference entry")
+            #expect(stubs.contains(ReferenceTests.stubDeclaration(name)), "\(name) has no stub")
+        }
+        let documented = Set(APIReference.entries.keys)
+        #expect(documented.subtracting(functions).isEmpty, "documented but not registered: \(documented.subtracting(functions).sorted())")
+    }
+
+    @Test func everyEntrySaysWhatItTakesAndGives() {
+        for entry in APIReference.entries.values {
+            #expect(!entry.summary.isEmpty, "\(entry.name)")
+            #expect(entry.parameters.allSatisfy { !$0.type.isEmpty && !$0.summary.isEmpty }, "\(entry.name)")
+            #expect(entry.returns.allSatisfy { !$0.type.isEmpty && !$0.summary.isEmpty }, "\(entry.name)")
+        }
+    }
+
+    @Test func docsFolderMatchesTheGenerator() throws {
+        for (name, contents) in ReferenceDocuments.files() {
+            let path = LuaScriptTests.root.appendingPathComponent("docs/\(name)")
+            let onDisk = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
+            let fresh = onDisk == contents
+            let expected = contents.split(separator: "\n", omittingEmptySubsequences: false)
+            let found = onDisk.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = Array(zip(expected, found)).firstIndex { $0 != $1 } ?? min(expected.count, found.count)
+            #expect(fresh, "docs/\(name) is stale from line \(line + 1): run `swift run flipside docs --out docs`")
+        }
+    }
+
+    @Test func stubsAreValidLua() throws {
+        let vm = try LuaVM()
+        vm.setGlobal("STUBS") { $0.push(LuaScriptTests.root.appendingPathComponent("docs/flipside.lua").path) }
+        try vm.run("local chunk = assert(loadfile(STUBS, 't')); local stub = chunk(); assert(stub.tensor.zeros and stub.server.new)")
+    }
+}

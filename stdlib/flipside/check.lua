@@ -1,0 +1,58 @@
+--- A small assertion library for Lua-level tests: `local check = require "flipside.check"`.
+-- Every failure is an error raised at the caller's line, so `flipside test`
+-- reports the test file and line that failed.
+local check = {}
+
+local function fail(level, fmt, ...)
+  error(string.format(fmt, ...), level + 1)
+end
+
+--- actual == expected.
+function check.eq(actual, expected, what)
+  if actual ~= expected then
+    fail(2, "%s: expected %s, got %s", what or "value", tostring(expected), tostring(actual))
+  end
+end
+
+--- actual ~= unexpected.
+function check.ne(actual, unexpected, what)
+  if actual == unexpected then
+    fail(2, "%s: expected anything but %s", what or "value", tostring(unexpected))
+  end
+end
+
+--- |actual - expected| <= tol.
+function check.near(actual, expected, tol, what)
+  if type(actual) ~= "number" or not (math.abs(actual - expected) <= tol) then
+    fail(2, "%s: expected %s within %g, got %s", what or "value", tostring(expected), tol, tostring(actual))
+  end
+end
+
+--- v is neither nil nor false.
+function check.truthy(v, what)
+  if not v then fail(2, "%s is false", what or "condition") end
+end
+
+--- Calls f(...) expecting an error whose message matches `pattern` (a Lua pattern).
+-- Returns the message.
+function check.raises(pattern, f, ...)
+  local ok, err = pcall(f, ...)
+  if ok then fail(2, "expected an error matching '%s', got none", pattern) end
+  if not tostring(err):find(pattern) then
+    fail(2, "error '%s' does not match '%s'", tostring(err), pattern)
+  end
+  return err
+end
+
+--- Two sequences with equal elements.
+function check.same_table(a, b, what)
+  what = what or "table"
+  if #a ~= #b then fail(2, "%s length: expected %d, got %d", what, #b, #a) end
+  for i = 1, #a do
+    if a[i] ~= b[i] then
+      fail(2, "%s[%d]: expected %s, got %s", what, i, tostring(b[i]), tostring(a[i]))
+    end
+  end
+end
+
+return check
