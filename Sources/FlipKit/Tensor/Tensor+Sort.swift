@@ -18,6 +18,50 @@ extension Tensor {
     }
 
     private func sortedIndices(descending: Bool) -> [Int] {
+        guard count <= Int(UInt32.max) else { return sortedIndicesByComparison(descending: descending) }
+        // Each element becomes one integer, its order key above its index: a
+        // plain integer sort then gives the same order as the comparisons below.
+        var packed = [UInt64](repeating: 0, count: count)
+        packed.withUnsafeMutableBufferPointer { keys in
+            for i in 0..<count {
+                keys[i] = UInt64(Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending)) << 32 | UInt64(i)
+            }
+            keys.sort()
+        }
+        return packed.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+    }
+
+    @inline(__always)
+    private func elementBits(at i: Int) -> UInt32 {
+        switch dtype {
+        case .float32: return floats[i].bitPattern
+        case .int32: return UInt32(bitPattern: int32s[i])
+        case .uint8: return UInt32(bytes[i])
+        }
+    }
+
+    /// An unsigned key whose order is the order of the values: ascending (or
+    /// descending), −0 equal to +0, NaN after everything else either way.
+    @inline(__always)
+    static func orderKey(_ bits: UInt32, dtype: DType, descending: Bool) -> UInt32 {
+        let ascending: UInt32
+        switch dtype {
+        case .float32:
+            let value = Float(bitPattern: bits)
+            if value.isNaN { return .max }
+            let canonical = value == 0 ? 0 : bits
+            ascending = canonical & 0x8000_0000 == 0 ? canonical | 0x8000_0000 : ~canonical
+        case .int32:
+            ascending = bits ^ 0x8000_0000
+        case .uint8:
+            ascending = bits
+        }
+        // Float keys of non-NaN values stay within [0x007F_FFFF, 0xFF80_0000], and
+        // so do their complements: NaN's .max stays last in both directions.
+        return descending ? ~ascending : ascending
+    }
+
+    private func sortedIndicesByComparison(descending: Bool) -> [Int] {
         let keys = (0..<count).map { value(at: $0) }
         return (0..<count).sorted { i, j in
             let (a, b) = (keys[i], keys[j])
