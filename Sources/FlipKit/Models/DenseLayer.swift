@@ -22,18 +22,20 @@ struct DenseLayer: Sendable {
         }
     }
 
-    /// G += dzᵀ x and bias gradient += column sums of dz, for dz [n × outputs].
-    func accumulateGradient(_ g: UnsafeMutablePointer<Float>, _ dz: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int) {
+    /// G += s·dzᵀx and bias gradient += s·(column sums of dz), for dz [n × outputs].
+    func accumulateGradient(_ g: UnsafeMutablePointer<Float>, scale s: Float, _ dz: UnsafePointer<Float>,
+                            _ x: UnsafePointer<Float>, rows n: Int) {
         let (d, c) = (Int32(inputs), Int32(outputs))
         if outputs == 1 {
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(n), d, 1, x, d, dz, 1, 1, g, 1)
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(n), d, s, x, d, dz, 1, 1, g, 1)
         } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, d, Int32(n), 1, dz, c, x, d, 1, g, d + 1)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, d, Int32(n), s, dz, c, x, d, 1, g, d + 1)
         }
-        for j in 0..<outputs {
-            var sum: Float = 0
-            for i in 0..<n { sum += dz[i * outputs + j] }
-            g[j * (inputs + 1) + inputs] += sum
+        // Row by row: each output's running sum is its own dependency chain.
+        let bias = g + inputs
+        for i in 0..<n {
+            let row = dz + i * outputs
+            for j in 0..<outputs { bias[j * (inputs + 1)] += s * row[j] }
         }
     }
 

@@ -51,7 +51,7 @@ extension Model {
         let out = try Tensor(zeros: [total, width])
         let o = out.floats.baseAddress!
         let mlp = kernel as? PerceptronKernel
-        let a = Scratch(min(Model.blockRows, max(total, 1)) * width)
+        let a = Scratch(min(blockRows, max(total, 1)) * width)
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
             if let mlp {
