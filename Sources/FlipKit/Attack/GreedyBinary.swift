@@ -35,15 +35,14 @@ public enum GreedyBinary {
         let w = delta.floats.baseAddress!
         // Scores are float32 sums, so a policy in Lua reading them as a tensor
         // ranks the points exactly as the native rule does.
-        let bias = w[d]
         var out = [Double](repeating: 0, count: subset.count)
         var start = 0
         while start < subset.count {
             let n = min(block, subset.count - start)
             let rows = x.load(rows: UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]),
                               prefetching: UnsafeBufferPointer(rebasing: subset.int32s[start + n..<min(start + n + block, subset.count)]))
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, rows, Int32(d), w, 1, 0, z.buffer, 1)
-            for j in 0..<n { out[start + j] = Double(z.buffer[j] + bias) }
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d + 1), 1, rows, Int32(d + 1), w, 1, 0, z.buffer, 1)
+            for j in 0..<n { out[start + j] = Double(z.buffer[j]) }
             start += n
         }
         return out

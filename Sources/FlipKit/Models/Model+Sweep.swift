@@ -25,7 +25,8 @@ extension Model {
     }
 
     /// Calls `visit(x, labels, n, first)` for consecutive blocks of the visited
-    /// rows; `labels` are the overrides where given, else the dataset's labels.
+    /// rows, x the block's augmented rows (x, 1); `labels` are the overrides
+    /// where given, else the dataset's labels.
     func sweep(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?, block: Int? = nil,
                _ visit: (UnsafePointer<Float>, UnsafePointer<Int32>?, Int, Int) -> Void) {
         let total = rows?.count ?? features.rows

@@ -31,14 +31,18 @@ struct PerceptronKernel: ModelKernel {
     /// blocks amortise its packing (measured best at 256–512 rows).
     var sweepRows: Int { 256 }
 
-    /// pre-activation a, activation h, logits z, dh, and the label logits.
-    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * hidden, rows * classes, rows * hidden, rows] }
+    /// pre-activation a, augmented activation h̃, logits z, dh, and the label logits.
+    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * (hidden + 1), rows * classes, rows * hidden, rows] }
 
-    /// h = ReLU(W₁x̃) into `h`, keeping the pre-activation in `a`.
+    /// h̃ = (ReLU(W₁x̃), 1) into `h` [n × (hidden + 1)], keeping the pre-activation in `a`.
     func hiddenActivations(_ parameters: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
                            a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
         first.forward(parameters, x, rows: n, into: a)
-        for k in 0..<n * hidden { h[k] = a[k] > 0 ? a[k] : 0 }
+        for i in 0..<n {
+            let (pre, row) = (a + i * hidden, h + i * (hidden + 1))
+            for j in 0..<hidden { row[j] = pre[j] > 0 ? pre[j] : 0 }
+            row[hidden] = 1
+        }
     }
 
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
