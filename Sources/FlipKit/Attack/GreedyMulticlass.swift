@@ -29,8 +29,7 @@ public enum GreedyMulticlass {
         var start = 0
         while start < m {
             let n = min(block, m - start)
-            let rows = x.load(rows: UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]),
-                              prefetching: UnsafeBufferPointer(rebasing: subset.int32s[start + n..<min(start + n + block, m)]))
+            let rows = x.load(list: UnsafeBufferPointer(subset.int32s), start: start, count: n)
             layer.forward(delta.floats.baseAddress!, rows, rows: n, into: out.floats.baseAddress! + start * c)
             start += n
         }

@@ -83,6 +83,14 @@ final class FeatureBlock {
         return UnsafePointer(augmented)
     }
 
+    /// Rows `list[start ..< start + n]` of a list of 0-based rows; the next
+    /// block's rows, `list[start + n ..< start + 2n]`, are prefetched meanwhile.
+    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> UnsafePointer<Float> {
+        let next = start + n
+        return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
+                    prefetching: UnsafeBufferPointer(rebasing: list[next..<min(next + n, list.count)]))
+    }
+
     /// Copies the features (without the trailing 1) of `n` loaded rows into `out` [n × width].
     static func copyFeatures(_ x: UnsafePointer<Float>, width d: Int, rows n: Int, into out: UnsafeMutablePointer<Float>) {
         for j in 0..<n { (out + j * d).update(from: x + j * (d + 1), count: d) }

@@ -41,8 +41,7 @@ extension Model {
             let x: UnsafePointer<Float>
             if let rows {
                 let listed = UnsafeBufferPointer(rebasing: rows.int32s[start..<start + n])
-                let following = UnsafeBufferPointer(rebasing: rows.int32s[start + n..<min(start + n + block, total)])
-                x = widened.load(rows: listed, prefetching: following)
+                x = widened.load(list: UnsafeBufferPointer(rows.int32s), start: start, count: n)
                 if let source {
                     let y = source.int32s.baseAddress!
                     if overrides != nil {
