@@ -73,14 +73,24 @@ enum CrossEntropy {
         // One flat loop over the block, so that it vectorises.
         for k in 0..<n * c { z[k] = exponentialOfNonPositive(z[k]) }
         var total = 0.0
+        // Without per-row losses, Σ log(sum) is the log of a product of sums
+        // (each in [1, classes]), taken once per 1e250: one log per block.
+        var product = 1.0
         for i in 0..<n {
             let row = z + i * c
             var sum: Float = 0
             for j in 0..<c { sum += row[j] }
-            if out.needsLoss {
+            if let losses = out.losses {
                 let loss = Double(logf(sum)) - Double(labelLogits[i])
                 total += loss
-                out.losses?[i] = loss
+                losses[i] = loss
+            } else if out.loss {
+                product *= Double(sum)
+                total -= Double(labelLogits[i])
+                if product > 1e250 {
+                    total += _log(product)
+                    product = 1
+                }
             }
             if out.residual {
                 let inverse = 1 / sum
@@ -88,6 +98,6 @@ enum CrossEntropy {
                 row[Int(labels[i])] -= 1
             }
         }
-        return total
+        return total + _log(product)
     }
 }
