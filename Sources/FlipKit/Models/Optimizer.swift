@@ -86,11 +86,7 @@ public final class Optimizer {
         switch method {
         case .sgd(let momentum):
             guard momentum > 0 else {
-                if decays {
-                    for k in 0..<count { p[k] -= lr * (g[k] * scale + wd * p[k]) }
-                } else {
-                    for k in 0..<count { p[k] -= lr * (g[k] * scale) }
-                }
+                for k in 0..<count { p[k] -= lr * mean(k) }
                 return
             }
             let mu = Float(momentum)
