@@ -104,18 +104,26 @@ local results = {}
 results.softmax = measure(cases[1])
 local peak_softmax = peak_memory()
 
--- Reference: C = A B with A, B 1024 x 1024 float32 (2 * 1024^3 flops), single-threaded BLAS.
+-- Reference: C = A B with A, B 1024 x 1024 float32 (2 * 1024^3 flops), single-threaded
+-- BLAS, measured between the cases and kept at its best: the floor is the machine's peak.
 local reference = flipside.generator(1)
 local ma, mb = reference:normal({ 1024, 1024 }), reference:normal({ 1024, 1024 })
-local sgemm = 2 * 1024 ^ 3 / best_of(repeats, function() ma:matmul(mb) end)
+local sgemm = 0
+local function measure_sgemm()
+  sgemm = math.max(sgemm, 2 * 1024 ^ 3 / best_of(math.max(repeats, 10), function() ma:matmul(mb) end))
+end
+
+measure_sgemm()
+for i = 2, #cases do
+  results[cases[i].name] = measure(cases[i])
+  measure_sgemm()
+end
 ma, mb = nil, nil
 collectgarbage()
 
-for i = 2, #cases do results[cases[i].name] = measure(cases[i]) end
-
 print(string.format("attacked epoch on Fashion-MNIST: k = %.1f, b = %.1f, greedy exact, batch %d, uint8 pixels, best of %d",
   k, b, batch, repeats))
-print(string.format("floor: sgemm 1024^3 single-threaded, %.1f GFLOP/s in this run", sgemm / 1e9))
+print(string.format("floor: the FLOPs at the best single-threaded sgemm 1024^3 rate of this run, %.1f GFLOP/s", sgemm / 1e9))
 print(string.format("%-28s %6s %9s %9s %9s %9s %7s %9s %7s", "model", "rows", "grad ms", "select ms", "epoch ms",
   "total ms", "GFLOP", "floor ms", "/floor"))
 for _, case in ipairs(cases) do
