@@ -2,9 +2,9 @@
 single-threaded: the honest full gradient in one vectorised pass, the greedy
 `exact` selection with argsort, one SGD epoch of per-batch matmuls.
 Prints one PEER line per task (see workload.py)."""
-import numpy as np
+import workload  # first: it pins BLAS to one thread before NumPy loads
 
-import workload
+import numpy as np  # noqa: E402
 
 
 def softmax_residual(z, y):
@@ -120,7 +120,7 @@ def main():
     for name, x, y, classes in workload.tasks(args.dir):
         d = x.shape[1]
         model = MLP(d, args.hidden, classes, rng) if name == "mlp" else Linear(d, classes)
-        workload.report("numpy", name, workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, rng)))
+        workload.report("numpy", name, workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, rng), args.clock))
 
 
 if __name__ == "__main__":
