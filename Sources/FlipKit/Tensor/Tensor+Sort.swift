@@ -19,16 +19,36 @@ extension Tensor {
 
     private func sortedIndices(descending: Bool) -> [Int] {
         guard count <= Int(UInt32.max) else { return sortedIndicesByComparison(descending: descending) }
-        // Each element becomes one integer, its order key above its index: a
-        // plain integer sort then gives the same order as the comparisons below.
-        var packed = [UInt64](repeating: 0, count: count)
-        packed.withUnsafeMutableBufferPointer { keys in
-            for i in 0..<count {
-                keys[i] = UInt64(Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending)) << 32 | UInt64(i)
+        // Each element becomes an unsigned key in value order; a stable radix
+        // sort of the keys, starting from index order, then gives exactly the
+        // order of the comparisons below, ties by index.
+        var keys = [UInt32](repeating: 0, count: count)
+        for i in 0..<count { keys[i] = Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending) }
+        return Tensor.stableOrder(keys).map { Int($0) }
+    }
+
+    /// Positions 0..<n ordered by key, ties in position order: a least-significant
+    /// digit radix sort, one pass per byte (a pass where every key has the same
+    /// byte is skipped).
+    static func stableOrder(_ keys: [UInt32]) -> [UInt32] {
+        let n = keys.count
+        var order = (0..<UInt32(truncatingIfNeeded: n)).map { $0 }
+        var next = [UInt32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: UInt32(0), to: 32, by: 8) {
+            for i in 0..<256 { counts[i] = 0 }
+            for key in keys { counts[Int((key >> shift) & 0xFF)] += 1 }
+            if counts.contains(n) { continue }
+            var offset = 0
+            for i in 0..<256 { (counts[i], offset) = (offset, offset + counts[i]) }
+            for position in order {
+                let digit = Int((keys[Int(position)] >> shift) & 0xFF)
+                next[counts[digit]] = position
+                counts[digit] += 1
             }
-            keys.sort()
+            swap(&order, &next)
         }
-        return packed.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        return order
     }
 
     @inline(__always)
