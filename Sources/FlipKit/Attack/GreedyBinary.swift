@@ -29,20 +29,19 @@ public enum GreedyBinary {
         try features.checkFeatures(dimension: d)
         guard delta.count == d + 1 else { throw FlipError("delta needs \(d + 1) elements (features and bias), got \(delta.count)") }
         try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
-        let block = 256
-        let x = Scratch(block * d)
-        let z = Scratch(block)
+        let block = Model.narrowBlockRows
+        let x = FeatureBlock(features, rows: min(block, max(subset.count, 1)))
+        let z = Scratch(x.capacity)
         let w = delta.floats.baseAddress!
         // Scores are float32 sums, so a policy in Lua reading them as a tensor
         // ranks the points exactly as the native rule does.
-        let bias = w[d]
         var out = [Double](repeating: 0, count: subset.count)
         var start = 0
         while start < subset.count {
             let n = min(block, subset.count - start)
-            features.widenRows(UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]), into: x.buffer)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, x.buffer, Int32(d), w, 1, 0, z.buffer, 1)
-            for j in 0..<n { out[start + j] = Double(z.buffer[j] + bias) }
+            let rows = x.load(list: UnsafeBufferPointer(subset.int32s), start: start, count: n)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d + 1), 1, rows, Int32(d + 1), w, 1, 0, z.buffer, 1)
+            for j in 0..<n { out[start + j] = Double(z.buffer[j]) }
             start += n
         }
         return out

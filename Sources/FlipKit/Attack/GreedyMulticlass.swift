@@ -24,13 +24,13 @@ public enum GreedyMulticlass {
         let layer = DenseLayer(inputs: d, outputs: c)
         let m = subset.count
         let out = try Tensor(zeros: [m, c])
-        let block = 256
-        let x = Scratch(min(block, max(m, 1)) * d)
+        let block = Model.narrowBlockRows
+        let x = FeatureBlock(features, rows: min(block, max(m, 1)))
         var start = 0
         while start < m {
             let n = min(block, m - start)
-            features.widenRows(UnsafeBufferPointer(rebasing: subset.int32s[start..<start + n]), into: x.buffer)
-            layer.forward(delta.floats.baseAddress!, x.buffer, rows: n, into: out.floats.baseAddress! + start * c)
+            let rows = x.load(list: UnsafeBufferPointer(subset.int32s), start: start, count: n)
+            layer.forward(delta.floats.baseAddress!, rows, rows: n, into: out.floats.baseAddress! + start * c)
             start += n
         }
         return out

@@ -1,61 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Cross-entropy losses on logits, computed stably, and their gradient with
-/// respect to the logits (the residual p − onehot(y)), written in place.
+/// respect to the logits (the residual p − onehot(y)), written in place. The
+/// loss (a log per row) is computed only when asked for: a gradient alone
+/// needs one exponential per logit and nothing else.
 enum CrossEntropy {
-    /// −log σ(±z): softplus(z) − y·z, stable for any z.
-    @inline(__always)
-    static func binaryLoss(logit z: Float, label y: Int32) -> Double {
-        let zd = Double(z)
-        let softplus = max(zd, 0) + _log1p(_exp(-abs(zd)))
-        return softplus - (y == 1 ? zd : 0)
+    /// What a pass over logits produces besides predictions.
+    struct Outputs {
+        /// Replace each logit by its residual.
+        var residual = false
+        /// Return the summed loss.
+        var loss = false
+        /// Per-row losses (implies computing them).
+        var losses: UnsafeMutablePointer<Double>? = nil
+        var predictions: UnsafeMutablePointer<Int32>? = nil
+
+        var needsLoss: Bool { loss || losses != nil }
     }
 
     @inline(__always)
     static func sigmoid(_ z: Float) -> Float {
-        if z >= 0 { return 1 / (1 + Float(_exp(Double(-z)))) }
-        let e = Float(_exp(Double(z)))
-        return e / (1 + e)
+        let e = exponentialOfNonPositive(-abs(z))
+        return z >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
 
-    /// One logit per row (binary). Returns the summed loss; with `residual`,
-    /// replaces each logit by σ(z) − y.
-    static func binary(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>?,
-                       residual: Bool, losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?) -> Double {
+    /// One logit per row (binary). Returns the summed loss −log σ(±z) =
+    /// softplus(z) − y·z if asked; the residual is σ(z) − y.
+    static func binary(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>?, _ out: Outputs) -> Double {
+        if let predictions = out.predictions {
+            for i in 0..<n { predictions[i] = z[i] >= 0 ? 1 : 0 }
+        }
+        guard let labels else { return 0 }
         var total = 0.0
         for i in 0..<n {
-            predictions?[i] = z[i] >= 0 ? 1 : 0
-            guard let labels else { continue }
-            let loss = binaryLoss(logit: z[i], label: labels[i])
-            total += loss
-            losses?[i] = loss
-            if residual { z[i] = sigmoid(z[i]) - Float(labels[i]) }
+            let zi = z[i]
+            let e = exponentialOfNonPositive(-abs(zi))
+            if out.needsLoss {
+                let loss = Double(max(zi, 0)) + Double(log1pf(e)) - (labels[i] == 1 ? Double(zi) : 0)
+                total += loss
+                out.losses?[i] = loss
+            }
+            if out.residual { z[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - Float(labels[i]) }
         }
         return total
     }
 
-    /// `classes` logits per row (softmax). The loss is log Σ exp(z) − z_y with
-    /// the maximum subtracted first; with `residual`, z becomes softmax(z) − onehot(y).
+    /// `classes` logits per row (softmax). The loss is log Σ exp(z − max) − (z_y − max);
+    /// the residual softmax(z) − onehot(y). `labelLogits` holds n floats of scratch.
     static func softmax(_ z: UnsafeMutablePointer<Float>, rows n: Int, classes c: Int, labels: UnsafePointer<Int32>?,
-                        residual: Bool, losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?) -> Double {
-        var total = 0.0
-        for i in 0..<n {
-            let row = z + i * c
-            var best = 0
-            for j in 1..<c where row[j] > row[best] || (row[best].isNaN && !row[j].isNaN) { best = j }
-            predictions?[i] = Int32(best)
-            guard let labels else { continue }
-            let top = Double(row[best])
-            var sum = 0.0
-            for j in 0..<c { sum += _exp(Double(row[j]) - top) }
-            let logSumExp = top + _log(sum)
-            let y = Int(labels[i])
-            let loss = logSumExp - Double(row[y])
-            total += loss
-            losses?[i] = loss
-            if residual {
-                for j in 0..<c { row[j] = Float(_exp(Double(row[j]) - logSumExp)) }
-                row[y] -= 1
+                        _ out: Outputs, labelLogits: UnsafeMutablePointer<Float>) -> Double {
+        if let predictions = out.predictions {
+            for i in 0..<n {
+                let row = z + i * c
+                var best = 0
+                for j in 1..<c where row[j] > row[best] || (row[best].isNaN && !row[j].isNaN) { best = j }
+                predictions[i] = Int32(best)
             }
         }
-        return total
+        guard let labels, out.residual || out.needsLoss else { return 0 }
+        for i in 0..<n {
+            let row = z + i * c
+            // A select, not a branch: the maximum of each row is unpredictable.
+            var top = row[0]
+            for j in 1..<c { top = row[j] > top ? row[j] : top }
+            for j in 0..<c { row[j] -= top }
+            labelLogits[i] = row[Int(labels[i])]
+        }
+        // One flat loop over the block, so that it vectorises.
+        for k in 0..<n * c { z[k] = exponentialOfNonPositive(z[k]) }
+        var total = 0.0
+        // Without per-row losses, Σ log(sum) is the log of a product of sums
+        // (each in [1, classes]), taken once per 1e250: one log per block.
+        var product = 1.0
+        for i in 0..<n {
+            let row = z + i * c
+            var sum: Float = 0
+            for j in 0..<c { sum += row[j] }
+            if let losses = out.losses {
+                let loss = Double(logf(sum)) - Double(labelLogits[i])
+                total += loss
+                losses[i] = loss
+            } else if out.loss {
+                product *= Double(sum)
+                total -= Double(labelLogits[i])
+                if product > 1e250 {
+                    total += _log(product)
+                    product = 1
+                }
+            }
+            if out.residual {
+                let inverse = 1 / sum
+                for j in 0..<c { row[j] *= inverse }
+                row[Int(labels[i])] -= 1
+            }
+        }
+        return total + _log(product)
     }
 }

@@ -8,32 +8,26 @@ struct DenseLayer: Sendable {
 
     var parameterCount: Int { outputs * (inputs + 1) }
 
-    /// z = x Wᵀ + b for `n` rows: x [n × inputs] → z [n × outputs].
+    /// z = x̃ Wᵀ for `n` augmented rows x̃ = (x, 1) [n × (inputs + 1)] → z [n × outputs]:
+    /// the bias, W's last column, meets x̃'s trailing 1 in the same product.
     func forward(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int, into z: UnsafeMutablePointer<Float>) {
-        let (d, c) = (Int32(inputs), Int32(outputs))
+        let (k, c) = (Int32(inputs + 1), Int32(outputs))
         if outputs == 1 {
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), d, 1, x, d, w, 1, 0, z, 1)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), k, 1, x, k, w, 1, 0, z, 1)
         } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), c, d, 1, x, d, w, d + 1, 0, z, c)
-        }
-        for i in 0..<n {
-            let row = z + i * outputs
-            for j in 0..<outputs { row[j] += w[j * (inputs + 1) + inputs] }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), c, k, 1, x, k, w, k, 0, z, c)
         }
     }
 
-    /// G += dzᵀ x and bias gradient += column sums of dz, for dz [n × outputs].
-    func accumulateGradient(_ g: UnsafeMutablePointer<Float>, _ dz: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int) {
-        let (d, c) = (Int32(inputs), Int32(outputs))
+    /// G += s·dzᵀx̃ for dz [n × outputs] and augmented rows x̃: the bias
+    /// gradient (column sums of dz) is G's last column.
+    func accumulateGradient(_ g: UnsafeMutablePointer<Float>, scale s: Float, _ dz: UnsafePointer<Float>,
+                            _ x: UnsafePointer<Float>, rows n: Int) {
+        let (k, c) = (Int32(inputs + 1), Int32(outputs))
         if outputs == 1 {
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(n), d, 1, x, d, dz, 1, 1, g, 1)
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(n), k, s, x, k, dz, 1, 1, g, 1)
         } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, d, Int32(n), 1, dz, c, x, d, 1, g, d + 1)
-        }
-        for j in 0..<outputs {
-            var sum: Float = 0
-            for i in 0..<n { sum += dz[i * outputs + j] }
-            g[j * (inputs + 1) + inputs] += sum
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, k, Int32(n), s, dz, c, x, k, 1, g, k)
         }
     }
 

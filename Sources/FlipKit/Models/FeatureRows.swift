@@ -1,42 +1,119 @@
-/// Widening of feature rows (uint8 pixels or float32) into a float scratch
-/// buffer, one batch at a time: pixel data stays a quarter of the size in
-/// memory and only the batch being worked on is float.
+/// Feature rows as float32, one block at a time: pixel data stays uint8 in
+/// memory (a quarter of the size) and only the block being worked on is
+/// widened, into a buffer allocated once per sweep.
 extension Tensor {
     func checkFeatures(dimension d: Int) throws {
         try requireRank(2, "features")
         guard dtype == .float32 || dtype == .uint8 else { throw FlipError("features must be float32 or uint8, got \(dtype.rawValue)") }
         guard rowLength == d else { throw FlipError("features have \(rowLength) columns, the model expects \(d)") }
     }
+}
 
-    /// Copies the rows listed in `rows` (0-based) into `out`, row-major.
-    func widenRows(_ rows: UnsafeBufferPointer<Int32>, into out: UnsafeMutablePointer<Float>) {
-        let d = rowLength
-        for (j, i) in rows.enumerated() { widenRow(Int(i), into: out + j * d) }
+/// A block of at most `capacity` feature rows widened to float32 and
+/// augmented with a trailing 1, x̃ = (x, 1): rows of `width + 1` floats, so
+/// that a layer's bias (the last column of its weights) is part of the same
+/// matrix product.
+final class FeatureBlock {
+    let features: Tensor
+    let width: Int
+    let capacity: Int
+    private let augmented: UnsafeMutablePointer<Float>
+
+    /// Prefetching this far ahead keeps a contiguous sweep's next rows arriving
+    /// while the current ones are widened.
+    static let prefetchDistance = 16_384
+
+    init(_ features: Tensor, rows: Int) {
+        self.features = features
+        width = features.rowLength
+        capacity = max(rows, 1)
+        augmented = .allocate(capacity: capacity * (width + 1))
+        augmented.initialize(repeating: 1, count: capacity * (width + 1))
     }
 
-    /// Copies rows `start ..< start + n` into `out`.
-    func widenRows(start: Int, count n: Int, into out: UnsafeMutablePointer<Float>) {
-        let d = rowLength
-        if dtype == .float32 {
-            out.update(from: floats.baseAddress! + start * d, count: n * d)
-            return
+    deinit { augmented.deallocate() }
+
+    var stride: Int { width + 1 }
+
+    /// Rows `start ..< start + n` (n ≤ capacity).
+    func load(start: Int, count n: Int) -> UnsafePointer<Float> {
+        let d = width
+        switch features.dtype {
+        case .float32:
+            let base = features.floats.baseAddress!
+            for j in 0..<n { (augmented + j * stride).update(from: base + (start + j) * d, count: d) }
+        case .uint8:
+            let base = features.bytes.baseAddress!
+            let end = features.count
+            for j in 0..<n {
+                let row = (start + j) * d
+                let ahead = row + FeatureBlock.prefetchDistance
+                if ahead < end { prefetchRow(UnsafeRawPointer(base + ahead), bytes: min(d, end - ahead)) }
+                FeatureBlock.widen(base + row, into: augmented + j * stride, count: d)
+            }
+        case .int32:
+            let base = features.int32s.baseAddress!
+            for j in 0..<n { FeatureBlock.widen(base + (start + j) * d, into: augmented + j * stride, count: d) }
         }
-        for j in 0..<n { widenRow(start + j, into: out + j * d) }
+        return UnsafePointer(augmented)
+    }
+
+    /// The rows listed in `rows` (0-based, at most capacity of them), in order.
+    /// Rows listed in `following` (the next block) are prefetched meanwhile, one
+    /// per row widened, so that their cache misses overlap this block's work.
+    func load(rows: UnsafeBufferPointer<Int32>, prefetching following: UnsafeBufferPointer<Int32> = .init(start: nil, count: 0)) -> UnsafePointer<Float> {
+        let d = width
+        switch features.dtype {
+        case .float32:
+            let base = features.floats.baseAddress!
+            for (j, i) in rows.enumerated() {
+                if j < following.count { prefetchRow(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d * 4) }
+                (augmented + j * stride).update(from: base + Int(i) * d, count: d)
+            }
+        case .uint8:
+            let base = features.bytes.baseAddress!
+            for (j, i) in rows.enumerated() {
+                if j < following.count { prefetchRow(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d) }
+                FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d)
+            }
+        case .int32:
+            let base = features.int32s.baseAddress!
+            for (j, i) in rows.enumerated() { FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d) }
+        }
+        return UnsafePointer(augmented)
+    }
+
+    /// Rows `list[start ..< start + n]` of a list of 0-based rows; the next
+    /// block's rows, `list[start + n ..< start + 2n]`, are prefetched meanwhile.
+    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> UnsafePointer<Float> {
+        let next = start + n
+        return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
+                    prefetching: UnsafeBufferPointer(rebasing: list[next..<min(next + n, list.count)]))
+    }
+
+    /// Copies the features (without the trailing 1) of `n` loaded rows into `out` [n × width].
+    static func copyFeatures(_ x: UnsafePointer<Float>, width d: Int, rows n: Int, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<n { (out + j * d).update(from: x + j * (d + 1), count: d) }
     }
 
     @inline(__always)
-    private func widenRow(_ i: Int, into out: UnsafeMutablePointer<Float>) {
-        let d = rowLength
-        switch dtype {
-        case .float32:
-            out.update(from: floats.baseAddress! + i * d, count: d)
-        case .uint8:
-            let src = bytes.baseAddress! + i * d
-            for k in 0..<d { out[k] = Float(src[k]) }
-        case .int32:
-            let src = int32s.baseAddress! + i * d
-            for k in 0..<d { out[k] = Float(src[k]) }
+    private func prefetchRow(_ row: UnsafeRawPointer, bytes: Int) {
+        var offset = 0
+        while offset < bytes {
+            prefetch(row + offset)
+            offset += 64
         }
+        prefetch(row + bytes - 1)
+    }
+
+    @inline(__always)
+    private static func widen(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        for k in 0..<count { out[k] = Float(source[k]) }
+    }
+
+    @inline(__always)
+    private static func widen(_ source: UnsafePointer<Int32>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        for k in 0..<count { out[k] = Float(source[k]) }
     }
 }
 

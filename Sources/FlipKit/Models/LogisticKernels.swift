@@ -16,16 +16,15 @@ struct BinaryLogisticKernel: ModelKernel {
     var parameterShape: [Int] { [layer.inputs + 1] }
     var layout: String { "weights and bias" }
 
+    var sweepRows: Int { Model.narrowBlockRows }
     func workspaceSizes(rows: Int) -> [Int] { [rows] }
 
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
-              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
-              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
-              workspace: Workspace) -> Double {
+              labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
         let z = workspace[0]
         layer.forward(parameters, x, rows: n, into: z)
-        let total = CrossEntropy.binary(z, rows: n, labels: labels, residual: gradient != nil, losses: losses, predictions: predictions)
-        if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
+        let total = CrossEntropy.binary(z, rows: n, labels: labels, outputs.crossEntropy)
+        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, z, x, rows: n) }
         return total
     }
 
@@ -54,17 +53,16 @@ struct SoftmaxKernel: ModelKernel {
     var parameterShape: [Int] { [layer.outputs, layer.inputs + 1] }
     var layout: String { "\(classes) rows of \(inputDimension) weights and a bias" }
 
-    func workspaceSizes(rows: Int) -> [Int] { [rows * classes] }
+    var sweepRows: Int { Model.narrowBlockRows }
+    func workspaceSizes(rows: Int) -> [Int] { [rows * classes, rows] }
 
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
-              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
-              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
-              workspace: Workspace) -> Double {
+              labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
         let z = workspace[0]
         layer.forward(parameters, x, rows: n, into: z)
-        let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, residual: gradient != nil,
-                                         losses: losses, predictions: predictions)
-        if let gradient { layer.accumulateGradient(gradient, z, x, rows: n) }
+        let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
+                                         labelLogits: workspace[1])
+        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, z, x, rows: n) }
         return total
     }
 

@@ -51,13 +51,16 @@ extension Model {
         let out = try Tensor(zeros: [total, width])
         let o = out.floats.baseAddress!
         let mlp = kernel as? PerceptronKernel
-        let a = Scratch(min(Model.blockRows, max(total, 1)) * width)
+        let block = min(blockRows, max(total, 1))
+        let a = Scratch(block * width)
+        let h = Scratch(block * (width + 1))
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
             if let mlp {
-                mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: o + first * width)
+                mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: h.buffer)
+                FeatureBlock.copyFeatures(h.buffer, width: width, rows: n, into: o + first * width)
             } else {
-                (o + first * width).update(from: x, count: n * width)
+                FeatureBlock.copyFeatures(x, width: width, rows: n, into: o + first * width)
             }
         }
         return out

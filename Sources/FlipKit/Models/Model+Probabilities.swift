@@ -7,7 +7,7 @@ extension Model {
         let width = kernel.logitWidth
         let out = try Tensor(zeros: [total, c])
         let o = out.floats.baseAddress!
-        let block = min(Model.blockRows, max(total, 1))
+        let block = min(blockRows, max(total, 1))
         let workspace = Workspace(kernel.workspaceSizes(rows: block))
         let z = Scratch(block * width)
         let p = parameters.floats.baseAddress!

@@ -2,8 +2,14 @@
 /// of rows at a time: the full-batch gradient (honest or with labels
 /// overridden), per-sample and mean loss, predictions, hidden features.
 extension Model {
-    /// Rows widened per block when a whole dataset is swept.
-    static let blockRows = 256
+    /// Rows per block in sweeps over layers with few outputs (the regressions,
+    /// the attack's scores). OpenBLAS multiplies such thin products about twice as
+    /// fast in blocks below ~100 rows, where it uses its small-matrix kernels, as
+    /// in blocks of 256 or more; 64 rows of pixels also stay in the L2 cache.
+    static let narrowBlockRows = 64
+
+    /// Rows widened per block when this model sweeps a dataset.
+    var blockRows: Int { kernel.sweepRows }
 
     /// Checks a sweep's inputs; returns how many rows it visits.
     func validate(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?) throws -> Int {
@@ -19,30 +25,36 @@ extension Model {
     }
 
     /// Calls `visit(x, labels, n, first)` for consecutive blocks of the visited
-    /// rows; `labels` are the overrides where given, else the dataset's labels.
-    func sweep(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?, block: Int = Model.blockRows,
+    /// rows, x the block's augmented rows (x, 1); `labels` are the overrides
+    /// where given, else the dataset's labels.
+    func sweep(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?, block: Int? = nil,
                _ visit: (UnsafePointer<Float>, UnsafePointer<Int32>?, Int, Int) -> Void) {
         let total = rows?.count ?? features.rows
-        let x = Scratch(min(block, max(total, 1)) * inputDimension)
-        var gathered = [Int32](repeating: 0, count: min(block, max(total, 1)))
+        let block = block ?? blockRows
+        let widened = FeatureBlock(features, rows: min(block, max(total, 1)))
+        let gathered = UnsafeMutablePointer<Int32>.allocate(capacity: widened.capacity)
+        defer { gathered.deallocate() }
+        let source = overrides ?? labels
         var start = 0
         while start < total {
             let n = min(block, total - start)
+            let x: UnsafePointer<Float>
             if let rows {
-                features.widenRows(UnsafeBufferPointer(rebasing: rows.int32s[start..<start + n]), into: x.buffer)
-            } else {
-                features.widenRows(start: start, count: n, into: x.buffer)
-            }
-            for j in 0..<n {
-                if let overrides {
-                    gathered[j] = overrides.int32s[start + j]
-                } else if let labels {
-                    gathered[j] = labels.int32s[rows.map { Int($0.int32s[start + j]) } ?? start + j]
+                let listed = UnsafeBufferPointer(rebasing: rows.int32s[start..<start + n])
+                x = widened.load(list: UnsafeBufferPointer(rows.int32s), start: start, count: n)
+                if let source {
+                    let y = source.int32s.baseAddress!
+                    if overrides != nil {
+                        gathered.update(from: y + start, count: n)
+                    } else {
+                        for j in 0..<n { gathered[j] = y[Int(listed[j])] }
+                    }
                 }
+            } else {
+                x = widened.load(start: start, count: n)
+                if let source { gathered.update(from: source.int32s.baseAddress! + start, count: n) }
             }
-            gathered.withUnsafeBufferPointer { y in
-                visit(x.buffer, labels == nil && overrides == nil ? nil : y.baseAddress!, n, start)
-            }
+            visit(x, source == nil ? nil : UnsafePointer(gathered), n, start)
             start += n
         }
     }
@@ -55,10 +67,10 @@ extension Model {
         let out = try Tensor(zeros: parameters.shape)
         guard total > 0 else { return out }
         let g = out.floats.baseAddress!
-        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, total)))
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, total)))
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, _ in
-            _ = kernel.pass(p, x, rows: n, labels: y, gradient: g, losses: nil, predictions: nil, workspace: workspace)
+            _ = kernel.pass(p, x, rows: n, labels: y, PassOutputs(gradient: g), workspace: workspace)
         }
         let scale = 1 / Float(total)
         for k in 0..<parameterCount { g[k] *= scale }
@@ -69,11 +81,12 @@ extension Model {
     public func losses(features: Tensor, labels: Tensor, rows: Tensor? = nil, overrides: Tensor? = nil) throws -> Tensor {
         let total = try validate(features: features, labels: labels, rows: rows, overrides: overrides)
         let out = try Tensor(zeros: [total])
-        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, max(total, 1))))
-        var each = [Double](repeating: 0, count: Model.blockRows)
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, max(total, 1))))
+        let each = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+        defer { each.deallocate() }
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, first in
-            _ = kernel.pass(p, x, rows: n, labels: y, gradient: nil, losses: &each, predictions: nil, workspace: workspace)
+            _ = kernel.pass(p, x, rows: n, labels: y, PassOutputs(losses: each), workspace: workspace)
             for j in 0..<n { out.floats[first + j] = Float(each[j]) }
         }
         return out
@@ -83,11 +96,11 @@ extension Model {
     public func loss(features: Tensor, labels: Tensor, rows: Tensor? = nil) throws -> Double {
         let total = try validate(features: features, labels: labels, rows: rows, overrides: nil)
         guard total > 0 else { return 0 }
-        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, total)))
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, total)))
         let p = parameters.floats.baseAddress!
         var sum = 0.0
         sweep(features: features, labels: labels, rows: rows, overrides: nil) { x, y, n, _ in
-            sum += kernel.pass(p, x, rows: n, labels: y, gradient: nil, losses: nil, predictions: nil, workspace: workspace)
+            sum += kernel.pass(p, x, rows: n, labels: y, PassOutputs(loss: true), workspace: workspace)
         }
         return sum / Double(total)
     }
@@ -96,11 +109,11 @@ extension Model {
     public func predict(features: Tensor, rows: Tensor? = nil) throws -> Tensor {
         let total = try validate(features: features, labels: nil, rows: rows, overrides: nil)
         let out = try Tensor(zeros: [total], dtype: .int32)
-        let workspace = Workspace(kernel.workspaceSizes(rows: min(Model.blockRows, max(total, 1))))
+        let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, max(total, 1))))
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
-            _ = kernel.pass(p, x, rows: n, labels: nil, gradient: nil, losses: nil,
-                            predictions: out.int32s.baseAddress! + first, workspace: workspace)
+            _ = kernel.pass(p, x, rows: n, labels: nil, PassOutputs(predictions: out.int32s.baseAddress! + first),
+                            workspace: workspace)
         }
         return out
     }

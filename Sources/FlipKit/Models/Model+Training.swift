@@ -15,16 +15,23 @@ extension Model {
         if let rows { order = order.map { rows.int32s[Int($0)] } }
         let batch = min(batchSize, n)
         let order_ = try Tensor(int32: order)
-        let gradient = Scratch(parameterCount)
         let workspace = Workspace(kernel.workspaceSizes(rows: batch))
         let p = parameters.floats.baseAddress!
         var lossTotal = 0.0
+        if let rate = optimizer.plainRate {
+            // Plain SGD: each batch's step is taken inside the pass, p += (−lr/m)·∇.
+            sweep(features: features, labels: labels, rows: order_, overrides: nil, block: batch) { x, y, m, _ in
+                let step = PassOutputs(gradient: p, gradientScale: -rate / Float(m), loss: true)
+                lossTotal += kernel.pass(p, x, rows: m, labels: y, step, workspace: workspace)
+                optimizer.countStep()
+            }
+            return lossTotal / Double(n)
+        }
+        let gradient = Scratch(parameterCount)
         sweep(features: features, labels: labels, rows: order_, overrides: nil, block: batch) { x, y, m, _ in
             gradient.buffer.update(repeating: 0, count: parameterCount)
-            lossTotal += kernel.pass(p, x, rows: m, labels: y, gradient: gradient.buffer, losses: nil, predictions: nil, workspace: workspace)
-            let scale = 1 / Float(m)
-            for k in 0..<parameterCount { gradient.buffer[k] *= scale }
-            optimizer.step(p, gradient: gradient.buffer, count: parameterCount)
+            lossTotal += kernel.pass(p, x, rows: m, labels: y, PassOutputs(gradient: gradient.buffer, loss: true), workspace: workspace)
+            optimizer.step(p, gradient: gradient.buffer, scale: 1 / Float(m), count: parameterCount)
         }
         return lossTotal / Double(n)
     }

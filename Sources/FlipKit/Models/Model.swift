@@ -69,21 +69,37 @@ protocol ModelKernel: Sendable {
     var parameterShape: [Int] { get }
     /// Words for the parameter layout, used in error messages.
     var layout: String { get }
+    /// Rows per block when the model sweeps a dataset.
+    var sweepRows: Int { get }
     /// Sizes of the float buffers a pass over at most `rows` rows needs.
     func workspaceSizes(rows: Int) -> [Int]
-    /// A forward pass over `n` widened rows `x` [n × d]. With `labels` it
-    /// returns the summed loss, writes per-sample losses if asked, and adds the
-    /// gradient of the summed loss into `gradient`. With `predictions` it
-    /// writes the arg-max class of each row.
+    /// A forward pass over `n` augmented rows `x` [n × (d + 1)] (see FeatureBlock), and what `outputs`
+    /// asks for (see PassOutputs). Returns the summed loss if asked, else 0.
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
-              labels: UnsafePointer<Int32>?, gradient: UnsafeMutablePointer<Float>?,
-              losses: UnsafeMutablePointer<Double>?, predictions: UnsafeMutablePointer<Int32>?,
-              workspace: Workspace) -> Double
+              labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double
     /// Logits per row: 1 for the binary model (the logit of class 1), else the class count.
     var logitWidth: Int { get }
-    /// The logits of `n` rows into `z` [n × logitWidth].
+    /// The logits of `n` augmented rows into `z` [n × logitWidth].
     func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace)
+}
+
+/// What a pass computes besides the logits. Everything but predictions needs labels.
+struct PassOutputs {
+    /// Receives `gradientScale` times the gradient of the summed loss, added to
+    /// what it holds. It may be the parameters themselves: a kernel reads each
+    /// layer's weights before it adds to them, so a scale of −lr/rows is a
+    /// plain SGD step taken inside the pass.
+    var gradient: UnsafeMutablePointer<Float>? = nil
+    var gradientScale: Float = 1
+    /// Return the summed loss.
+    var loss = false
+    var losses: UnsafeMutablePointer<Double>? = nil
+    var predictions: UnsafeMutablePointer<Int32>? = nil
+
+    var crossEntropy: CrossEntropy.Outputs {
+        CrossEntropy.Outputs(residual: gradient != nil, loss: loss, losses: losses, predictions: predictions)
+    }
 }
 
 /// Per-pass scratch buffers, allocated once for the largest batch.

@@ -65,24 +65,34 @@ public final class Optimizer {
         if needed == 2 && second.count != count { second = [Float](repeating: 0, count: count) }
     }
 
-    /// One update of `count` parameters from the mean gradient `g` (which it may overwrite).
-    func step(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>, count: Int) {
+    /// The learning rate when the update is p −= lr·g and nothing else (SGD
+    /// without momentum or weight decay): a kernel can then apply it itself.
+    var plainRate: Float? {
+        guard case .sgd(let momentum) = method, momentum == 0, weightDecay == 0 else { return nil }
+        return Float(learningRate)
+    }
+
+    /// Records a step a kernel applied itself (see plainRate).
+    func countStep() { steps += 1 }
+
+    /// One update of `count` parameters from the mean gradient `scale`·`g`: a
+    /// summed gradient and 1/rows, scaled here in the same pass as the update.
+    func step(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, scale: Float, count: Int) {
         steps += 1
         let lr = Float(learningRate)
-        if weightDecay > 0 {
-            let wd = Float(weightDecay)
-            for k in 0..<count { g[k] += wd * p[k] }
-        }
+        let wd = Float(weightDecay)
+        let decays = weightDecay > 0
+        @inline(__always) func mean(_ k: Int) -> Float { decays ? g[k] * scale + wd * p[k] : g[k] * scale }
         switch method {
         case .sgd(let momentum):
             guard momentum > 0 else {
-                for k in 0..<count { p[k] -= lr * g[k] }
+                for k in 0..<count { p[k] -= lr * mean(k) }
                 return
             }
             let mu = Float(momentum)
             first.withUnsafeMutableBufferPointer { velocity in
                 for k in 0..<count {
-                    velocity[k] = mu * velocity[k] + g[k]
+                    velocity[k] = mu * velocity[k] + mean(k)
                     p[k] -= lr * velocity[k]
                 }
             }
@@ -93,8 +103,9 @@ public final class Optimizer {
             first.withUnsafeMutableBufferPointer { m in
                 second.withUnsafeMutableBufferPointer { v in
                     for k in 0..<count {
-                        m[k] = b1 * m[k] + (1 - b1) * g[k]
-                        v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
+                        let gk = mean(k)
+                        m[k] = b1 * m[k] + (1 - b1) * gk
+                        v[k] = b2 * v[k] + (1 - b2) * gk * gk
                         p[k] -= lr * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)
                     }
                 }
@@ -110,7 +121,6 @@ public final class Optimizer {
             throw FlipError("gradient has \(gradient.count) elements, the model has \(model.parameterCount) parameters")
         }
         try prepare(count: model.parameterCount)
-        var g = gradient.floatValues
-        g.withUnsafeMutableBufferPointer { step(model.parameters.floats.baseAddress!, gradient: $0.baseAddress!, count: model.parameterCount) }
+        step(model.parameters.floats.baseAddress!, gradient: gradient.floats.baseAddress!, scale: 1, count: model.parameterCount)
     }
 }

@@ -34,17 +34,28 @@ extension Tensor {
     }
 
     private func reduceRange(_ r: Reduction, start: Int, count n: Int, stride: Int) -> Double {
+        switch dtype {
+        case .float32: return Tensor.reduce(r, UnsafePointer(floats.baseAddress! + start), count: n, stride: stride) { Double($0) }
+        case .int32: return Tensor.reduce(r, UnsafePointer(int32s.baseAddress! + start), count: n, stride: stride) { Double($0) }
+        case .uint8: return Tensor.reduce(r, UnsafePointer(bytes.baseAddress! + start), count: n, stride: stride) { Double($0) }
+        }
+    }
+
+    /// The reduction over `n` elements `stride` apart, each read as a Double.
+    @inline(__always)
+    private static func reduce<Element>(_ r: Reduction, _ p: UnsafePointer<Element>, count n: Int, stride: Int,
+                                        _ value: (Element) -> Double) -> Double {
         switch r {
         case .sum, .mean:
             var total = 0.0
-            for k in 0..<n { total += value(at: start + k * stride) }
+            for k in 0..<n { total += value(p[k * stride]) }
             return r == .sum ? total : total / Double(n)
         case .min, .max, .argmin, .argmax:
-            var best = value(at: start)
+            var best = value(p[0])
             var bestIndex = 0
             let wantMax = (r == .max || r == .argmax)
             for k in 1..<max(n, 1) {
-                let v = value(at: start + k * stride)
+                let v = value(p[k * stride])
                 if v.isNaN && !best.isNaN { best = v; bestIndex = k; break }
                 if wantMax ? (v > best) : (v < best) { best = v; bestIndex = k }
             }

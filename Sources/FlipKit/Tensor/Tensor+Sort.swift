@@ -18,6 +18,70 @@ extension Tensor {
     }
 
     private func sortedIndices(descending: Bool) -> [Int] {
+        guard count <= Int(UInt32.max) else { return sortedIndicesByComparison(descending: descending) }
+        // Each element becomes an unsigned key in value order; a stable radix
+        // sort of the keys, starting from index order, then gives exactly the
+        // order of the comparisons below, ties by index.
+        var keys = [UInt32](repeating: 0, count: count)
+        for i in 0..<count { keys[i] = Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending) }
+        return Tensor.stableOrder(keys).map { Int($0) }
+    }
+
+    /// Positions 0..<n ordered by key, ties in position order: a least-significant
+    /// digit radix sort, one pass per byte (a pass where every key has the same
+    /// byte is skipped).
+    static func stableOrder(_ keys: [UInt32]) -> [UInt32] {
+        let n = keys.count
+        var order = (0..<UInt32(truncatingIfNeeded: n)).map { $0 }
+        var next = [UInt32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: UInt32(0), to: 32, by: 8) {
+            for i in 0..<256 { counts[i] = 0 }
+            for key in keys { counts[Int((key >> shift) & 0xFF)] += 1 }
+            if counts.contains(n) { continue }
+            var offset = 0
+            for i in 0..<256 { (counts[i], offset) = (offset, offset + counts[i]) }
+            for position in order {
+                let digit = Int((keys[Int(position)] >> shift) & 0xFF)
+                next[counts[digit]] = position
+                counts[digit] += 1
+            }
+            swap(&order, &next)
+        }
+        return order
+    }
+
+    @inline(__always)
+    private func elementBits(at i: Int) -> UInt32 {
+        switch dtype {
+        case .float32: return floats[i].bitPattern
+        case .int32: return UInt32(bitPattern: int32s[i])
+        case .uint8: return UInt32(bytes[i])
+        }
+    }
+
+    /// An unsigned key whose order is the order of the values: ascending (or
+    /// descending), −0 equal to +0, NaN after everything else either way.
+    @inline(__always)
+    static func orderKey(_ bits: UInt32, dtype: DType, descending: Bool) -> UInt32 {
+        let ascending: UInt32
+        switch dtype {
+        case .float32:
+            let value = Float(bitPattern: bits)
+            if value.isNaN { return .max }
+            let canonical = value == 0 ? 0 : bits
+            ascending = canonical & 0x8000_0000 == 0 ? canonical | 0x8000_0000 : ~canonical
+        case .int32:
+            ascending = bits ^ 0x8000_0000
+        case .uint8:
+            ascending = bits
+        }
+        // Float keys of non-NaN values stay within [0x007F_FFFF, 0xFF80_0000], and
+        // so do their complements: NaN's .max stays last in both directions.
+        return descending ? ~ascending : ascending
+    }
+
+    private func sortedIndicesByComparison(descending: Bool) -> [Int] {
         let keys = (0..<count).map { value(at: $0) }
         return (0..<count).sorted { i, j in
             let (a, b) = (keys[i], keys[j])

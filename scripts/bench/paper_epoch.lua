@@ -1,0 +1,218 @@
+-- Benchmark: the paper's attacked epoch (Algorithm 2 with the greedy rule) on
+-- Fashion-MNIST, part by part: the honest full gradient over all training
+-- rows, the greedy `exact` selection (k = 0.2, b = 0.5) with the threat
+-- model's checks, and one SGD epoch (batch 64) on the poisoned labels. Pixels
+-- stay uint8. Beside it, in the same run: the machine's floor (the epoch's
+-- FLOPs at the single-threaded sgemm rate measured here), the peak memory,
+-- and the same workload in NumPy and PyTorch (scripts/bench/peers/).
+-- On a machine shared with other jobs, --set clock=cpu times every part (and
+-- the peers) in process CPU seconds instead of wall-clock seconds.
+--   flipside run [--set repeats=5 --set hidden=128 --set clock=cpu --set peers=false --set dir=PATH] scripts/bench/paper_epoch.lua
+local flipside = require "flipside"
+local greedy = require "flipside.policies.greedy"
+local attack, data, T = flipside.attack, flipside.data, flipside.tensor
+local P = flipside.params
+local repeats, hidden, batch = P.repeats or 5, P.hidden or 128, P.batch or 64
+local k, b, lr = 0.2, 0.5, 1e-4 -- a small rate: raw pixels in 0..255
+local clock_name = P.clock or "wall"
+assert(clock_name == "wall" or clock_name == "cpu", "--set clock=wall or clock=cpu")
+local clock = clock_name == "cpu" and os.clock or flipside.clock
+
+local function peak_memory()
+  local status = io.open("/proc/self/status", "r")
+  if not status then return nil end
+  local text = status:read("a")
+  status:close()
+  local kb = text:match("VmHWM:%s*(%d+)%s*kB")
+  return kb and tonumber(kb) * 1024
+end
+
+local function best_of(n, f)
+  local best = math.huge
+  for _ = 1, n do
+    local t0 = clock()
+    f()
+    best = math.min(best, clock() - t0)
+  end
+  return best
+end
+
+local train = data.load("fashion-mnist", { split = "train", dir = P.dir })
+local test = data.load("fashion-mnist", { split = "test", dir = P.dir })
+local dataset_bytes = train.x:nbytes() + train.y:nbytes() + test.x:nbytes() + test.y:nbytes()
+local d, classes = train.x:size(2), train.classes
+
+-- One attacked epoch, timed part by part; returns {gradient, selection, epoch, total} in seconds.
+local function attacked_epoch(case, model, rng, train_rng)
+  local x, y = case.data.x, case.data.y
+  local n = y:size(1)
+  local t0 = clock()
+  local delta = -model:gradient(x, y)
+  local t1 = clock()
+  local subset = rng:sample(n, attack.budget(k, n))
+  local budget = attack.budget(b, subset:size(1))
+  local ctx = { features = x, labels = y, subset = subset, budget = budget, classes = case.data.classes,
+    model = model, rng = rng, epoch = 1, delta = delta }
+  local rows, labels = case.policy(ctx)
+  local poisoned = attack.apply(y, subset, rows, labels, budget, case.data.classes)
+  local t2 = clock()
+  local _, status = model:train_epoch(x, poisoned, { batch = batch, lr = lr, rng = train_rng })
+  local t3 = clock()
+  assert(status == "ok", case.name .. ": training diverged")
+  return { gradient = t1 - t0, selection = t2 - t1, epoch = t3 - t2, total = t3 - t0 }
+end
+
+-- Best time of each part (and of the whole epoch) over `repeats` attacked epochs.
+local function measure(case)
+  local model = case.make()
+  local rng, train_rng = flipside.generator(3), flipside.generator(4)
+  local best = { gradient = math.huge, selection = math.huge, epoch = math.huge, total = math.huge }
+  for _ = 1, repeats do
+    for part, seconds in pairs(attacked_epoch(case, model, rng, train_rng)) do best[part] = math.min(best[part], seconds) end
+  end
+  return best
+end
+
+-- The MLP's last-layer attack (paper footnote 1) on the attacker's rows only:
+-- their penultimate features, the output layer's block of delta, the exact rule.
+-- (policies/last_layer.lua hands its policy the features of every row.)
+local function last_layer_greedy(ctx)
+  local mlp, m = ctx.model, ctx.subset:size(1)
+  local h = mlp:features(ctx.features, ctx.subset)
+  local last = mlp:layer_count()
+  local rows, labels = attack.greedy_multiclass(h, ctx.labels:rows(ctx.subset), T.range(1, m), mlp:layer(last, ctx.delta),
+    ctx.budget, "exact")
+  return ctx.subset:rows(rows), labels
+end
+
+local n = train.y:size(1)
+local binary = data.select_classes(train, { 0, 1 })
+local nb = binary.y:size(1)
+local kb, kn = attack.budget(k, nb), attack.budget(k, n)
+-- Two flops per multiply-add: forward and gradient of a dense layer are 4·n·d·C; the
+-- attacked epoch is the honest gradient, the SGD epoch and the scores of the attacker's points.
+local cases = {
+  { name = "softmax", label = "softmax LR (10 classes)", data = train, policy = greedy.multiclass("exact"),
+    flops = 8 * n * d * classes + 2 * kn * d * classes,
+    make = function() return flipside.model.softmax(d, classes) end },
+  { name = "binary", label = "binary LR (T-shirt/Trouser)", data = binary, policy = greedy.binary("exact"),
+    flops = 8 * nb * d + 2 * kb * d,
+    make = function() return flipside.model.logistic(d) end },
+  { name = "mlp", label = string.format("MLP (%d hidden)", hidden), data = train,
+    policy = last_layer_greedy,
+    flops = 2 * (4 * n * d * hidden + 6 * n * hidden * classes) + 2 * kn * (d * hidden + hidden * classes),
+    make = function() return flipside.model.mlp(d, hidden, classes, flipside.generator(1)) end },
+}
+
+-- The 10-class case runs first, so the peak after it is the peak of a 10-class run.
+local results = {}
+results.softmax = measure(cases[1])
+local peak_softmax = peak_memory()
+
+-- Reference: C = A B with A, B 1024 x 1024 float32 (2 * 1024^3 flops), single-threaded
+-- BLAS, measured between the cases and kept at its best: the floor is the machine's peak.
+local reference = flipside.generator(1)
+local ma, mb = reference:normal({ 1024, 1024 }), reference:normal({ 1024, 1024 })
+local sgemm = 0
+local function measure_sgemm()
+  sgemm = math.max(sgemm, 2 * 1024 ^ 3 / best_of(math.max(repeats, 10), function() ma:matmul(mb) end))
+end
+
+measure_sgemm()
+for i = 2, #cases do
+  results[cases[i].name] = measure(cases[i])
+  measure_sgemm()
+end
+ma, mb = nil, nil
+collectgarbage()
+
+-- The same workload in NumPy and PyTorch, run after flipside's: one PEER line per
+-- task (peers/workload.py), or nil and the reason the peer was skipped.
+local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+local function run_peer(file)
+  if P.peers == false then return nil, "--set peers=false" end
+  local probe = io.popen("command -v python3 2>/dev/null")
+  local python = probe and probe:read("l")
+  if probe then probe:close() end
+  if not python or python == "" then return nil, "python3 not found" end
+  local command = string.format("%q %q --repeats %d --hidden %d --clock %s%s 2>&1", python, here .. "/peers/" .. file,
+    repeats, hidden, clock_name, P.dir and string.format(" --dir %q", P.dir) or "")
+  local pipe = assert(io.popen(command))
+  local found, last = {}, nil
+  for line in pipe:lines() do
+    local name, g, s, e, t = line:match("^PEER %S+ (%S+) gradient_ms=(%S+) selection_ms=(%S+) epoch_ms=(%S+) total_ms=(%S+)")
+    if name then
+      found[name] = { gradient = tonumber(g) / 1000, selection = tonumber(s) / 1000, epoch = tonumber(e) / 1000,
+        total = tonumber(t) / 1000 }
+    elseif line:match("%S") then
+      last = line:gsub("^SKIP ", "")
+    end
+  end
+  pipe:close()
+  if next(found) == nil then return nil, last or "no output" end
+  return found
+end
+
+local peers = {}
+for _, peer in ipairs { { name = "numpy", file = "numpy_epoch.py" }, { name = "torch", file = "torch_epoch.py" } } do
+  peer.results, peer.skipped = run_peer(peer.file)
+  peers[#peers + 1] = peer
+end
+
+print(string.format("attacked epoch on Fashion-MNIST: k = %.1f, b = %.1f, greedy exact, batch %d, uint8 pixels, best of %d, %s clock",
+  k, b, batch, repeats, clock_name))
+print(string.format("floor: the FLOPs at the best single-threaded sgemm 1024^3 rate of this run, %.1f GFLOP/s", sgemm / 1e9))
+print(string.format("%-28s %6s %9s %9s %9s %9s %7s %9s %7s", "flipside", "rows", "grad ms", "select ms", "epoch ms",
+  "total ms", "GFLOP", "floor ms", "/floor"))
+for _, case in ipairs(cases) do
+  local r = results[case.name]
+  case.floor = case.flops / sgemm
+  print(string.format("%-28s %6d %9.1f %9.1f %9.1f %9.1f %7.2f %9.1f %6.2fx", case.label, case.data.y:size(1),
+    r.gradient * 1000, r.selection * 1000, r.epoch * 1000, r.total * 1000, case.flops / 1e9, case.floor * 1000,
+    r.total / case.floor))
+end
+
+print()
+print(string.format("%-28s %-6s %9s %9s %9s %9s %16s", "same workload, one thread", "peer", "grad ms", "select ms",
+  "epoch ms", "total ms", "peer / flipside"))
+local ratio = {}
+for _, peer in ipairs(peers) do
+  ratio[peer.name] = {}
+  if not peer.results then
+    print(string.format("%-28s %-6s skipped: %s", "", peer.name, peer.skipped))
+  else
+    for _, case in ipairs(cases) do
+      local r = peer.results[case.name]
+      if r then
+        ratio[peer.name][case.name] = r.total / results[case.name].total
+        print(string.format("%-28s %-6s %9.1f %9.1f %9.1f %9.1f %15.1fx", case.label, peer.name, r.gradient * 1000,
+          r.selection * 1000, r.epoch * 1000, r.total * 1000, ratio[peer.name][case.name]))
+      end
+    end
+  end
+end
+
+print()
+if peak_softmax then
+  print(string.format("peak memory after the 10-class run: %.1f MB = %.2fx the dataset (uint8 train + test, %.1f MB)",
+    peak_softmax / 1e6, peak_softmax / dataset_bytes, dataset_bytes / 1e6))
+else
+  print("peak memory: /proc/self/status not readable here")
+end
+
+-- The goals of the kernels, checked against this run's figures.
+local function goal(text, value, met)
+  local verdict = value == nil and "not measured" or (met and "met" or "NOT met")
+  print(string.format("  %-58s %-10s %s", text, value or "-", verdict))
+end
+local function times(x) return x and string.format("%.2fx", x) end
+print("goals:")
+local softmax_floor = results.softmax.total / cases[1].floor
+goal("10-class attacked epoch within 1.3x of the floor", times(softmax_floor), softmax_floor <= 1.3)
+goal("10-class at least 3x faster than NumPy", times(ratio.numpy.softmax), (ratio.numpy.softmax or 0) >= 3)
+goal("binary at least 10x faster than NumPy", times(ratio.numpy.binary), (ratio.numpy.binary or 0) >= 10)
+for _, case in ipairs(cases) do
+  goal(case.label .. " faster than PyTorch", times(ratio.torch[case.name]), (ratio.torch[case.name] or 0) > 1)
+end
+local memory = peak_softmax and peak_softmax / dataset_bytes
+goal("10-class peak memory at most 2x the dataset", times(memory), memory and memory <= 2)
