@@ -32,21 +32,35 @@ extension Tensor {
     /// byte is skipped).
     static func stableOrder(_ keys: [UInt32]) -> [UInt32] {
         let n = keys.count
-        var order = (0..<UInt32(truncatingIfNeeded: n)).map { $0 }
+        var order = [UInt32](repeating: 0, count: n)
         var next = [UInt32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 256)
-        for shift in stride(from: UInt32(0), to: 32, by: 8) {
-            for i in 0..<256 { counts[i] = 0 }
-            for key in keys { counts[Int((key >> shift) & 0xFF)] += 1 }
-            if counts.contains(n) { continue }
-            var offset = 0
-            for i in 0..<256 { (counts[i], offset) = (offset, offset + counts[i]) }
-            for position in order {
-                let digit = Int((keys[Int(position)] >> shift) & 0xFF)
-                next[counts[digit]] = position
-                counts[digit] += 1
+        var counts = [Int](repeating: 0, count: 4 * 256)
+        keys.withUnsafeBufferPointer { key in
+            counts.withUnsafeMutableBufferPointer { count in
+                for k in key {
+                    for byte in 0..<4 { count[byte * 256 + Int((k >> (8 * UInt32(byte))) & 0xFF)] += 1 }
+                }
+                order.withUnsafeMutableBufferPointer { first in
+                    next.withUnsafeMutableBufferPointer { second in
+                        var (from, to) = (first, second)
+                        for i in 0..<n { from[i] = UInt32(truncatingIfNeeded: i) }
+                        for byte in 0..<4 {
+                            let digits = UnsafeMutableBufferPointer(rebasing: count[byte * 256..<(byte + 1) * 256])
+                            if digits.contains(n) { continue }
+                            var offset = 0
+                            for d in 0..<256 { (digits[d], offset) = (offset, offset + digits[d]) }
+                            let shift = 8 * UInt32(byte)
+                            for position in from {
+                                let d = Int((key[Int(position)] >> shift) & 0xFF)
+                                to[digits[d]] = position
+                                digits[d] += 1
+                            }
+                            swap(&from, &to)
+                        }
+                        if from.baseAddress != first.baseAddress { first.update(fromContentsOf: from) }
+                    }
+                }
             }
-            swap(&order, &next)
         }
         return order
     }
