@@ -3,28 +3,27 @@ extension Tensor {
     /// index order and NaNs come last, so the result is deterministic.
     public func argsort(descending: Bool = false) throws -> Tensor {
         try requireRank(1, "argsort input")
-        let order = sortedIndices(descending: descending)
-        return try Tensor(int32: order.map { Int32($0) })
+        return try Tensor(int32: try sortedIndices(descending: descending))
     }
 
     /// The k largest (or smallest) elements of a vector and their 0-based indices.
     public func topk(_ k: Int, largest: Bool = true) throws -> (values: Tensor, indices: Tensor) {
         try requireRank(1, "topk input")
         guard k >= 0, k <= count else { throw FlipError("k = \(k) out of range 0..\(count)") }
-        let order = sortedIndices(descending: largest).prefix(k)
+        let order = try sortedIndices(descending: largest).prefix(k)
         let values = try Tensor(validShape: [k], dtype: dtype)
-        for (j, i) in order.enumerated() { values.setValue(value(at: i), at: j) }
-        return (values, try Tensor(int32: order.map { Int32($0) }))
+        for (j, i) in order.enumerated() { values.setValue(value(at: Int(i)), at: j) }
+        return (values, try Tensor(int32: Array(order)))
     }
 
-    private func sortedIndices(descending: Bool) -> [Int] {
-        guard count <= Int(UInt32.max) else { return sortedIndicesByComparison(descending: descending) }
-        // Each element becomes an unsigned key in value order; a stable radix
-        // sort of the keys, starting from index order, then gives exactly the
-        // order of the comparisons below, ties by index.
+    /// Each element becomes an unsigned key in value order; a stable radix sort
+    /// of the keys, from index order, then orders them as the comparisons
+    /// "a < b, else index order, NaN last" do.
+    private func sortedIndices(descending: Bool) throws -> [Int32] {
+        guard count <= Int(Int32.max) else { throw FlipError("cannot sort \(count) elements: indices are int32") }
         var keys = [UInt32](repeating: 0, count: count)
         for i in 0..<count { keys[i] = Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending) }
-        return Tensor.stableOrder(keys).map { Int($0) }
+        return Tensor.stableOrder(keys).map { Int32(bitPattern: $0) }
     }
 
     /// Positions 0..<n ordered by key, ties in position order: a least-significant
@@ -93,18 +92,5 @@ extension Tensor {
         // Float keys of non-NaN values stay within [0x007F_FFFF, 0xFF80_0000], and
         // so do their complements: NaN's .max stays last in both directions.
         return descending ? ~ascending : ascending
-    }
-
-    private func sortedIndicesByComparison(descending: Bool) -> [Int] {
-        let keys = (0..<count).map { value(at: $0) }
-        return (0..<count).sorted { i, j in
-            let (a, b) = (keys[i], keys[j])
-            if a.isNaN || b.isNaN {
-                if a.isNaN != b.isNaN { return b.isNaN }
-                return i < j
-            }
-            if a != b { return descending ? a > b : a < b }
-            return i < j
-        }
     }
 }
