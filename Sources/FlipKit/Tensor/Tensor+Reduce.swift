@@ -22,15 +22,45 @@ extension Tensor {
         let outer = dim == 0 ? m : n
         let inner = dim == 0 ? n : m
         if inner == 0 && r != .sum { throw FlipError("\(r.rawValue) over an empty dimension") }
-        let integral = (r == .argmin || r == .argmax) || (dtype == .int32 && (r == .sum || r == .min || r == .max))
+        let positional = r == .argmin || r == .argmax
+        guard !positional || inner <= Int(Int32.max) else { throw FlipError("\(r.rawValue) over \(inner) elements does not fit an int32") }
+        let integral = positional || (dtype == .int32 && (r == .sum || r == .min || r == .max))
         let out = try Tensor(validShape: [outer], dtype: integral ? .int32 : .float32)
+        if positional && dim == 1 && dtype == .float32 {
+            rowPositions(of: r, into: out.int32s.baseAddress!)
+            return out
+        }
         for o in 0..<outer {
             let v = dim == 0
                 ? reduceRange(r, start: o, count: n, stride: m)
                 : reduceRange(r, start: o * m, count: m, stride: 1)
+            if integral && !positional && !(v >= Double(Int32.min) && v <= Double(Int32.max)) {
+                throw FlipError("\(r.rawValue) of \(dim == 0 ? "column" : "row") \(o + 1) is \(formatNumber(v)), beyond int32")
+            }
             out.setValue(v, at: o)
         }
         return out
+    }
+
+    /// argmin or argmax of each row of a float32 matrix, as reduceRange does it:
+    /// the first extreme, or the first NaN.
+    private func rowPositions(of r: Reduction, into out: UnsafeMutablePointer<Int32>) {
+        let (n, m) = (shape[0], shape[1])
+        let wantMax = r == .argmax
+        let x = floats.baseAddress!
+        for o in 0..<n {
+            let row = x + o * m
+            var best = row[0]
+            var bestIndex = 0
+            if !best.isNaN {
+                for k in 1..<max(m, 1) {
+                    let v = row[k]
+                    if v.isNaN { bestIndex = k; break }
+                    if wantMax ? v > best : v < best { best = v; bestIndex = k }
+                }
+            }
+            out[o] = Int32(truncatingIfNeeded: bestIndex)
+        }
     }
 
     private func reduceRange(_ r: Reduction, start: Int, count n: Int, stride: Int) -> Double {

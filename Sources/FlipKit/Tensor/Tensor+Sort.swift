@@ -3,28 +3,27 @@ extension Tensor {
     /// index order and NaNs come last, so the result is deterministic.
     public func argsort(descending: Bool = false) throws -> Tensor {
         try requireRank(1, "argsort input")
-        let order = sortedIndices(descending: descending)
-        return try Tensor(int32: order.map { Int32($0) })
+        return try Tensor(int32: try sortedIndices(descending: descending))
     }
 
     /// The k largest (or smallest) elements of a vector and their 0-based indices.
     public func topk(_ k: Int, largest: Bool = true) throws -> (values: Tensor, indices: Tensor) {
         try requireRank(1, "topk input")
         guard k >= 0, k <= count else { throw FlipError("k = \(k) out of range 0..\(count)") }
-        let order = sortedIndices(descending: largest).prefix(k)
+        let order = try sortedIndices(descending: largest).prefix(k)
         let values = try Tensor(validShape: [k], dtype: dtype)
-        for (j, i) in order.enumerated() { values.setValue(value(at: i), at: j) }
-        return (values, try Tensor(int32: order.map { Int32($0) }))
+        for (j, i) in order.enumerated() { values.setValue(value(at: Int(i)), at: j) }
+        return (values, try Tensor(int32: Array(order)))
     }
 
-    private func sortedIndices(descending: Bool) -> [Int] {
-        guard count <= Int(UInt32.max) else { return sortedIndicesByComparison(descending: descending) }
-        // Each element becomes an unsigned key in value order; a stable radix
-        // sort of the keys, starting from index order, then gives exactly the
-        // order of the comparisons below, ties by index.
+    /// Each element becomes an unsigned key in value order; a stable radix sort
+    /// of the keys, from index order, then orders them as the comparisons
+    /// "a < b, else index order, NaN last" do.
+    private func sortedIndices(descending: Bool) throws -> [Int32] {
+        guard count <= Int(Int32.max) else { throw FlipError("cannot sort \(count) elements: indices are int32") }
         var keys = [UInt32](repeating: 0, count: count)
         for i in 0..<count { keys[i] = Tensor.orderKey(elementBits(at: i), dtype: dtype, descending: descending) }
-        return Tensor.stableOrder(keys).map { Int($0) }
+        return Tensor.stableOrder(keys).map { Int32(bitPattern: $0) }
     }
 
     /// Positions 0..<n ordered by key, ties in position order: a least-significant
@@ -32,21 +31,35 @@ extension Tensor {
     /// byte is skipped).
     static func stableOrder(_ keys: [UInt32]) -> [UInt32] {
         let n = keys.count
-        var order = (0..<UInt32(truncatingIfNeeded: n)).map { $0 }
+        var order = [UInt32](repeating: 0, count: n)
         var next = [UInt32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 256)
-        for shift in stride(from: UInt32(0), to: 32, by: 8) {
-            for i in 0..<256 { counts[i] = 0 }
-            for key in keys { counts[Int((key >> shift) & 0xFF)] += 1 }
-            if counts.contains(n) { continue }
-            var offset = 0
-            for i in 0..<256 { (counts[i], offset) = (offset, offset + counts[i]) }
-            for position in order {
-                let digit = Int((keys[Int(position)] >> shift) & 0xFF)
-                next[counts[digit]] = position
-                counts[digit] += 1
+        var counts = [Int](repeating: 0, count: 4 * 256)
+        keys.withUnsafeBufferPointer { key in
+            counts.withUnsafeMutableBufferPointer { count in
+                for k in key {
+                    for byte in 0..<4 { count[byte * 256 + Int((k >> (8 * UInt32(byte))) & 0xFF)] += 1 }
+                }
+                order.withUnsafeMutableBufferPointer { first in
+                    next.withUnsafeMutableBufferPointer { second in
+                        var (from, to) = (first, second)
+                        for i in 0..<n { from[i] = UInt32(truncatingIfNeeded: i) }
+                        for byte in 0..<4 {
+                            let digits = UnsafeMutableBufferPointer(rebasing: count[byte * 256..<(byte + 1) * 256])
+                            if digits.contains(n) { continue }
+                            var offset = 0
+                            for d in 0..<256 { (digits[d], offset) = (offset, offset + digits[d]) }
+                            let shift = 8 * UInt32(byte)
+                            for position in from {
+                                let d = Int((key[Int(position)] >> shift) & 0xFF)
+                                to[digits[d]] = position
+                                digits[d] += 1
+                            }
+                            swap(&from, &to)
+                        }
+                        if from.baseAddress != first.baseAddress { first.update(fromContentsOf: from) }
+                    }
+                }
             }
-            swap(&order, &next)
         }
         return order
     }
@@ -79,18 +92,5 @@ extension Tensor {
         // Float keys of non-NaN values stay within [0x007F_FFFF, 0xFF80_0000], and
         // so do their complements: NaN's .max stays last in both directions.
         return descending ? ~ascending : ascending
-    }
-
-    private func sortedIndicesByComparison(descending: Bool) -> [Int] {
-        let keys = (0..<count).map { value(at: $0) }
-        return (0..<count).sorted { i, j in
-            let (a, b) = (keys[i], keys[j])
-            if a.isNaN || b.isNaN {
-                if a.isNaN != b.isNaN { return b.isNaN }
-                return i < j
-            }
-            if a != b { return descending ? a > b : a < b }
-            return i < j
-        }
     }
 }
