@@ -61,22 +61,26 @@ enum RunResult {
 
     /// A stored run as the table `report` receives.
     static func table(_ r: RunRecord) -> LuaValue {
-        func lua(_ v: RunValue) -> LuaValue {
-            switch v {
-            case .integer(let i): return .integer(Int64(i))
-            case .number(let d): return .number(d)
-            case .text(let s): return .string(s)
-            case .boolean(let b): return .boolean(b)
-            }
-        }
         var fields: [String: LuaValue] = [
             "id": .string(r.id), "seed": .integer(Int64(r.seed)), "status": .string(r.status.rawValue),
             "seconds": .number(r.seconds), "code_version": .string(r.codeVersion),
-            "params": .table(array: [], fields: r.parameters.mapValues(lua)),
-            "metrics": .table(array: [], fields: r.metrics.mapValues(lua)),
+            "params": .table(array: [], fields: r.parameters.mapValues(\.luaValue)),
+            "metrics": .table(array: [], fields: r.metrics.mapValues(\.luaValue)),
             "epochs": .table(array: r.epochs.map { .table(array: [], fields: $0.mapValues { .number($0) }) }, fields: [:]),
         ]
         if let error = r.error { fields["error"] = .string(error) }
         return .table(array: [], fields: fields)
+    }
+}
+
+extension RunValue {
+    /// The value as Lua sees it.
+    var luaValue: LuaValue {
+        switch self {
+        case .integer(let i): return .integer(Int64(i))
+        case .number(let d): return .number(d)
+        case .text(let s): return .string(s)
+        case .boolean(let b): return .boolean(b)
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class ScriptSession {
         var record = RunRecord(id: request.id, script: scriptName, scriptHash: scriptHash, parameters: request.parameters,
                                seed: request.seed, codeVersion: codeVersion, status: .ok, seconds: 0)
         do {
-            var parameters = request.parameters.mapValues(ScriptSession.lua)
+            var parameters = request.parameters.mapValues(\.luaValue)
             parameters["seed"] = .integer(Int64(request.seed))
             vm.rawField(-1, "run")
             if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
@@ -82,14 +82,5 @@ public final class ScriptSession {
         ])
         vm.rawField(-1, "report")
         try vm.callTop(with: [results, context], results: 0)
-    }
-
-    static func lua(_ v: RunValue) -> LuaValue {
-        switch v {
-        case .integer(let i): return .integer(Int64(i))
-        case .number(let d): return .number(d)
-        case .text(let s): return .string(s)
-        case .boolean(let b): return .boolean(b)
-        }
     }
 }
