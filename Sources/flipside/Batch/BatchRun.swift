@@ -19,7 +19,9 @@ final class BatchRun {
         self.scripts = scripts
         store = try ResultsStore(path: command.db)
         pairs = try RunCommand.pairs(command.parameters)
-        logs = (command.out as NSString).appendingPathComponent("logs")
+        // Batches may share an output folder (the shards of a cluster array run at
+        // once): each keeps its children's messages and logs in a folder of its own.
+        logs = (command.out as NSString).appendingPathComponent("logs/batch-\(getpid())")
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
     }
 
