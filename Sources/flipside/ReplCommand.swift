@@ -77,6 +77,9 @@ struct ReplSession {
     /// Runs one input with Ctrl-C interrupting it, as the standalone lua does.
     private func evaluate(_ source: String, final: Bool = false) -> String {
         fflush(nil)
+        // A limit that never expires arms the instruction-count hook, which
+        // coroutines created meanwhile inherit: Ctrl-C then stops them too.
+        vm.setTimeLimit(seconds: 1e12)
         ReplInterrupt.arm(vm)
         defer {
             ReplInterrupt.disarm()
