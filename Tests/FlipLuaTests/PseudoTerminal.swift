@@ -44,14 +44,26 @@ final class PseudoTerminal {
         return process
     }
 
-    /// Types `line` and Enter once `prompt` shows after `mark`, as a person
-    /// would (text typed ahead of the prompt meets the terminal in another
-    /// mode); returns where that prompt ended.
+    /// Types `line` and Enter once `prompt` shows after `mark` and line
+    /// editing is on (text typed ahead meets the terminal in another mode,
+    /// and an early Ctrl-D is lost); returns where that prompt ended.
     func enter(_ line: String, after mark: String.Index, prompt: String = "> ", key: String = "\r") -> String.Index? {
-        guard let promptEnd = wait(for: prompt, after: mark) else { return nil }
-        usleep(150_000)
+        guard let promptEnd = wait(for: prompt, after: mark), waitForRawMode() else { return nil }
         type(line + key)
         return promptEnd
+    }
+
+    /// Waits until the program reads keys one by one (line editing on):
+    /// libedit switches the terminal out of canonical mode around its prompt.
+    func waitForRawMode(seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var modes = termios()
+        while Date() < deadline {
+            guard tcgetattr(controller, &modes) == 0 else { return false }
+            if modes.c_lflag & tcflag_t(ICANON) == 0 { return true }
+            usleep(5_000)
+        }
+        return false
     }
 
     func type(_ text: String) {

@@ -116,6 +116,9 @@ import Testing
             f = assert(io.open(OUT .. "/sub/../sub/nested.txt", "a")); f:write("ok"); f:close()
             f = assert(io.open(OUT .. "/inner_link/through_link.txt", "w")); f:close()
             assert(io.open(OUTSIDE .. "/secret.txt", "r"):read("a") == "secret", "reads are allowed")
+            for line in io.lines(OUTSIDE .. "/secret.txt") do assert(line == "secret") end
+            io.input(OUTSIDE .. "/secret.txt"); assert(io.read("a") == "secret"); io.input(io.stdin)
+            io.output(OUT .. "/through_output.txt"); io.write("ok"); io.close(); io.output(io.stdout)
             assert(os.rename(OUT .. "/result.txt", OUT .. "/renamed.txt"))
             assert(os.remove(OUT .. "/renamed.txt"))
             """)
@@ -130,6 +133,9 @@ import Testing
             "io.open('/tmp/flipside-escaped.txt', 'wb')",
             "io.output(OUTSIDE .. '/escape.txt')",
             "os.remove(OUTSIDE .. '/secret.txt')",
+            "os.remove(OUT .. '/to_outside/secret.txt')",
+            "os.rename(OUT .. '/to_outside/secret.txt', OUT .. '/stolen.txt')",
+            "io.output(OUT .. '/to_outside/escape.txt')",
             "os.remove(OUT)",
             "os.rename(OUTSIDE .. '/secret.txt', OUT .. '/stolen.txt')",
             "os.rename(OUT .. '/sub', OUTSIDE .. '/moved')",
