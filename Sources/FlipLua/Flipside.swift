@@ -79,6 +79,11 @@ public enum Flipside {
         }
     }
 
+    /// `--set` pairs as values (a later name wins).
+    public static func parameterTable(_ parameters: [(String, String)]) -> [String: RunValue] {
+        Dictionary(parameters.map { ($0.0, parameterValue($0.1)) }) { $1 }
+    }
+
     /// The value of `--set name=TEXT`: an integer, a number, a boolean, or the text.
     public static func parameterValue(_ text: String) -> RunValue {
         if let n = Double(text), !text.isEmpty, !text.hasPrefix("0x") {

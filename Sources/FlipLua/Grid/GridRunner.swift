@@ -57,7 +57,7 @@ public struct GridRunner: Sendable {
 
         /// The one run of a plain (top-to-bottom) script.
         public static func plain(scriptHash: String, parameters: [(String, String)]) -> Request {
-            let values = Dictionary(parameters.map { ($0.0, Flipside.parameterValue($0.1)) }) { $1 }
+            let values = Flipside.parameterTable(parameters)
             return Request(id: ContentHash.runKey(scriptHash: scriptHash, parameters: values, seed: 1), parameters: values,
                            seed: 1, label: "whole script")
         }
@@ -78,7 +78,7 @@ public struct GridRunner: Sendable {
     /// The runs of `plan`, keyed by script content, parameters and seed.
     /// (A plain script is one run: no grid point, seed 1.)
     public func requests(_ plan: GridPlan, scriptHash: String) -> [Request] {
-        let fixed = Dictionary(configuration.parameters.map { ($0.0, Flipside.parameterValue($0.1)) }) { $1 }
+        let fixed = Flipside.parameterTable(configuration.parameters)
         return plan.points.flatMap { point in
             plan.seeds.map { seed in
                 let parameters = fixed.merging(point) { $1 }
@@ -112,7 +112,6 @@ public struct GridRunner: Sendable {
         summary.seconds = LuaVM.monotonicSeconds() - started
         return summary
     }
-
 }
 
 /// Serialised progress lines from several threads.
