@@ -44,19 +44,30 @@ enum RunResult {
     static func provenance(_ value: LuaValue) throws -> [ProvenanceRow] {
         var rows: [ProvenanceRow] = []
         for (n, entry) in value.array.enumerated() {
-            guard let epoch = entry["epoch"]?.number else { throw GridError("provenance[\(n + 1)]: field 'epoch' expected") }
+            guard let epoch = entry["epoch"].flatMap(integer) else {
+                throw GridError("provenance[\(n + 1)]: field 'epoch' must be an integer")
+            }
             let (r, o, w) = (entry["rows"]?.array ?? [], entry["old"]?.array ?? [], entry["new"]?.array ?? [])
             guard r.count == o.count, r.count == w.count else {
                 throw GridError("provenance[\(n + 1)]: rows, old and new must have the same length")
             }
             for i in r.indices {
-                guard let row = r[i].number, let old = o[i].number, let new = w[i].number else {
-                    throw GridError("provenance[\(n + 1)]: rows, old and new must hold numbers")
+                guard let row = integer(r[i]), let old = integer(o[i]), let new = integer(w[i]) else {
+                    throw GridError("provenance[\(n + 1)]: rows, old and new must hold integers")
                 }
-                rows.append(ProvenanceRow(epoch: Int(epoch), row: Int(row), oldLabel: Int(old), newLabel: Int(new)))
+                rows.append(ProvenanceRow(epoch: epoch, row: row, oldLabel: old, newLabel: new))
             }
         }
         return rows
+    }
+
+    /// An integer, or a float with an integral value an Int holds (a NaN or 1e300 is not one).
+    static func integer(_ value: LuaValue) -> Int? {
+        switch value {
+        case .integer(let i): return Int(i)
+        case .number(let d) where d == d.rounded() && abs(d) < 9.0e15: return Int(d)
+        default: return nil
+        }
     }
 
     /// A stored run as the table `report` receives.
