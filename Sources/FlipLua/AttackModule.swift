@@ -4,6 +4,21 @@ import LuaHost
 /// flipside.attack: the greedy rules and the threat model's checks.
 /// Row indices are 1-based dataset rows.
 enum AttackModule {
+    /// The arguments both greedy rules take: (x, y, subset, delta, budget [, variant]).
+    static func greedyArguments(_ call: LuaCall) throws
+        -> (x: Tensor, y: Tensor, subset: Tensor, delta: Tensor, budget: Int, variant: GreedyVariant) {
+        let x = try call.tensor(1)
+        return (x, try call.tensor(2), try call.rowIndices(3, limit: x.rows), try call.tensor(4),
+                try call.integer(5, in: 0...Int.max), try call.option(6, GreedyVariant.self, default: .exact))
+    }
+
+    /// A rule's choice as Lua sees it: 1-based rows and their new labels.
+    static func pushFlips(_ call: LuaCall, _ flips: FlipSet) throws -> Int32 {
+        try call.pushOneBased(flips.rows)
+        try call.push(try Tensor(int32: flips.labels))
+        return 2
+    }
+
     static let functions: [LuaFunction] = [
         LuaFunction("budget") { call in
             let fraction = try call.number(1)
@@ -22,17 +37,9 @@ enum AttackModule {
         },
         // greedy_binary(x, y, subset, delta, budget [, variant]) -> rows, labels
         LuaFunction("greedy_binary") { call in
-            let x = try call.tensor(1)
-            let y = try call.tensor(2)
-            let subset = try call.rowIndices(3, limit: x.rows)
-            let delta = try call.tensor(4)
-            let budget = try call.integer(5, in: 0...Int.max)
-            let variant = try call.option(6, GreedyVariant.self, default: .exact)
-            let flips = try GreedyBinary.choose(features: x, labels: y, subset: subset, delta: delta,
-                                                budget: budget, variant: variant)
-            try call.pushOneBased(flips.rows)
-            try call.push(try Tensor(int32: flips.labels))
-            return 2
+            let a = try greedyArguments(call)
+            return try pushFlips(call, try GreedyBinary.choose(features: a.x, labels: a.y, subset: a.subset, delta: a.delta,
+                                                               budget: a.budget, variant: a.variant))
         },
         // class_scores(x, subset, delta) -> [m, C], s_nc = <(x_n, 1), delta_c>
         LuaFunction("class_scores") { call in
@@ -43,21 +50,13 @@ enum AttackModule {
         },
         // greedy_multiclass(x, y, subset, delta, budget [, variant [, model]]) -> rows, labels
         LuaFunction("greedy_multiclass") { call in
-            let x = try call.tensor(1)
-            let y = try call.tensor(2)
-            let subset = try call.rowIndices(3, limit: x.rows)
-            let delta = try call.tensor(4)
-            let budget = try call.integer(5, in: 0...Int.max)
-            let variant = try call.option(6, GreedyVariant.self, default: .exact)
+            let a = try greedyArguments(call)
             let model = try call.objectIfPresent(7, Model.self)
-            if variant == .paper && model == nil {
+            if a.variant == .paper && model == nil {
                 throw LuaArgumentError(7, "the 'paper' rule needs the model (Model expected, got \(call.typeName(7)))")
             }
-            let flips = try GreedyMulticlass.choose(model: model, features: x, labels: y, subset: subset, delta: delta,
-                                                    budget: budget, variant: variant)
-            try call.pushOneBased(flips.rows)
-            try call.push(try Tensor(int32: flips.labels))
-            return 2
+            return try pushFlips(call, try GreedyMulticlass.choose(model: model, features: a.x, labels: a.y, subset: a.subset,
+                                                                   delta: a.delta, budget: a.budget, variant: a.variant))
         },
         // provenance(model, x, honest, poisoned, subset, delta [, honest_gradient]) ->
         //   {rows, old, new, objective_before, objective_after, deviation, cosine}

@@ -2,7 +2,6 @@
 -- against the global budget (b = 1), untargeted and targeted.
 local flipside = require "flipside"
 local paper = require "flipside.paper"
-local report = require "flipside.report"
 local plot = require "flipside.plot"
 
 local S = paper.settings(flipside.params)
@@ -14,15 +13,7 @@ return {
   seeds = math.max(S.seeds, 2),
   run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "softmax" }, p)) end,
   report = function(results, ctx)
-    local series = {}
-    for _, attack in ipairs { "untargeted", "targeted" } do
-      local s = { name = attack, x = {}, y = {} }
-      for _, g in ipairs(report.group(report.select(results, { attack = attack }), { "k" }, "accuracy")) do
-        s.x[#s.x + 1], s.y[#s.y + 1] = g.params.k, g.std
-      end
-      series[#series + 1] = s
-    end
     plot.figure { file = ctx.out .. "/fig10", title = "Ten classes: std of test accuracy (b = 1)",
-      xlabel = "global budget k×b", ylabel = "std of test accuracy", series = series, key = "top left" }
+      xlabel = "global budget k×b", ylabel = "std of test accuracy", series = paper.std_series(results), key = "top left" }
   end,
 }

@@ -2,7 +2,6 @@
 -- accuracy as a function of k (b = 1), untargeted and targeted greedy attack.
 local flipside = require "flipside"
 local paper = require "flipside.paper"
-local report = require "flipside.report"
 local plot = require "flipside.plot"
 
 local S = paper.settings(flipside.params)
@@ -14,16 +13,8 @@ return {
   seeds = math.max(S.seeds, 2),
   run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
   report = function(results, ctx)
-    local series = {}
-    for _, attack in ipairs { "untargeted", "targeted" } do
-      local s = { name = attack, x = {}, y = {} }
-      for _, g in ipairs(report.group(report.select(results, { attack = attack }), { "k" }, "accuracy")) do
-        s.x[#s.x + 1], s.y[#s.y + 1] = g.params.k, g.std
-      end
-      series[#series + 1] = s
-    end
     plot.figure { file = ctx.out .. "/fig6", title = "Binary task: std of final test accuracy (b = 1)",
-      xlabel = "k (fraction of the data the attacker controls)", ylabel = "std of test accuracy", series = series,
+      xlabel = "k (fraction of the data the attacker controls)", ylabel = "std of test accuracy", series = paper.std_series(results),
       key = "top left" }
   end,
 }

@@ -226,4 +226,19 @@ function paper.budget_panels(results, attacks, opts)
   return panels
 end
 
+--- The standard deviation over seeds of the final accuracy against k, one
+-- series per attack: Figures 6 and 10.
+function paper.std_series(results)
+  local report = require "flipside.report"
+  local series = {}
+  for _, attack in ipairs { "untargeted", "targeted" } do
+    local s = { name = attack, x = {}, y = {} }
+    for _, g in ipairs(report.group(report.select(results, { attack = attack }), { "k" }, "accuracy")) do
+      s.x[#s.x + 1], s.y[#s.y + 1] = g.params.k, g.std
+    end
+    series[#series + 1] = s
+  end
+  return series
+end
+
 return paper
