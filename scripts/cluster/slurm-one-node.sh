@@ -36,7 +36,16 @@ NodeName=$host CPUs=$cpus State=UNKNOWN
 PartitionName=flipside Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 CONF
   export SLURM_CONF="$dir/slurm.conf"
-  pgrep -x munged > /dev/null || munged --force
+  # A daemon keeps every descriptor it inherits: one still holding a pipe of
+  # whoever started this script (a test runner, a CI log) would leave that
+  # reader waiting for end-of-file long after everything else has finished.
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-" 2> /dev/null || true; fi
+  done
+  # munged serves the machine's default socket (a live one answers `munge
+  # -n`); it is stopped with the cluster only when this script started it.
+  munge -n < /dev/null > /dev/null 2>&1 || munged --force --pid-file="$dir/munged.pid"
   slurmctld -f "$SLURM_CONF"
   slurmd -f "$SLURM_CONF"
   for _ in $(seq 1 60); do
@@ -49,6 +58,10 @@ CONF
 stop)
   pattern="slurm(ctld|d) -f $dir/slurm.conf"
   pkill -f "$pattern" 2>/dev/null || true
+  if [ -f "$dir/munged.pid" ]; then
+    munged --stop > /dev/null 2>&1 || kill -9 "$(cat "$dir/munged.pid")" 2>/dev/null || true
+    rm -f "$dir/munged.pid"
+  fi
   for _ in $(seq 1 20); do
     pgrep -f "$pattern" > /dev/null || exit 0
     sleep 0.25
