@@ -48,7 +48,7 @@ final class FeatureBlock {
             for j in 0..<n {
                 let row = (start + j) * d
                 let ahead = row + FeatureBlock.prefetchDistance
-                if ahead < end { prefetchRow(UnsafeRawPointer(base + ahead), bytes: min(d, end - ahead)) }
+                if ahead < end { prefetch(UnsafeRawPointer(base + ahead), bytes: min(d, end - ahead)) }
                 FeatureBlock.widen(base + row, into: augmented + j * stride, count: d)
             }
         case .int32:
@@ -67,13 +67,13 @@ final class FeatureBlock {
         case .float32:
             let base = features.floats.baseAddress!
             for (j, i) in rows.enumerated() {
-                if j < following.count { prefetchRow(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d * 4) }
+                if j < following.count { prefetch(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d * 4) }
                 (augmented + j * stride).update(from: base + Int(i) * d, count: d)
             }
         case .uint8:
             let base = features.bytes.baseAddress!
             for (j, i) in rows.enumerated() {
-                if j < following.count { prefetchRow(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d) }
+                if j < following.count { prefetch(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d) }
                 FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d)
             }
         case .int32:
@@ -94,16 +94,6 @@ final class FeatureBlock {
     /// Copies the features (without the trailing 1) of `n` loaded rows into `out` [n × width].
     static func copyFeatures(_ x: UnsafePointer<Float>, width d: Int, rows n: Int, into out: UnsafeMutablePointer<Float>) {
         for j in 0..<n { (out + j * d).update(from: x + j * (d + 1), count: d) }
-    }
-
-    @inline(__always)
-    private func prefetchRow(_ row: UnsafeRawPointer, bytes: Int) {
-        var offset = 0
-        while offset < bytes {
-            prefetch(row + offset)
-            offset += 64
-        }
-        prefetch(row + bytes - 1)
     }
 
     @inline(__always)

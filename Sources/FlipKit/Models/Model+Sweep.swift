@@ -67,10 +67,14 @@ extension Model {
         let out = try Tensor(zeros: parameters.shape)
         guard total > 0 else { return out }
         let g = out.floats.baseAddress!
-        let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, total)))
-        let p = parameters.floats.baseAddress!
-        sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, _ in
-            _ = kernel.pass(p, x, rows: n, labels: y, PassOutputs(gradient: g), workspace: workspace)
+        if passesRowsDirectly {
+            binaryGradient(features: features, labels: labels, rows: rows, overrides: overrides, into: g)
+        } else {
+            let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, total)))
+            let p = parameters.floats.baseAddress!
+            sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, _ in
+                _ = kernel.pass(p, x, rows: n, labels: y, PassOutputs(gradient: g), workspace: workspace)
+            }
         }
         let scale = 1 / Float(total)
         for k in 0..<parameterCount { g[k] *= scale }

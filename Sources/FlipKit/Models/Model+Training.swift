@@ -14,6 +14,7 @@ extension Model {
         var order = generator.permutation(n)
         if let rows { order = order.map { rows.int32s[Int($0)] } }
         let batch = min(batchSize, n)
+        if passesRowsDirectly { return binaryEpoch(features: features, labels: labels, order: order, batch: batch, optimizer: optimizer) }
         let order_ = try Tensor(int32: order)
         let workspace = Workspace(kernel.workspaceSizes(rows: batch))
         let p = parameters.floats.baseAddress!
@@ -34,6 +35,36 @@ extension Model {
             optimizer.step(p, gradient: gradient.buffer, scale: 1 / Float(m), count: parameterCount)
         }
         return lossTotal / Double(n)
+    }
+
+    /// The binary model's epoch over rows in `order`: each batch's gradient is
+    /// summed by BinaryRowPass, then the optimizer (or plain SGD) steps.
+    private func binaryEpoch(features: Tensor, labels: Tensor, order: [Int32], batch: Int, optimizer: Optimizer) -> Double {
+        let p = parameters.floats.baseAddress!
+        let gradient = Scratch(parameterCount)
+        var y = [Int32](repeating: 0, count: batch)
+        var lossTotal = 0.0
+        var start = 0
+        while start < order.count {
+            let m = min(batch, order.count - start)
+            for j in 0..<m { y[j] = labels.int32s[Int(order[start + j])] }
+            gradient.buffer.update(repeating: 0, count: parameterCount)
+            lossTotal += y.withUnsafeBufferPointer { y in
+                order.withUnsafeBufferPointer { order in
+                    binaryRowPass(features: features, count: m, row: { Int(order[start + $0]) }, labels: y.baseAddress!,
+                                  gradient: gradient.buffer, scale: 1, loss: true)
+                }
+            }
+            if let rate = optimizer.plainRate {
+                let step = -rate / Float(m)
+                for k in 0..<parameterCount { p[k] += step * gradient.buffer[k] }
+                optimizer.countStep()
+            } else {
+                optimizer.step(p, gradient: gradient.buffer, scale: 1 / Float(m), count: parameterCount)
+            }
+            start += m
+        }
+        return lossTotal / Double(order.count)
     }
 
     /// Plain SGD with a fixed learning rate, for one epoch.

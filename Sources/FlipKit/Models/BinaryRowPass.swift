@@ -1,0 +1,156 @@
+/// Binary logistic regression straight from the feature rows' own storage.
+/// A one-output layer is a matrix-vector product: widening a block of rows to
+/// float before it costs as much as the product itself. Here four rows at a
+/// time are converted in registers, their logits ⟨w, x⟩ + b computed, their
+/// residuals taken, and g += s·Σ r_j·x̃_j added while the rows are still in the
+/// L1 cache. Every binary sweep that needs a gradient goes through here, for
+/// uint8 and float32 rows alike, so both give the same numbers bit for bit.
+protocol RowElement {
+    static func load8(_ p: UnsafePointer<Self>) -> SIMD8<Float>
+    var widened: Float { get }
+}
+
+extension UInt8: RowElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<UInt8>) -> SIMD8<Float> {
+        SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt8>.self)))
+    }
+    @inline(__always) var widened: Float { Float(self) }
+}
+
+extension Float: RowElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    @inline(__always) var widened: Float { self }
+}
+
+extension Int32: RowElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Int32>) -> SIMD8<Float> {
+        SIMD8<Float>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self))
+    }
+    @inline(__always) var widened: Float { Float(self) }
+}
+
+enum BinaryRowPass {
+    /// Over the rows `row(0) … row(n − 1)` of `base` (rows of `d` elements)
+    /// with `labels[j]` for row(j): adds `scale`·Σ_j (σ(z_j) − y_j)·x̃_j to
+    /// `gradient` (d + 1 floats, bias last) and returns the summed loss when
+    /// `out` asks for it (per-row losses go to `out.losses`, indexed by j).
+    static func run<E: RowElement>(_ w: UnsafePointer<Float>, rows base: UnsafePointer<E>, width d: Int, count n: Int,
+                                   row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
+                                   scale: Float, _ out: CrossEntropy.Outputs) -> Double {
+        var total = 0.0
+        var z = SIMD4<Float>()
+        var j = 0
+        let rowBytes = d * MemoryLayout<E>.stride
+        while j < n {
+            let m = min(4, n - j)
+            // The next group's rows (random ones, in a shuffled epoch) start arriving meanwhile.
+            for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
+            var outputs = out
+            outputs.residual = true
+            outputs.losses = out.losses.map { $0 + j }
+            if m == 4 {
+                let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
+                z = dot4(w, p, d)
+                total += withUnsafeMutablePointer(to: &z) { zp in
+                    zp.withMemoryRebound(to: Float.self, capacity: 4) { CrossEntropy.binary($0, rows: 4, labels: labels + j, outputs) }
+                }
+                add4(gradient, scale * z, p, d)
+                gradient[d] += scale * z[0] + scale * z[1] + scale * z[2] + scale * z[3]
+            } else {
+                for i in 0..<m {
+                    let p = base + row(j + i) * d
+                    var zi = dot1(w, p, d)
+                    total += CrossEntropy.binary(&zi, rows: 1, labels: labels + j + i,
+                                                 CrossEntropy.Outputs(residual: true, loss: out.loss, losses: out.losses.map { $0 + j + i }))
+                    add1(gradient, scale * zi, p, d)
+                    gradient[d] += scale * zi
+                }
+            }
+            j += m
+        }
+        return total
+    }
+
+    /// ⟨w, x̃⟩ for four rows, the bias w[d] included.
+    @inline(__always)
+    static func dot4<E: RowElement>(_ w: UnsafePointer<Float>, _ p: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
+                                    _ d: Int) -> SIMD4<Float> {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var k = 0
+        while k + 8 <= d {
+            let wk = UnsafeRawPointer(w + k).loadUnaligned(as: SIMD8<Float>.self)
+            a0 = a0.addingProduct(E.load8(p.0 + k), wk)
+            a1 = a1.addingProduct(E.load8(p.1 + k), wk)
+            a2 = a2.addingProduct(E.load8(p.2 + k), wk)
+            a3 = a3.addingProduct(E.load8(p.3 + k), wk)
+            k += 8
+        }
+        var s = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
+        while k < d {
+            s = s.addingProduct(SIMD4(p.0[k].widened, p.1[k].widened, p.2[k].widened, p.3[k].widened), SIMD4(repeating: w[k]))
+            k += 1
+        }
+        return s + SIMD4(repeating: w[d])
+    }
+
+    @inline(__always)
+    static func dot1<E: RowElement>(_ w: UnsafePointer<Float>, _ p: UnsafePointer<E>, _ d: Int) -> Float {
+        var a = SIMD8<Float>()
+        var k = 0
+        while k + 8 <= d {
+            a = a.addingProduct(E.load8(p + k), UnsafeRawPointer(w + k).loadUnaligned(as: SIMD8<Float>.self))
+            k += 8
+        }
+        var s = a.sum()
+        while k < d {
+            s = s.addingProduct(p[k].widened, w[k])
+            k += 1
+        }
+        return s + w[d]
+    }
+
+    /// g[0..<d] += c_i·x_i for four rows.
+    @inline(__always)
+    static func add4<E: RowElement>(_ g: UnsafeMutablePointer<Float>, _ c: SIMD4<Float>,
+                                    _ p: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>), _ d: Int) {
+        let c0 = SIMD8<Float>(repeating: c[0]), c1 = SIMD8<Float>(repeating: c[1])
+        let c2 = SIMD8<Float>(repeating: c[2]), c3 = SIMD8<Float>(repeating: c[3])
+        var k = 0
+        while k + 8 <= d {
+            var gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<Float>.self)
+            gk = gk.addingProduct(E.load8(p.0 + k), c0)
+            gk = gk.addingProduct(E.load8(p.1 + k), c1)
+            gk = gk.addingProduct(E.load8(p.2 + k), c2)
+            gk = gk.addingProduct(E.load8(p.3 + k), c3)
+            UnsafeMutableRawPointer(g + k).storeBytes(of: gk, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < d {
+            var gk = g[k]
+            gk = gk.addingProduct(p.0[k].widened, c[0])
+            gk = gk.addingProduct(p.1[k].widened, c[1])
+            gk = gk.addingProduct(p.2[k].widened, c[2])
+            gk = gk.addingProduct(p.3[k].widened, c[3])
+            g[k] = gk
+            k += 1
+        }
+    }
+
+    @inline(__always)
+    static func add1<E: RowElement>(_ g: UnsafeMutablePointer<Float>, _ c: Float, _ p: UnsafePointer<E>, _ d: Int) {
+        let cv = SIMD8<Float>(repeating: c)
+        var k = 0
+        while k + 8 <= d {
+            let gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<Float>.self).addingProduct(E.load8(p + k), cv)
+            UnsafeMutableRawPointer(g + k).storeBytes(of: gk, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < d {
+            g[k] = g[k].addingProduct(p[k].widened, c)
+            k += 1
+        }
+    }
+}
