@@ -5,9 +5,11 @@ import PackageDescription
 /// The engine's kernels are compiled for the vector units of the machine that
 /// builds them, as `-march=native` would: on x86-64 with AVX2 and FMA, widening
 /// uint8 pixels to float moves 8 values per instruction instead of SSE2's 4.
-/// Results do not change (Swift never fuses a multiply and an add on its own).
-/// A binary built this way stops with an illegal instruction on an older
-/// processor; FLIPSIDE_PORTABLE=1 builds for baseline x86-64.
+/// Results do not change (Swift never fuses a multiply and an add on its own),
+/// except in the binary model's row pass, which fuses them on purpose where
+/// the hardware can (FLIPSIDE_FMA). A binary built this way stops with an
+/// illegal instruction on an older processor; FLIPSIDE_PORTABLE=1 builds for
+/// baseline x86-64.
 let kernelFlags: [SwiftSetting] = {
     #if arch(x86_64)
     guard ProcessInfo.processInfo.environment["FLIPSIDE_PORTABLE"] == nil,
@@ -15,7 +17,8 @@ let kernelFlags: [SwiftSetting] = {
           let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })?.split(separator: " ")
     else { return [] }
     let has = Set(flags.map(String.init))
-    return ["avx2", "fma", "bmi2", "movbe", "f16c"].allSatisfy(has.contains) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+    return ["avx2", "fma", "bmi2", "movbe", "f16c"].allSatisfy(has.contains)
+        ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("FLIPSIDE_FMA")] : []
     #else
     return []
     #endif
@@ -47,7 +50,10 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "CProcess"),
-        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"], swiftSettings: kernelFlags),
+        // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
+        // hundred times slower, and the tests exercise the kernels users run.
+        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"],
+                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
         // The results store sits beside the engine: persistence is not a kernel.
         .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),

@@ -32,6 +32,29 @@ extension Int32: RowElement {
     @inline(__always) var widened: Float { Float(self) }
 }
 
+/// a + x·y: one fused instruction where the build targets FMA (Package.swift
+/// defines FLIPSIDE_FMA then), else a multiply and an add, since a fused
+/// multiply-add without the hardware is a library call per lane. The two
+/// round differently: a portable build's binary-model numbers differ from a
+/// native build's in the last bits (each build is reproducible on its own).
+@inline(__always)
+func multiplyAdd<V: SIMD>(_ a: V, _ x: V, _ y: V) -> V where V.Scalar: BinaryFloatingPoint {
+    #if FLIPSIDE_FMA
+    return a.addingProduct(x, y)
+    #else
+    return a + x * y
+    #endif
+}
+
+@inline(__always)
+func multiplyAdd(_ a: Float, _ x: Float, _ y: Float) -> Float {
+    #if FLIPSIDE_FMA
+    return a.addingProduct(x, y)
+    #else
+    return a + x * y
+    #endif
+}
+
 enum BinaryRowPass {
     /// Over the rows `row(0) … row(n − 1)` of `base` (rows of `d` elements)
     /// with `labels[j]` for row(j): adds `scale`·Σ_j (σ(z_j) − y_j)·x̃_j to
@@ -82,15 +105,15 @@ enum BinaryRowPass {
         var k = 0
         while k + 8 <= d {
             let wk = UnsafeRawPointer(w + k).loadUnaligned(as: SIMD8<Float>.self)
-            a0 = a0.addingProduct(E.load8(p.0 + k), wk)
-            a1 = a1.addingProduct(E.load8(p.1 + k), wk)
-            a2 = a2.addingProduct(E.load8(p.2 + k), wk)
-            a3 = a3.addingProduct(E.load8(p.3 + k), wk)
+            a0 = multiplyAdd(a0, E.load8(p.0 + k), wk)
+            a1 = multiplyAdd(a1, E.load8(p.1 + k), wk)
+            a2 = multiplyAdd(a2, E.load8(p.2 + k), wk)
+            a3 = multiplyAdd(a3, E.load8(p.3 + k), wk)
             k += 8
         }
         var s = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
         while k < d {
-            s = s.addingProduct(SIMD4(p.0[k].widened, p.1[k].widened, p.2[k].widened, p.3[k].widened), SIMD4(repeating: w[k]))
+            s = multiplyAdd(s, SIMD4(p.0[k].widened, p.1[k].widened, p.2[k].widened, p.3[k].widened), SIMD4(repeating: w[k]))
             k += 1
         }
         return s + SIMD4(repeating: w[d])
@@ -101,12 +124,12 @@ enum BinaryRowPass {
         var a = SIMD8<Float>()
         var k = 0
         while k + 8 <= d {
-            a = a.addingProduct(E.load8(p + k), UnsafeRawPointer(w + k).loadUnaligned(as: SIMD8<Float>.self))
+            a = multiplyAdd(a, E.load8(p + k), UnsafeRawPointer(w + k).loadUnaligned(as: SIMD8<Float>.self))
             k += 8
         }
         var s = a.sum()
         while k < d {
-            s = s.addingProduct(p[k].widened, w[k])
+            s = multiplyAdd(s, p[k].widened, w[k])
             k += 1
         }
         return s + w[d]
@@ -121,19 +144,19 @@ enum BinaryRowPass {
         var k = 0
         while k + 8 <= d {
             var gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<Float>.self)
-            gk = gk.addingProduct(E.load8(p.0 + k), c0)
-            gk = gk.addingProduct(E.load8(p.1 + k), c1)
-            gk = gk.addingProduct(E.load8(p.2 + k), c2)
-            gk = gk.addingProduct(E.load8(p.3 + k), c3)
+            gk = multiplyAdd(gk, E.load8(p.0 + k), c0)
+            gk = multiplyAdd(gk, E.load8(p.1 + k), c1)
+            gk = multiplyAdd(gk, E.load8(p.2 + k), c2)
+            gk = multiplyAdd(gk, E.load8(p.3 + k), c3)
             UnsafeMutableRawPointer(g + k).storeBytes(of: gk, as: SIMD8<Float>.self)
             k += 8
         }
         while k < d {
             var gk = g[k]
-            gk = gk.addingProduct(p.0[k].widened, c[0])
-            gk = gk.addingProduct(p.1[k].widened, c[1])
-            gk = gk.addingProduct(p.2[k].widened, c[2])
-            gk = gk.addingProduct(p.3[k].widened, c[3])
+            gk = multiplyAdd(gk, p.0[k].widened, c[0])
+            gk = multiplyAdd(gk, p.1[k].widened, c[1])
+            gk = multiplyAdd(gk, p.2[k].widened, c[2])
+            gk = multiplyAdd(gk, p.3[k].widened, c[3])
             g[k] = gk
             k += 1
         }
@@ -144,12 +167,12 @@ enum BinaryRowPass {
         let cv = SIMD8<Float>(repeating: c)
         var k = 0
         while k + 8 <= d {
-            let gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<Float>.self).addingProduct(E.load8(p + k), cv)
+            let gk = multiplyAdd(UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<Float>.self), E.load8(p + k), cv)
             UnsafeMutableRawPointer(g + k).storeBytes(of: gk, as: SIMD8<Float>.self)
             k += 8
         }
         while k < d {
-            g[k] = g[k].addingProduct(p[k].widened, c)
+            g[k] = multiplyAdd(g[k], p[k].widened, c)
             k += 1
         }
     }
