@@ -108,7 +108,9 @@ local function render(file, panels, opts)
   local data, body = { blocks = {} }, {}
   body[#body + 1] = "DATA = " .. quote(file .. ".dat")
   body[#body + 1] = "set encoding utf8"
-  if #panels > 1 then
+  -- A multiplot carries the figure's title above the panels' own, also over a single panel.
+  local multiplot = #panels > 1 or (opts.title ~= nil and opts.title ~= panels[1].title)
+  if multiplot then
     body[#body + 1] = string.format("set multiplot layout 1,%d%s", #panels, opts.title and (" title " .. quote(opts.title)) or "")
   end
   for _, panel in ipairs(panels) do
@@ -116,7 +118,7 @@ local function render(file, panels, opts)
     if not draw then fail("unknown panel kind '%s' (lines, heatmap)", tostring(panel.kind)) end
     draw(panel, data, body)
   end
-  if #panels > 1 then body[#body + 1] = "unset multiplot" end
+  if multiplot then body[#body + 1] = "unset multiplot" end
   write(file .. ".dat", table.concat(data.blocks, "\n\n\n") .. "\n")
   write(file .. ".gp", table.concat(body, "\n") .. "\n")
   local width, height = opts.width or 900 * #panels, opts.height or 620
