@@ -8,6 +8,7 @@ local targets = require "flipside.targets"
 local greedy = require "flipside.policies.greedy"
 local last_layer = require "flipside.policies.last_layer"
 local federated = require "flipside.federated"
+local report = require "flipside.report"
 local T = flipside.tensor
 
 local paper = {}
@@ -154,7 +155,6 @@ function paper.norm_ratio(params)
   for _, record in ipairs(server:run { rounds = params.rounds or 50 }) do
     if record.norm_ratio and record.norm_ratio == record.norm_ratio then ratios[#ratios + 1] = record.norm_ratio end
   end
-  local report = require "flipside.report"
   return { norm_ratio = report.mean(ratios), norm_ratio_std = report.std(ratios), rounds = #ratios,
     status = server:model():status() }
 end
@@ -194,7 +194,6 @@ end
 --- Accuracy (%) against the global budget k*b, one series per b: the panels of
 -- Figures 5, 9, 12, 18 and 19. `attacks` lists {attack, title}; `metric` defaults to accuracy.
 function paper.budget_panels(results, attacks, opts)
-  local report = require "flipside.report"
   opts = opts or {}
   local metric = opts.metric or "accuracy"
   local scale = opts.scale or 100
@@ -229,7 +228,6 @@ end
 --- The standard deviation over seeds of the final accuracy against k, one
 -- series per attack: Figures 6 and 10.
 function paper.std_series(results)
-  local report = require "flipside.report"
   local series = {}
   for _, attack in ipairs { "untargeted", "targeted" } do
     local s = { name = attack, x = {}, y = {} }

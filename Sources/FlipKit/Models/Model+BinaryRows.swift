@@ -23,25 +23,24 @@ extension Model {
     }
 
     /// The binary gradient of the summed loss over the visited rows, added to `g`.
+    /// Labels are read in place; only a row list without overrides gathers them.
     func binaryGradient(features: Tensor, labels: Tensor, rows: Tensor?, overrides: Tensor?, into g: UnsafeMutablePointer<Float>) {
         let total = rows?.count ?? features.rows
-        var y = [Int32](repeating: 0, count: total)
-        if let overrides {
-            y.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: overrides.int32s.baseAddress!, count: total) }
-        } else if let rows {
-            for j in 0..<total { y[j] = labels.int32s[Int(rows.int32s[j])] }
-        } else {
-            y.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: labels.int32s.baseAddress!, count: total) }
-        }
-        y.withUnsafeBufferPointer { y in
+        func pass(_ y: UnsafePointer<Int32>) {
             if let rows {
                 let list = rows.int32s
-                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y.baseAddress!,
-                                  gradient: g, scale: 1, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, scale: 1, loss: false)
             } else {
-                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y.baseAddress!,
-                                  gradient: g, scale: 1, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, scale: 1, loss: false)
             }
+        }
+        if let overrides {
+            pass(overrides.int32s.baseAddress!)
+        } else if let rows {
+            let gathered = rows.int32s.map { labels.int32s[Int($0)] }
+            gathered.withUnsafeBufferPointer { pass($0.baseAddress!) }
+        } else {
+            pass(labels.int32s.baseAddress!)
         }
     }
 }
