@@ -215,13 +215,13 @@ function Tensor:get(...) end
 
 ---Sets one element: coordinates first, the value last.
 ---
----Errors: a number of coordinates other than dim(); a coordinate out of range; a value the element type cannot hold.
+---Errors: a number of coordinates other than dim(); a coordinate out of range; a value the element type cannot hold; a read-only tensor.
 ---@param ... number one 1-based coordinate per dimension, then the value
 function Tensor:set(...) end
 
 ---Sets every element to `value`.
 ---
----Errors: a value the element type cannot hold.
+---Errors: a value the element type cannot hold; a read-only tensor.
 ---@param value number the new value
 ---@return flipside.Tensor # the tensor itself
 function Tensor:fill(value) end
@@ -233,9 +233,17 @@ function Tensor:fill(value) end
 ---@return flipside.Tensor # a tensor of #rows rows
 function Tensor:rows(rows) end
 
----A copy.
+---A copy (writable, also of a read-only tensor).
 ---@return flipside.Tensor # the copy
 function Tensor:clone() end
+
+---The same elements as a read-only view: `set` and `fill` refuse it, and so do views made from it (`reshape`). A flip policy receives the training features and labels (and a server's honest mean) this way.
+---@return flipside.Tensor # a read-only view sharing this tensor's memory
+function Tensor:readonly() end
+
+---Whether the tensor is a read-only view.
+---@return boolean # true for a read-only view
+function Tensor:is_readonly() end
 
 ---A float32 copy.
 ---@return flipside.Tensor # the copy

@@ -5,12 +5,13 @@ import LuaHost
 /// of `round`) and a Lua aggregation rule (argument 3), each under pcall.
 enum RoundCallbacks {
     /// Calls policy(ctx) and reads its answer: rows (1-based) and labels, or nil for no flips.
-    /// ctx holds what protocol.lua's policies read, plus the round and worker.
+    /// ctx holds what protocol.lua's policies read, plus the round and worker; the
+    /// server's own data and honest mean are read-only views, the model a copy.
     static func flips(_ call: LuaCall, server s: ParameterServer, request: ParameterServer.AttackRequest) throws -> FlipSet {
         let model = s.model
         let delta: Tensor
         if let honest = request.honestMean {
-            delta = try honest.reshaped(model.parameters.shape)
+            delta = try honest.reshaped(model.parameters.shape).clone()
         } else {
             delta = try model.gradient(features: s.features, labels: s.labels, rows: request.batch)
         }
@@ -18,8 +19,8 @@ enum RoundCallbacks {
         let top = call.count
         try call.protectedCall(function: 2, arguments: 1, results: 2) {
             lua_createtable_of(call, 0)
-            try call.setField("features") { try call.push(s.features) }
-            try call.setField("labels") { try call.push(s.labels) }
+            try call.setField("features") { try call.push(s.features.readOnlyView()) }
+            try call.setField("labels") { try call.push(s.labels.readOnlyView()) }
             try call.setField("subset") { try call.pushOneBased(request.batch.int32Values) }
             call.setField("budget") { call.push(request.budget) }
             call.setField("classes") { call.push(model.classes) }
@@ -30,7 +31,7 @@ enum RoundCallbacks {
             call.setField("worker") { call.push(request.worker + 1) }
             try call.setField("delta") { try call.push(delta) }
             if let honest = request.honestMean {
-                try call.setField("honest_mean") { try call.push(try honest.reshaped(model.parameters.shape)) }
+                try call.setField("honest_mean") { try call.push(try honest.reshaped(model.parameters.shape).readOnlyView()) }
             }
         }
         defer { call.pop(call.count - top) }

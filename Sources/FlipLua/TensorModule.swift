@@ -17,7 +17,7 @@ enum TensorModule {
         let values = (0..<shown).map { i in
             t.dtype == .float32 ? String(t.floats[i]) : formatNumber(t.value(at: i))
         }.joined(separator: ", ")
-        return "Tensor(\(t.dtype.rawValue) \(t.shapeText): \(values)\(t.count > shown ? ", ..." : ""))"
+        return "Tensor(\(t.isReadOnly ? "read-only " : "")\(t.dtype.rawValue) \(t.shapeText): \(values)\(t.count > shown ? ", ..." : ""))"
     }
 
     static let functions: [LuaFunction] = [
@@ -129,7 +129,7 @@ enum TensorModule {
             return 1
         },
         LuaFunction("set") { call in
-            let t = try call.tensor(1)
+            let t = try writableTensor(call)
             let n = call.count - 2
             let flat = try flatIndex(call, t, from: 2, count: n)
             let v = try call.number(call.count)
@@ -138,7 +138,7 @@ enum TensorModule {
             return 0
         },
         LuaFunction("fill") { call in
-            let t = try call.tensor(1)
+            let t = try writableTensor(call)
             do { try t.fill(try call.number(2)) } catch let e as FlipError { throw LuaArgumentError(2, e.description) }
             lua_pushvalue_of(call, 1)
             return 1
@@ -149,6 +149,8 @@ enum TensorModule {
             return 1
         },
         LuaFunction("clone") { call in try call.push(try call.tensor(1).clone()); return 1 },
+        LuaFunction("readonly") { call in try call.push(try call.tensor(1).readOnlyView()); return 1 },
+        LuaFunction("is_readonly") { call in call.push(try call.tensor(1).isReadOnly); return 1 },
         LuaFunction("float") { call in try call.push(try call.tensor(1).converted(to: .float32)); return 1 },
         LuaFunction("int") { call in try call.push(try call.tensor(1).converted(to: .int32)); return 1 },
         LuaFunction("byte") { call in try call.push(try call.tensor(1).converted(to: .uint8)); return 1 },
@@ -277,6 +279,13 @@ enum TensorModule {
             }
         }
         return 1
+    }
+
+    /// Argument 1 of a method that writes into its tensor.
+    private static func writableTensor(_ call: LuaCall) throws -> Tensor {
+        let t = try call.tensor(1)
+        do { try t.requireWritable() } catch let e as FlipError { throw LuaArgumentError(1, e.description) }
+        return t
     }
 
     private static func flatIndex(_ call: LuaCall, _ t: Tensor, from first: Int32, count: Int32) throws -> Int {

@@ -33,6 +33,19 @@ check.same_table(again:params():totable(), attacked:params():totable(), "same se
 local other = run(greedy.binary("exact"), 2)
 check.truthy(other:params():get(1) ~= attacked:params():get(1), "another seed changes the run")
 
+-- A policy cannot change the data or the model behind the threat model's back:
+-- it reads the data read-only and the model through a copy.
+local tamperer = function(ctx)
+  check.raises("bad argument #1 to 'set' %(the tensor is read%-only", ctx.labels.set, ctx.labels, ctx.subset:get(1), 0)
+  check.raises("read%-only", ctx.features.fill, ctx.features, 0)
+  check.raises("read%-only", ctx.features:reshape(ctx.features:numel()).fill, ctx.features:reshape(ctx.features:numel()), 0)
+  ctx.model:set_params(ctx.model:params() * 0)
+  return greedy.binary("exact")(ctx)
+end
+local tampered = run(tamperer, 1)
+check.same_table(tampered:params():totable(), attacked:params():totable(), "the model's copy changed, not the model")
+check.eq(train.y:is_readonly(), false, "the caller's labels stay writable")
+
 -- The honest gradient on a subset equals the gradient on the gathered rows.
 local rows = flipside.generator(3):sample(400, 50)
 local g1 = clean:gradient(train.x, train.y, rows)

@@ -62,6 +62,24 @@ check.truthy(record.flips[1] > 0 and record.flips[1] <= 10, "flips within budget
 check.truthy(record.norm_ratio > 0, "norm ratio reported")
 check.truthy(record.cosine < 1, "the aggregate leans away from the honest mean")
 
+-- Every attacker of a round sees the same honest mean, and delta = -honest mean;
+-- the server's data and honest mean are read-only to a policy.
+local views = {}
+local pair = make { attackers = { 4, 5 }, b = 0.5, policy = function(ctx)
+  views[#views + 1] = { delta = ctx.delta:clone(), honest = ctx.honest_mean:clone() }
+  check.truthy(ctx.features:is_readonly() and ctx.labels:is_readonly() and ctx.honest_mean:is_readonly(), "read-only")
+  check.raises("bad argument #1 to 'set' %(the tensor is read%-only", ctx.labels.set, ctx.labels, 1, 0)
+  check.raises("bad argument #1 to 'fill' %(the tensor is read%-only", ctx.features.fill, ctx.features, 0)
+  check.raises("read%-only", ctx.honest_mean.fill, ctx.honest_mean, 0)
+  return nil
+end }
+local quiet = pair:round()
+check.eq(#views, 2, "both attackers asked")
+check.truthy(views[1].honest:equal(views[2].honest), "one honest mean per round")
+for _, view in ipairs(views) do check.truthy(view.delta:equal(-view.honest), "delta = -honest mean") end
+check.truthy(quiet.cosine > 0.9, "without flips every message is honest: the aggregate points along the honest mean")
+check.eq(train.y:is_readonly(), false, "the caller's data stays writable")
+
 -- Same seed, same run; a Lua rule equal to the mean gives the same model.
 local function final(opts)
   local s = make(opts)

@@ -39,6 +39,9 @@ function protocol.train(opts)
   local train_opts = { batch = opts.batch or 64, rng = train_rng, optimizer = opts.optimizer }
   if not opts.optimizer then train_opts.lr = opts.lr or 0.001 end
   local n = data.y:size(1)
+  -- The policy is the attacker's code: it reads the data through read-only views
+  -- and the model through a copy, so only its answer can change the epoch.
+  local features, honest_labels = data.x:readonly(), data.y:readonly()
   local history = {}
   for epoch = 1, epochs do
     local labels, flips, provenance = data.y, 0, nil
@@ -46,8 +49,8 @@ function protocol.train(opts)
     local budget = attack.budget(b, subset:size(1))
     if policy and budget > 0 then
       local ctx = {
-        features = data.x, labels = data.y, subset = subset, budget = budget,
-        classes = data.classes, model = model, rng = attacker_rng, epoch = epoch,
+        features = features, labels = honest_labels, subset = subset, budget = budget,
+        classes = data.classes, model = model:clone(), rng = attacker_rng, epoch = epoch,
       }
       local honest_gradient = model:gradient(data.x, data.y)
       ctx.delta = -honest_gradient -- untargeted: Delta = -grad L_{D_H}

@@ -76,6 +76,7 @@ extension Tensor {
 
     /// Fills every element with `v`.
     public func fill(_ v: Double) throws {
+        try requireWritable()
         try checkRepresentable(v)
         for i in 0..<count { setValue(v, at: i) }
     }

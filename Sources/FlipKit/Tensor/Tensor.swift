@@ -56,6 +56,10 @@ public final class Tensor {
     public let storage: TensorStorage
     /// Offset of the first element in the storage, in bytes.
     public let byteOffset: Int
+    /// A read-only view refuses writes through the scripting API: a flip
+    /// policy reads the training data and the server's honest mean this way,
+    /// so it cannot change features or labels behind the threat model's back.
+    public let isReadOnly: Bool
 
     /// The most elements a single tensor may hold (2^34): larger requests are
     /// refused instead of being attempted.
@@ -86,6 +90,7 @@ public final class Tensor {
         }
         self.storage = storage
         self.byteOffset = 0
+        self.isReadOnly = false
     }
 
     /// A zero-filled tensor whose shape was already validated: the size of a
@@ -99,14 +104,25 @@ public final class Tensor {
         }
         self.storage = storage
         self.byteOffset = 0
+        self.isReadOnly = false
     }
 
-    init(viewing storage: TensorStorage, byteOffset: Int, shape: [Int], dtype: DType) {
+    init(viewing storage: TensorStorage, byteOffset: Int, shape: [Int], dtype: DType, readOnly: Bool = false) {
         self.dtype = dtype
         self.shape = shape
         self.count = shape.reduce(1, *)
         self.storage = storage
         self.byteOffset = byteOffset
+        self.isReadOnly = readOnly
+    }
+
+    /// The same elements, read-only (see `isReadOnly`).
+    public func readOnlyView() -> Tensor {
+        Tensor(viewing: storage, byteOffset: byteOffset, shape: shape, dtype: dtype, readOnly: true)
+    }
+
+    public func requireWritable() throws {
+        guard !isReadOnly else { throw FlipError("the tensor is read-only (clone() gives a writable copy)") }
     }
 
     public convenience init(_ values: [Float], shape: [Int]? = nil) throws {
@@ -197,12 +213,12 @@ public final class Tensor {
         return copy
     }
 
-    /// The same elements under a new shape (a view).
+    /// The same elements under a new shape (a view, read-only if this one is).
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         guard try Tensor.elementCount(of: newShape) == count else {
             throw FlipError("cannot reshape \(shapeText) (\(count) elements) to \(newShape)")
         }
-        return Tensor(viewing: storage, byteOffset: byteOffset, shape: newShape, dtype: dtype)
+        return Tensor(viewing: storage, byteOffset: byteOffset, shape: newShape, dtype: dtype, readOnly: isReadOnly)
     }
 
     /// A copy converted to `target`; values out of the target's range are refused.

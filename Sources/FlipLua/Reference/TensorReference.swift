@@ -88,18 +88,27 @@ enum TensorReference {
                 "flipside.Tensor:set", "Sets one element: coordinates first, the value last.",
                 parameters: [ParameterDoc("...", "number", "one 1-based coordinate per dimension, then the value")],
                 errors: ["a number of coordinates other than dim()", "a coordinate out of range",
-                         "a value the element type cannot hold"]),
+                         "a value the element type cannot hold", "a read-only tensor"]),
             FunctionDoc(
                 "flipside.Tensor:fill", "Sets every element to `value`.",
                 parameters: [ParameterDoc("value", "number", "the new value")],
                 returns: [ReturnDoc("flipside.Tensor", "the tensor itself")],
-                errors: ["a value the element type cannot hold"]),
+                errors: ["a value the element type cannot hold", "a read-only tensor"]),
             FunctionDoc(
                 "flipside.Tensor:rows", "A copy of the given rows, in the given order (repeats allowed).",
                 parameters: [ParameterDoc("rows", "flipside.Rows", "1-based row numbers")],
                 returns: [ReturnDoc("flipside.Tensor", "a tensor of #rows rows")],
                 errors: ["a row number out of range", "an index tensor that is not 1-D int32"]),
-            FunctionDoc("flipside.Tensor:clone", "A copy.", returns: [ReturnDoc("flipside.Tensor", "the copy")]),
+            FunctionDoc("flipside.Tensor:clone", "A copy (writable, also of a read-only tensor).",
+                        returns: [ReturnDoc("flipside.Tensor", "the copy")]),
+            FunctionDoc(
+                "flipside.Tensor:readonly",
+                "The same elements as a read-only view: `set` and `fill` refuse it, and so do views made from it "
+                    + "(`reshape`). A flip policy receives the training features and labels (and a server's honest "
+                    + "mean) this way.",
+                returns: [ReturnDoc("flipside.Tensor", "a read-only view sharing this tensor's memory")]),
+            FunctionDoc("flipside.Tensor:is_readonly", "Whether the tensor is a read-only view.",
+                        returns: [ReturnDoc("boolean", "true for a read-only view")]),
             FunctionDoc("flipside.Tensor:float", "A float32 copy.", returns: [ReturnDoc("flipside.Tensor", "the copy")]),
             FunctionDoc("flipside.Tensor:int", "An int32 copy; values are truncated toward zero.",
                         returns: [ReturnDoc("flipside.Tensor", "the copy")],
