@@ -47,7 +47,9 @@ function paper.data(params)
   if not cache.data[key] then
     local train, test = datasets.load(params.dataset or "fashion-mnist",
       { binary = params.task == "binary", dir = params.dir, normalize = params.normalize and "minmax" or nil })
-    cache.data[key] = { first_rows(train, params.train_rows), first_rows(test, params.test_rows) }
+    -- Read-only: the runs of a grid thread share these, so none may change them for the next.
+    local function shared(d) return { x = d.x:readonly(), y = d.y:readonly(), classes = d.classes, name = d.name } end
+    cache.data[key] = { shared(first_rows(train, params.train_rows)), shared(first_rows(test, params.test_rows)) }
   end
   return table.unpack(cache.data[key])
 end
