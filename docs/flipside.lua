@@ -691,8 +691,8 @@ local Server = {}
 ---One round: batches, attackers' flips (checked against the threat model), messages, aggregation, update.
 ---
 ---Errors: a policy's or rule's own error, with its traceback; a policy answer the threat model refuses (nothing is applied); a rule result that is not a float32 tensor of the parameters' size.
----@param policy? flipside.FlipPolicy the attackers' flip policy
----@param rule? flipside.AggregationRule an aggregation rule in Lua, used instead of the native one
+---@param policy? flipside.FlipPolicy the attackers' flip policy; its ctx holds the server's features, labels and honest mean as read-only views and a copy of the model
+---@param rule? flipside.AggregationRule an aggregation rule in Lua, used instead of the native one; it receives the stacked messages read-only
 ---@return flipside.RoundRecord # what happened
 function Server:round(policy, rule) end
 

@@ -44,10 +44,11 @@ enum RoundCallbacks {
         }
     }
 
-    /// Calls rule(stack) and returns its tensor.
+    /// Calls rule(stack) and returns its tensor. The rule reads the messages
+    /// read-only: the round's record is computed from them afterwards.
     static func aggregate(_ call: LuaCall, stack: Tensor) throws -> Tensor {
         let top = call.count
-        try call.protectedCall(function: 3, arguments: 1, results: 1) { try call.push(stack) }
+        try call.protectedCall(function: 3, arguments: 1, results: 1) { try call.push(stack.readOnlyView()) }
         defer { call.pop(call.count - top) }
         guard let vector = try call.objectIfPresent(top + 1, Tensor.self) else {
             throw FlipError("the aggregation rule must return a float32 tensor, got \(call.typeName(top + 1))")

@@ -111,6 +111,8 @@ local bad_answer = make { attackers = { 1 }, b = 0.5, policy = function() return
 check.raises("the flip policy returned row tensor or table expected", bad_answer.round, bad_answer)
 local failing = make { attackers = { 1 }, b = 0.5, policy = function() error("policy exploded") end }
 check.raises("policy exploded", failing.round, failing)
+local meddler = make { rule = function(m) m:fill(0) end }
+check.raises("calling 'fill' on bad self %(the tensor is read%-only", meddler.round, meddler)
 local nan_rule = make { rule = function(m) return m:mean(1) / 0 * 0 end }
 check.raises("non%-finite value", nan_rule.round, nan_rule)
 local short_rule = make { rule = function() return T.zeros(2) end }

@@ -96,8 +96,12 @@ enum ServerReference {
         methods: [
             FunctionDoc(
                 "flipside.Server:round", "One round: batches, attackers' flips (checked against the threat model), messages, aggregation, update.",
-                parameters: [ParameterDoc("policy", "flipside.FlipPolicy", "the attackers' flip policy", optional: true),
-                             ParameterDoc("rule", "flipside.AggregationRule", "an aggregation rule in Lua, used instead of the native one", optional: true)],
+                parameters: [ParameterDoc("policy", "flipside.FlipPolicy",
+                                          "the attackers' flip policy; its ctx holds the server's features, labels and honest mean as read-only views and a copy of the model",
+                                          optional: true),
+                             ParameterDoc("rule", "flipside.AggregationRule",
+                                          "an aggregation rule in Lua, used instead of the native one; it receives the stacked messages read-only",
+                                          optional: true)],
                 returns: [ReturnDoc("flipside.RoundRecord", "what happened")],
                 errors: ["a policy's or rule's own error, with its traceback",
                          "a policy answer the threat model refuses (nothing is applied)",
