@@ -52,8 +52,11 @@ let package = Package(
         .target(name: "CProcess"),
         // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
         // hundred times slower, and the tests exercise the kernels users run.
+        // Without errno from math functions, a square root is one instruction
+        // that vectorises (with errno, every lane tests its sign and may call libm).
         .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"],
-                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+                swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-fno-math-errno"]),
+                                              .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
         // The results store sits beside the engine: persistence is not a kernel.
         .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),

@@ -52,6 +52,43 @@ import Testing
         #expect(throws: FlipError.self) { try optimizer.step(model: try Model.binaryLogistic(dimension: 3), gradient: try Tensor(zeros: [4])) }
     }
 
+    /// Every parameter, in the eight-wide sweep or in its tail, gets exactly the
+    /// float of the update rules written one parameter at a time.
+    @Test(arguments: ["sgd", "momentum", "adam"])
+    func theVectorUpdateIsTheScalarDefinition(_ method: String) throws {
+        let count = 19, (lr, decay): (Float, Float) = (0.05, 0.01)
+        let optimizer: Optimizer
+        switch method {
+        case "sgd": optimizer = try Optimizer(.sgd(momentum: 0), learningRate: Double(lr), weightDecay: Double(decay))
+        case "momentum": optimizer = try Optimizer(.sgd(momentum: 0.9), learningRate: Double(lr), weightDecay: Double(decay))
+        default: optimizer = try Optimizer(.adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: Double(lr), weightDecay: Double(decay))
+        }
+        try optimizer.prepare(count: count)
+        var p = (0..<count).map { Float($0) * 0.37 - 3 }
+        var expected = p
+        var (m, v) = ([Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
+        for t in 1...3 {
+            let g = (0..<count).map { Float(($0 * 7 + t * 3) % 11) - 5.5 }
+            let scale: Float = 0.25
+            p.withUnsafeMutableBufferPointer { optimizer.step($0.baseAddress!, gradient: g, scale: scale, count: count) }
+            let (c1, c2) = (Float(1 - _pow(0.9, Double(t))), Float(1 - _pow(0.999, Double(t))))
+            for k in 0..<count {
+                let gk = g[k] * scale + decay * expected[k]
+                switch method {
+                case "sgd": expected[k] = expected[k] - lr * gk
+                case "momentum":
+                    m[k] = Float(0.9) * m[k] + gk
+                    expected[k] = expected[k] - lr * m[k]
+                default:
+                    m[k] = Float(0.9) * m[k] + (1 - Float(0.9)) * gk
+                    v[k] = Float(0.999) * v[k] + (1 - Float(0.999)) * gk * gk
+                    expected[k] = expected[k] - lr * (m[k] / c1) / ((v[k] / c2).squareRoot() + Float(1e-8))
+                }
+            }
+            #expect(p == expected, "step \(t)")
+        }
+    }
+
     @Test func badOptimizerSettingsAreErrors() {
         #expect(throws: FlipError.self) { try Optimizer(.sgd(momentum: 1), learningRate: 0.1) }
         #expect(throws: FlipError.self) { try Optimizer(.sgd(momentum: 0), learningRate: 0) }

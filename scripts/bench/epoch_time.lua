@@ -1,6 +1,7 @@
 -- Benchmark: one SGD epoch of each model on Fashion-MNIST beside its FLOP
 -- count, and the same machine's single-threaded sgemm rate measured in the
--- same run as the reference for the FMA peak the kernels could reach.
+-- same run as the reference for the FMA peak the kernels could reach; then
+-- the same epoch with Adam, whose update is a separate pass over the parameters.
 --   flipside run [--set repeats=3 --set hidden=128 --set batch=64] scripts/bench/epoch_time.lua
 local flipside = require "flipside"
 local P = flipside.params
@@ -42,13 +43,18 @@ local cases = {
 }
 
 print(string.format("sgemm 1024^3 reference: %.1f ms, %.1f GFLOP/s (single-threaded BLAS, best of %d)", gemm * 1000, peak, repeats))
-print(string.format("%-20s %8s %10s %10s %9s %11s", "model", "rows", "GFLOP", "epoch ms", "GFLOP/s", "of sgemm"))
+print(string.format("%-20s %8s %10s %10s %9s %11s %9s %9s", "model", "rows", "GFLOP", "epoch ms", "GFLOP/s", "of sgemm",
+  "adam ms", "adam/sgd"))
 for _, case in ipairs(cases) do
-  local model = case.make()
-  local opts = { batch = batch, lr = 0.01, rng = flipside.generator(2) }
-  local seconds = best_of(repeats, function() model:train_epoch(case.data.x, case.data.y, opts) end)
+  local function epoch_seconds(opts)
+    local model = case.make()
+    opts.batch, opts.rng = batch, flipside.generator(2)
+    return best_of(repeats, function() model:train_epoch(case.data.x, case.data.y, opts) end)
+  end
+  local seconds = epoch_seconds { lr = 0.01 }
+  local adam = epoch_seconds { optimizer = flipside.model.adam { lr = 0.001 } }
   local rate = case.flops / seconds / 1e9
-  print(string.format("%-20s %8d %10.2f %10.1f %9.1f %10.0f%%", case.name, case.data.y:size(1), case.flops / 1e9,
-    seconds * 1000, rate, 100 * rate / peak))
+  print(string.format("%-20s %8d %10.2f %10.1f %9.1f %10.0f%% %9.1f %8.2fx", case.name, case.data.y:size(1),
+    case.flops / 1e9, seconds * 1000, rate, 100 * rate / peak, adam * 1000, adam / seconds))
 end
 print(string.format("batch %d; an epoch also widens, shuffles and updates: FLOPs count only the matrix products", batch))

@@ -76,38 +76,24 @@ public final class Optimizer {
     func countStep() { steps += 1 }
 
     /// One update of `count` parameters from the mean gradient `scale`·`g`: a
-    /// summed gradient and 1/rows, scaled here in the same pass as the update.
+    /// summed gradient and 1/rows, scaled here in the same pass as the update
+    /// (rules in OptimizerRules.swift).
     func step(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, scale: Float, count: Int) {
         steps += 1
         let lr = Float(learningRate)
-        let wd = Float(weightDecay)
-        let decays = weightDecay > 0
-        @inline(__always) func mean(_ k: Int) -> Float { decays ? g[k] * scale + wd * p[k] : g[k] * scale }
+        let mean = MeanGradient(g: g, p: p, scale: scale, decay: weightDecay > 0 ? Float(weightDecay) : nil)
         switch method {
         case .sgd(let momentum):
-            guard momentum > 0 else {
-                for k in 0..<count { p[k] -= lr * mean(k) }
-                return
-            }
-            let mu = Float(momentum)
+            guard momentum > 0 else { return PlainStep(mean: mean, lr: lr).sweep(count: count) }
             first.withUnsafeMutableBufferPointer { velocity in
-                for k in 0..<count {
-                    velocity[k] = mu * velocity[k] + mean(k)
-                    p[k] -= lr * velocity[k]
-                }
+                MomentumStep(mean: mean, lr: lr, momentum: Float(momentum), velocity: velocity.baseAddress!).sweep(count: count)
             }
         case .adam(let beta1, let beta2, let epsilon):
-            let (b1, b2, eps) = (Float(beta1), Float(beta2), Float(epsilon))
-            let correction1 = Float(1 - _pow(beta1, Double(steps)))
-            let correction2 = Float(1 - _pow(beta2, Double(steps)))
             first.withUnsafeMutableBufferPointer { m in
                 second.withUnsafeMutableBufferPointer { v in
-                    for k in 0..<count {
-                        let gk = mean(k)
-                        m[k] = b1 * m[k] + (1 - b1) * gk
-                        v[k] = b2 * v[k] + (1 - b2) * gk * gk
-                        p[k] -= lr * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)
-                    }
+                    AdamStep(mean: mean, lr: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
+                             correction1: Float(1 - _pow(beta1, Double(steps))), correction2: Float(1 - _pow(beta2, Double(steps))),
+                             first: m.baseAddress!, second: v.baseAddress!).sweep(count: count)
                 }
             }
         }
