@@ -81,17 +81,17 @@ public final class Optimizer {
     func step(_ p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, scale: Float, count: Int) {
         steps += 1
         let lr = Float(learningRate)
-        let mean = MeanGradient(g: g, p: p, scale: scale, decay: weightDecay > 0 ? Float(weightDecay) : nil)
+        let input = StepInput(parameters: p, gradient: g, scale: scale, decay: weightDecay > 0 ? Float(weightDecay) : nil)
         switch method {
         case .sgd(let momentum):
-            guard momentum > 0 else { return PlainStep(mean: mean, lr: lr).sweep(count: count) }
+            guard momentum > 0 else { return PlainStep(input: input, lr: lr).sweep(count: count) }
             first.withUnsafeMutableBufferPointer { velocity in
-                MomentumStep(mean: mean, lr: lr, momentum: Float(momentum), velocity: velocity.baseAddress!).sweep(count: count)
+                MomentumStep(input: input, lr: lr, momentum: Float(momentum), velocity: velocity.baseAddress!).sweep(count: count)
             }
         case .adam(let beta1, let beta2, let epsilon):
             first.withUnsafeMutableBufferPointer { m in
                 second.withUnsafeMutableBufferPointer { v in
-                    AdamStep(mean: mean, lr: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
+                    AdamStep(input: input, lr: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
                              correction1: Float(1 - _pow(beta1, Double(steps))), correction2: Float(1 - _pow(beta2, Double(steps))),
                              first: m.baseAddress!, second: v.baseAddress!).sweep(count: count)
                 }

@@ -45,45 +45,46 @@ extension UpdateRule {
     }
 }
 
-/// The mean gradient of parameter(s) k: scale·g[k], plus decay·p[k] under L2 weight decay.
-struct MeanGradient {
-    let g: UnsafePointer<Float>
-    let p: UnsafeMutablePointer<Float>
+/// The parameters a step updates and their gradient: the mean gradient of
+/// parameter(s) k is scale·g[k], plus decay·p[k] under L2 weight decay.
+struct StepInput {
+    let parameters: UnsafeMutablePointer<Float>
+    let gradient: UnsafePointer<Float>
     let scale: Float
     let decay: Float?
 
     @inline(__always)
-    func at<L: UpdateLane>(_ k: Int) -> L {
-        let gk = L(loading: g + k) * L(repeating: scale)
+    func meanGradient<L: UpdateLane>(at k: Int) -> L {
+        let gk = L(loading: gradient + k) * L(repeating: scale)
         guard let decay else { return gk }
-        return gk + L(repeating: decay) * L(loading: p + k)
+        return gk + L(repeating: decay) * L(loading: parameters + k)
     }
 }
 
 /// p −= lr·ḡ
 struct PlainStep: UpdateRule {
-    let mean: MeanGradient
+    let input: StepInput
     let lr: Float
 
     @inline(__always)
     func apply<L: UpdateLane>(_: L.Type, at k: Int) {
-        let p = mean.p + k
-        (L(loading: p) - L(repeating: lr) * mean.at(k)).store(p)
+        let p = input.parameters + k
+        (L(loading: p) - L(repeating: lr) * input.meanGradient(at: k)).store(p)
     }
 }
 
 /// u = μ·u + ḡ; p −= lr·u
 struct MomentumStep: UpdateRule {
-    let mean: MeanGradient
+    let input: StepInput
     let lr: Float
     let momentum: Float
     let velocity: UnsafeMutablePointer<Float>
 
     @inline(__always)
     func apply<L: UpdateLane>(_: L.Type, at k: Int) {
-        let u = L(repeating: momentum) * L(loading: velocity + k) + mean.at(k)
+        let u = L(repeating: momentum) * L(loading: velocity + k) + input.meanGradient(at: k)
         u.store(velocity + k)
-        let p = mean.p + k
+        let p = input.parameters + k
         (L(loading: p) - L(repeating: lr) * u).store(p)
     }
 }
@@ -91,7 +92,7 @@ struct MomentumStep: UpdateRule {
 /// Adam with bias correction: m = β1·m + (1 − β1)·ḡ, v = β2·v + (1 − β2)·ḡ²,
 /// p −= lr·(m/c1) / (√(v/c2) + ε), c_i = 1 − β_i^t.
 struct AdamStep: UpdateRule {
-    let mean: MeanGradient
+    let input: StepInput
     let lr: Float
     let beta1: Float, beta2: Float, epsilon: Float
     let correction1: Float, correction2: Float
@@ -99,12 +100,12 @@ struct AdamStep: UpdateRule {
 
     @inline(__always)
     func apply<L: UpdateLane>(_: L.Type, at k: Int) {
-        let gk: L = mean.at(k)
+        let gk: L = input.meanGradient(at: k)
         let m = L(repeating: beta1) * L(loading: first + k) + L(repeating: 1 - beta1) * gk
         let v = L(repeating: beta2) * L(loading: second + k) + L(repeating: 1 - beta2) * gk * gk
         m.store(first + k)
         v.store(second + k)
-        let p = mean.p + k
+        let p = input.parameters + k
         let update = L(repeating: lr) * (m / L(repeating: correction1)) / ((v / L(repeating: correction2)).squareRoot() + L(repeating: epsilon))
         (L(loading: p) - update).store(p)
     }
