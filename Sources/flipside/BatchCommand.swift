@@ -57,6 +57,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Skip the reports.")
     var noReport = false
 
+    @Flag(help: "Run every script as run --sandbox does (no processes, native code or debug library); each writes only inside its folder under --out.")
+    var sandbox = false
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }

@@ -40,8 +40,18 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Results store, for `report`.")
     var db: String = "out/results.sqlite"
 
-    @Option(help: "Output folder, for `report`.")
+    @Option(help: "Output folder: where `report` draws, and all a sandboxed step may write.")
     var out: String = "out"
+
+    @Flag(help: "Sandbox the script as run --sandbox does.")
+    var sandbox = false
+
+    /// The sandbox of a --sandbox step, its output folder created first.
+    func sandboxIfAsked() throws -> LuaSandbox? {
+        guard sandbox else { return nil }
+        try ScriptHost.createDirectory(out)
+        return try LuaSandbox(outputDirectory: out)
+    }
 
     func run() throws {
         ChildProcess.dieWithParent()
@@ -58,11 +68,13 @@ struct WorkerCommand: ParsableCommand {
         case "run":
             guard let message, let request else { throw ValidationError("run needs --message and --request") }
             let wanted = try WorkerMessage.decoder.decode(GridRunner.Request.self, from: Data(request.utf8))
-            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit)
+            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
+                                            sandbox: try sandboxIfAsked(), outputFolder: sandbox ? out : nil)
             let record = session.run(wanted, scriptHash: scriptHash, codeVersion: codeVersion, timeLimit: timeLimit)
             try WorkerMessage.write(record, to: message)
         case "report":
-            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit)
+            let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
+                                            sandbox: try sandboxIfAsked(), outputFolder: sandbox ? out : nil)
             let plan = try session.plan()
             let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: db,
                                           outputFolder: out, stdlib: stdlib, codeVersion: codeVersion))
@@ -78,7 +90,8 @@ struct WorkerCommand: ParsableCommand {
     /// plain script has run whole by then and gives its outcome.
     func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String) throws -> WorkerMessage.Plan {
         let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1), stdlib: stdlib)
+        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandbox ? out : nil), stdlib: stdlib)
+        if let rails = try sandboxIfAsked() { vm.applySandbox(rails) }
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()
         let plainRequest = GridRunner.Request.plain(scriptHash: scriptHash, parameters: pairs)

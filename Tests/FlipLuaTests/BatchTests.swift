@@ -49,6 +49,32 @@ import Glibc
         #expect(try BatchTests.storedRuns(dir).count == runs.count)
     }
 
+    @Test func aSandboxedBatchRefusesEscapesAndKeepsWritesInTheScriptsFolder() throws {
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-escape-\(UUID().uuidString)").path
+        let dir = try BatchTests.folder([
+            "good.lua": """
+                local plot = require "flipside.plot"
+                return { grid = { x = { 1, 2 } }, run = function(p) return { value = p.x } end,
+                  report = function(results, ctx)
+                    plot.figure { file = ctx.out .. "/fig", series = { { name = "v", x = { 1, 2 }, y = { 3, 4 } } } }
+                  end }
+                """,
+            "escapes.lua": "return { run = function(p) assert(io.open('\(outside)', 'w')) end }",
+            "spawns.lua": "os.execute('true')",
+        ])
+        let result = try CommandLineTests.run(["batch", "--sandbox", "--db", "out/r.sqlite", "--jobs", "2", "scripts"], in: dir)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("escapes seed=1: ") && result.stdout.contains("sandbox:"), "\(result.stdout)")
+        #expect(result.stdout.contains("spawns seed=1: "), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: outside))
+        let runs = try BatchTests.storedRuns(dir)
+        #expect(runs.filter { $0.contains(",good,") && $0.contains(",ok,") }.count == 2, "\(runs)")
+        let figure = dir.appendingPathComponent("out/good/fig").path
+        #expect(FileManager.default.fileExists(atPath: figure + ".gp") && FileManager.default.fileExists(atPath: figure + ".dat"),
+                "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: figure + ".png"), "no process, so no gnuplot")
+    }
+
     @Test func aRunnerKilledMidBatchResumesWithOneResultPerRun() throws {
         let slow = """
             local flipside = require "flipside"

@@ -30,6 +30,16 @@ final class BatchRun {
             + (command.memory.map { ["--memory", String($0)] } ?? [])
     }
 
+    /// A script's folder under --out: its report, and all a sandboxed script may write.
+    func folder(of script: String) -> String {
+        (command.out as NSString).appendingPathComponent(GridRunner.Configuration.scriptName(of: script))
+    }
+
+    /// What every child of `script` is told besides its step.
+    func childArguments(_ script: String) -> [String] {
+        baseArguments + (command.sandbox ? ["--sandbox", "--out", folder(of: script)] : [])
+    }
+
     func scriptHash(_ script: String) -> String {
         ContentHash.of(String(decoding: FileManager.default.contents(atPath: script) ?? Data(), as: UTF8.self))
     }
@@ -81,7 +91,7 @@ final class BatchRun {
                 skipped[script, default: 0] += 1  // a plain script that ran, or a script that would not load
                 continue
             }
-            tasks.append(.init(label: "\(name) (load)", arguments: ["plan", script, "--message", message] + baseArguments,
+            tasks.append(.init(label: "\(name) (load)", arguments: ["plan", script, "--message", message] + childArguments(script),
                                logPath: (logs as NSString).appendingPathComponent("plan-\(name).log"), messagePath: message) { child in
                 if let plan = try? WorkerMessage.read(WorkerMessage.Plan.self, from: message) {
                     self.plans[script] = plan
@@ -113,7 +123,7 @@ final class BatchRun {
         let message = (logs as NSString).appendingPathComponent("run-\(request.id).json")
         let requestJSON = String(decoding: (try? WorkerMessage.encoder.encode(request)) ?? Data(), as: UTF8.self)
         return .init(label: "\(name) \(request.label)",
-                     arguments: ["run", script, "--message", message, "--request", requestJSON] + baseArguments,
+                     arguments: ["run", script, "--message", message, "--request", requestJSON] + childArguments(script),
                      logPath: (logs as NSString).appendingPathComponent("run-\(request.id).log"), messagePath: message) { child in
             var record: RunRecord
             if let message = try? WorkerMessage.read(RunRecord.self, from: message) {
@@ -164,9 +174,10 @@ final class BatchRun {
             guard let plan = plans[script], plan.kind == "data", plan.hasReport else { return nil }
             let name = GridRunner.Configuration.scriptName(of: script)
             let log = (logs as NSString).appendingPathComponent("report-\(name).log")
-            let folder = (command.out as NSString).appendingPathComponent(name)
+            let folder = folder(of: script)
             return .init(label: "\(name) report",
-                         arguments: ["report", script, "--db", command.db, "--out", folder] + pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] },
+                         arguments: ["report", script, "--db", command.db, "--out", folder] + pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] }
+                             + (command.sandbox ? ["--sandbox"] : []),
                          logPath: log, messagePath: log + ".none") { child in
                 let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
                 print("\n== report of \(name) (\(folder))\n" + output, terminator: output.hasSuffix("\n") ? "" : "\n")
