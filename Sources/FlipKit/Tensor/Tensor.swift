@@ -21,9 +21,16 @@ public final class TensorStorage {
     public let base: UnsafeMutableRawPointer
     public let byteCount: Int
 
+    /// The machine's memory. A block larger than this is refused up front: Linux
+    /// would map it lazily and kill the process once it was filled.
+    static let physicalMemory: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        return pages > 0 && size > 0 ? pages.multipliedReportingOverflow(by: size).partialValue : Int.max
+    }()
+
     init?(byteCount: Int) {
         AllocationProbe.current?.record(byteCount)
-        guard let base = calloc(max(byteCount, 1), 1) else { return nil }
+        guard byteCount <= TensorStorage.physicalMemory, let base = calloc(max(byteCount, 1), 1) else { return nil }
         self.byteCount = byteCount
         self.base = base
         TensorStorage.preferHugePages(base, byteCount: byteCount)
@@ -86,7 +93,7 @@ public final class Tensor {
         self.shape = shape
         self.count = n
         guard let storage = TensorStorage(byteCount: n * dtype.byteWidth) else {
-            throw FlipError("cannot allocate \(n * dtype.byteWidth) bytes for a tensor of shape \(shape)")
+            throw Tensor.allocationError(bytes: n * dtype.byteWidth, shape: shape)
         }
         self.storage = storage
         self.byteOffset = 0
@@ -100,11 +107,16 @@ public final class Tensor {
         self.shape = shape
         self.count = shape.reduce(1, *)
         guard let storage = TensorStorage(byteCount: count * dtype.byteWidth) else {
-            throw FlipError("cannot allocate \(count * dtype.byteWidth) bytes for a tensor of shape \(shape)")
+            throw Tensor.allocationError(bytes: count * dtype.byteWidth, shape: shape)
         }
         self.storage = storage
         self.byteOffset = 0
         self.isReadOnly = false
+    }
+
+    static func allocationError(bytes: Int, shape: [Int]) -> FlipError {
+        let beyond = bytes > TensorStorage.physicalMemory ? ", more than this machine's \(TensorStorage.physicalMemory) bytes of memory" : ""
+        return FlipError("cannot allocate \(bytes) bytes for a tensor of shape \(shape)\(beyond)")
     }
 
     init(viewing storage: TensorStorage, byteOffset: Int, shape: [Int], dtype: DType, readOnly: Bool = false) {
