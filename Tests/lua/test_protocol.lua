@@ -65,3 +65,4 @@ check.raises("learning rate must be a positive number", clean.train_epoch, clean
 check.raises("binary labels must be 0 or 1, got 3", clean.gradient, clean, train.x, flipside.tensor.full(400, 3, "int32"))
 check.raises("features have 6 columns, the model expects 5", flipside.model.logistic(5).predict, flipside.model.logistic(5), train.x)
 check.raises("protocol.train: 'k' must be in %[0, 1%]", protocol.train, { model = clean, data = train, k = 2 })
+check.raises("option 'data' must be a dataset table {x, y, classes} of tensors", protocol.train, { model = clean, data = { x = {}, y = train.y } })

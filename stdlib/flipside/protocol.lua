@@ -5,6 +5,7 @@
 -- labels, and the clean labels are used again next epoch.
 local attack = require "flipside.attack"
 local random = require "flipside.random"
+local tensor = require "flipside.tensor"
 
 local protocol = {}
 
@@ -25,7 +26,8 @@ function protocol.train(opts)
   check(type(opts) == "table", "protocol.train: options table expected, got %s", type(opts))
   local model, data = opts.model, opts.data
   check(model ~= nil, "protocol.train: option 'model' is required")
-  check(type(data) == "table" and data.x and data.y, "protocol.train: option 'data' must be a dataset table {x, y, classes}")
+  check(type(data) == "table" and tensor.is_tensor(data.x) and tensor.is_tensor(data.y),
+    "protocol.train: option 'data' must be a dataset table {x, y, classes} of tensors")
   local epochs = opts.epochs or 1
   check(math.type(epochs) == "integer" and epochs >= 0, "protocol.train: 'epochs' must be a non-negative integer, got %s", tostring(epochs))
   local k, b = opts.k or 0, opts.b or 0
