@@ -57,39 +57,34 @@ func multiplyAdd(_ a: Float, _ x: Float, _ y: Float) -> Float {
 
 enum BinaryRowPass {
     /// Over the rows `row(0) … row(n − 1)` of `base` (rows of `d` elements)
-    /// with `labels[j]` for row(j): adds `scale`·Σ_j (σ(z_j) − y_j)·x̃_j to
-    /// `gradient` (d + 1 floats, bias last) and returns the summed loss when
-    /// `out` asks for it (per-row losses go to `out.losses`, indexed by j).
+    /// with `labels[j]` for row(j): adds Σ_j (σ(z_j) − y_j)·x̃_j to `gradient`
+    /// (d + 1 floats, bias last) and returns the summed loss if `loss`, else 0.
     static func run<E: RowElement>(_ w: UnsafePointer<Float>, rows base: UnsafePointer<E>, width d: Int, count n: Int,
                                    row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
-                                   scale: Float, _ out: CrossEntropy.Outputs) -> Double {
+                                   loss: Bool) -> Double {
+        let out = CrossEntropy.Outputs(residual: true, loss: loss)
         var total = 0.0
-        var z = SIMD4<Float>()
         var j = 0
         let rowBytes = d * MemoryLayout<E>.stride
         while j < n {
             let m = min(4, n - j)
             // The next group's rows (random ones, in a shuffled epoch) start arriving meanwhile.
             for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
-            var outputs = out
-            outputs.residual = true
-            outputs.losses = out.losses.map { $0 + j }
             if m == 4 {
                 let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
-                z = dot4(w, p, d)
+                var z = dot4(w, p, d)
                 total += withUnsafeMutablePointer(to: &z) { zp in
-                    zp.withMemoryRebound(to: Float.self, capacity: 4) { CrossEntropy.binary($0, rows: 4, labels: labels + j, outputs) }
+                    zp.withMemoryRebound(to: Float.self, capacity: 4) { CrossEntropy.binary($0, rows: 4, labels: labels + j, out) }
                 }
-                add4(gradient, scale * z, p, d)
-                gradient[d] += scale * z[0] + scale * z[1] + scale * z[2] + scale * z[3]
+                add4(gradient, z, p, d)
+                gradient[d] += z[0] + z[1] + z[2] + z[3]
             } else {
                 for i in 0..<m {
                     let p = base + row(j + i) * d
                     var zi = dot1(w, p, d)
-                    total += CrossEntropy.binary(&zi, rows: 1, labels: labels + j + i,
-                                                 CrossEntropy.Outputs(residual: true, loss: out.loss, losses: out.losses.map { $0 + j + i }))
-                    add1(gradient, scale * zi, p, d)
-                    gradient[d] += scale * zi
+                    total += CrossEntropy.binary(&zi, rows: 1, labels: labels + j + i, out)
+                    add1(gradient, zi, p, d)
+                    gradient[d] += zi
                 }
             }
             j += m

@@ -5,20 +5,19 @@ extension Model {
 
     /// BinaryRowPass over `features`' rows `row(0) … row(n − 1)`, whatever their element type.
     func binaryRowPass(features: Tensor, count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>,
-                       gradient: UnsafeMutablePointer<Float>, scale: Float, loss: Bool) -> Double {
+                       gradient: UnsafeMutablePointer<Float>, loss: Bool) -> Double {
         let w = UnsafePointer(parameters.floats.baseAddress!)
         let d = inputDimension
-        let out = CrossEntropy.Outputs(residual: true, loss: loss)
         switch features.dtype {
         case .uint8:
             return BinaryRowPass.run(w, rows: features.bytes.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, scale: scale, out)
+                                     gradient: gradient, loss: loss)
         case .float32:
             return BinaryRowPass.run(w, rows: features.floats.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, scale: scale, out)
+                                     gradient: gradient, loss: loss)
         case .int32:
             return BinaryRowPass.run(w, rows: features.int32s.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, scale: scale, out)
+                                     gradient: gradient, loss: loss)
         }
     }
 
@@ -29,9 +28,9 @@ extension Model {
         func pass(_ y: UnsafePointer<Int32>) {
             if let rows {
                 let list = rows.int32s
-                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, scale: 1, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, loss: false)
             } else {
-                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, scale: 1, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, loss: false)
             }
         }
         if let overrides {

@@ -52,7 +52,7 @@ extension Model {
             lossTotal += y.withUnsafeBufferPointer { y in
                 order.withUnsafeBufferPointer { order in
                     binaryRowPass(features: features, count: m, row: { Int(order[start + $0]) }, labels: y.baseAddress!,
-                                  gradient: gradient.buffer, scale: 1, loss: true)
+                                  gradient: gradient.buffer, loss: true)
                 }
             }
             if let rate = optimizer.plainRate {
