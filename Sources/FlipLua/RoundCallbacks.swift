@@ -9,9 +9,10 @@ enum RoundCallbacks {
     /// server's own data and honest mean are read-only views, the model a copy.
     static func flips(_ call: LuaCall, server s: ParameterServer, request: ParameterServer.AttackRequest) throws -> FlipSet {
         let model = s.model
+        let honestMean = try request.honestMean?.reshaped(model.parameters.shape).readOnlyView()
         let delta: Tensor
-        if let honest = request.honestMean {
-            delta = try honest.reshaped(model.parameters.shape).clone()
+        if let honestMean {
+            delta = try honestMean.clone()
         } else {
             delta = try model.gradient(features: s.features, labels: s.labels, rows: request.batch)
         }
@@ -30,9 +31,7 @@ enum RoundCallbacks {
             call.setField("epoch") { call.push(request.round) }
             call.setField("worker") { call.push(request.worker + 1) }
             try call.setField("delta") { try call.push(delta) }
-            if let honest = request.honestMean {
-                try call.setField("honest_mean") { try call.push(try honest.reshaped(model.parameters.shape).readOnlyView()) }
-            }
+            if let honestMean { try call.setField("honest_mean") { try call.push(honestMean) } }
         }
         defer { call.pop(call.count - top) }
         if call.isNoneOrNil(top + 1) { return FlipSet() }
