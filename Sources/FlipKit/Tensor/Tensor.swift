@@ -25,7 +25,9 @@ public final class TensorStorage {
     /// would map it lazily and kill the process once it was filled.
     static let physicalMemory: Int = {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        return pages > 0 && size > 0 ? pages.multipliedReportingOverflow(by: size).partialValue : Int.max
+        guard pages > 0, size > 0 else { return Int.max }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+        return overflow ? Int.max : bytes
     }()
 
     init?(byteCount: Int) {
