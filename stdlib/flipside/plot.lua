@@ -23,9 +23,12 @@ local function write(path, text)
   f:close()
 end
 
---- True when gnuplot can be run (never in a sandbox, which starts no process).
+-- A sandboxed script starts no process: the sandbox removes both.
+local function starts_processes() return os.execute ~= nil and io.popen ~= nil end
+
+--- True when gnuplot can be run (never in a sandbox).
 function plot.available()
-  if not os.execute then return false end
+  if not starts_processes() then return false end
   local ok = os.execute("command -v gnuplot > /dev/null 2>&1")
   return ok == true or ok == 0
 end
@@ -108,7 +111,7 @@ local kinds = { lines = lines_panel, heatmap = heatmap_panel }
 local function render(file, panels, opts)
   if type(file) ~= "string" or file == "" then fail("'file' (a path without extension) is required") end
   -- A sandboxed script writes the figure's data and gnuplot script but cannot run gnuplot.
-  local sandboxed = io.popen == nil
+  local sandboxed = not starts_processes()
   if not sandboxed and not plot.available() then fail("gnuplot not found (Debian: apt-get install gnuplot-nox)") end
   local data, body = { blocks = {} }, {}
   body[#body + 1] = "DATA = " .. quote(file .. ".dat")
