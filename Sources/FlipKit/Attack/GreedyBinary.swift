@@ -40,7 +40,7 @@ public enum GreedyBinary {
         while start < subset.count {
             let n = min(block, subset.count - start)
             let rows = x.load(list: UnsafeBufferPointer(subset.int32s), start: start, count: n)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d + 1), 1, rows, Int32(d + 1), w, 1, 0, z.buffer, 1)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d + 1), 1, rows.base, Int32(rows.stride), w, 1, 0, z.buffer, 1)
             for j in 0..<n { out[start + j] = Double(z.buffer[j]) }
             start += n
         }

@@ -9,15 +9,29 @@ extension Tensor {
     }
 }
 
+/// Rows augmented with a trailing 1, x̃ = (x, 1), so that a layer's bias (the
+/// last column of its weights) is part of the same matrix product: `width + 1`
+/// floats each, the first of each row `stride` floats after the previous one's.
+struct AugmentedRows {
+    let base: UnsafePointer<Float>
+    let stride: Int
+}
+
 /// A block of at most `capacity` feature rows widened to float32 and
-/// augmented with a trailing 1, x̃ = (x, 1): rows of `width + 1` floats, so
-/// that a layer's bias (the last column of its weights) is part of the same
-/// matrix product.
+/// augmented (see AugmentedRows).
 final class FeatureBlock {
     let features: Tensor
     let width: Int
     let capacity: Int
     private let augmented: UnsafeMutablePointer<Float>
+
+    /// Rows gathered from scattered places (a shuffled batch, an attacker's
+    /// points) are written a whole number of 32-byte vectors apart, so that no
+    /// vector store or load of theirs straddles two cache lines; a contiguous
+    /// run keeps rows of `width + 1`. Measured on 10-class Fashion-MNIST sweeps
+    /// (release build, best of 6): the padding takes a shuffled SGD epoch from
+    /// 25.1 to 24.6 ms and slows a contiguous full gradient from 22.8 to 23.2 ms.
+    let gatheredStride: Int
 
     /// Prefetching this far ahead keeps a contiguous sweep's next rows arriving
     /// while the current ones are widened.
@@ -27,17 +41,19 @@ final class FeatureBlock {
         self.features = features
         width = features.rowLength
         capacity = max(rows, 1)
-        augmented = .allocate(capacity: capacity * (width + 1))
-        augmented.initialize(repeating: 1, count: capacity * (width + 1))
+        gatheredStride = (width + 1 + 7) / 8 * 8
+        let floats = capacity * gatheredStride
+        augmented = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: floats)
+        augmented.initialize(repeating: 0, count: floats)
     }
 
-    deinit { augmented.deallocate() }
-
-    var stride: Int { width + 1 }
+    deinit { UnsafeMutableRawPointer(augmented).deallocate() }
 
     /// Rows `start ..< start + n` (n ≤ capacity).
-    func load(start: Int, count n: Int) -> UnsafePointer<Float> {
-        let d = width
+    func load(start: Int, count n: Int) -> AugmentedRows {
+        let d = width, stride = width + 1
+        for j in 0..<n { augmented[j * stride + d] = 1 }
         switch features.dtype {
         case .float32:
             let base = features.floats.baseAddress!
@@ -55,14 +71,15 @@ final class FeatureBlock {
             let base = features.int32s.baseAddress!
             for j in 0..<n { FeatureBlock.widen(base + (start + j) * d, into: augmented + j * stride, count: d) }
         }
-        return UnsafePointer(augmented)
+        return AugmentedRows(base: augmented, stride: stride)
     }
 
     /// The rows listed in `rows` (0-based, at most capacity of them), in order.
     /// Rows listed in `following` (the next block) are prefetched meanwhile, one
     /// per row widened, so that their cache misses overlap this block's work.
-    func load(rows: UnsafeBufferPointer<Int32>, prefetching following: UnsafeBufferPointer<Int32> = .init(start: nil, count: 0)) -> UnsafePointer<Float> {
-        let d = width
+    func load(rows: UnsafeBufferPointer<Int32>, prefetching following: UnsafeBufferPointer<Int32> = .init(start: nil, count: 0)) -> AugmentedRows {
+        let d = width, stride = gatheredStride
+        for j in 0..<rows.count { augmented[j * stride + d] = 1 }
         switch features.dtype {
         case .float32:
             let base = features.floats.baseAddress!
@@ -80,20 +97,20 @@ final class FeatureBlock {
             let base = features.int32s.baseAddress!
             for (j, i) in rows.enumerated() { FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d) }
         }
-        return UnsafePointer(augmented)
+        return AugmentedRows(base: augmented, stride: stride)
     }
 
     /// Rows `list[start ..< start + n]` of a list of 0-based rows; the next
     /// block's rows, `list[start + n ..< start + 2n]`, are prefetched meanwhile.
-    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> UnsafePointer<Float> {
+    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> AugmentedRows {
         let next = start + n
         return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
                     prefetching: UnsafeBufferPointer(rebasing: list[next..<min(next + n, list.count)]))
     }
 
     /// Copies the features (without the trailing 1) of `n` loaded rows into `out` [n × width].
-    static func copyFeatures(_ x: UnsafePointer<Float>, width d: Int, rows n: Int, into out: UnsafeMutablePointer<Float>) {
-        for j in 0..<n { (out + j * d).update(from: x + j * (d + 1), count: d) }
+    static func copyFeatures(_ x: AugmentedRows, width d: Int, rows n: Int, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<n { (out + j * d).update(from: x.base + j * x.stride, count: d) }
     }
 
     @inline(__always)

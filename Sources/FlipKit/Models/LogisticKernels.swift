@@ -19,7 +19,7 @@ struct BinaryLogisticKernel: ModelKernel {
     var sweepRows: Int { Model.narrowBlockRows }
     func workspaceSizes(rows: Int) -> [Int] { [rows] }
 
-    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
               labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
         let z = workspace[0]
         layer.forward(parameters, x, rows: n, into: z)
@@ -28,7 +28,7 @@ struct BinaryLogisticKernel: ModelKernel {
         return total
     }
 
-    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
         layer.forward(parameters, x, rows: n, into: z)
     }
@@ -56,7 +56,7 @@ struct SoftmaxKernel: ModelKernel {
     var sweepRows: Int { Model.narrowBlockRows }
     func workspaceSizes(rows: Int) -> [Int] { [rows * classes, rows] }
 
-    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
               labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
         let z = workspace[0]
         layer.forward(parameters, x, rows: n, into: z)
@@ -66,7 +66,7 @@ struct SoftmaxKernel: ModelKernel {
         return total
     }
 
-    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
         layer.forward(parameters, x, rows: n, into: z)
     }

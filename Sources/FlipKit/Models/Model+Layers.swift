@@ -53,12 +53,12 @@ extension Model {
         let mlp = kernel as? PerceptronKernel
         let block = min(blockRows, max(total, 1))
         let a = Scratch(block * width)
-        let h = Scratch(block * (width + 1))
+        let h = Scratch(block * (mlp?.hiddenStride ?? 1))
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
             if let mlp {
-                mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: h.buffer)
-                FeatureBlock.copyFeatures(h.buffer, width: width, rows: n, into: o + first * width)
+                let activations = mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: h.buffer)
+                FeatureBlock.copyFeatures(activations, width: width, rows: n, into: o + first * width)
             } else {
                 FeatureBlock.copyFeatures(x, width: width, rows: n, into: o + first * width)
             }

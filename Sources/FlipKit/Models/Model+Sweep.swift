@@ -28,7 +28,7 @@ extension Model {
     /// rows, x the block's augmented rows (x, 1); `labels` are the overrides
     /// where given, else the dataset's labels.
     func sweep(features: Tensor, labels: Tensor?, rows: Tensor?, overrides: Tensor?, block: Int? = nil,
-               _ visit: (UnsafePointer<Float>, UnsafePointer<Int32>?, Int, Int) -> Void) {
+               _ visit: (AugmentedRows, UnsafePointer<Int32>?, Int, Int) -> Void) {
         let total = rows?.count ?? features.rows
         let block = block ?? blockRows
         let widened = FeatureBlock(features, rows: min(block, max(total, 1)))
@@ -38,7 +38,7 @@ extension Model {
         var start = 0
         while start < total {
             let n = min(block, total - start)
-            let x: UnsafePointer<Float>
+            let x: AugmentedRows
             if let rows {
                 let listed = UnsafeBufferPointer(rebasing: rows.int32s[start..<start + n])
                 x = widened.load(list: UnsafeBufferPointer(rows.int32s), start: start, count: n)

@@ -73,14 +73,14 @@ protocol ModelKernel: Sendable {
     var sweepRows: Int { get }
     /// Sizes of the float buffers a pass over at most `rows` rows needs.
     func workspaceSizes(rows: Int) -> [Int]
-    /// A forward pass over `n` augmented rows `x` [n × (d + 1)] (see FeatureBlock), and what `outputs`
+    /// A forward pass over `n` augmented rows `x` (see AugmentedRows), and what `outputs`
     /// asks for (see PassOutputs). Returns the summed loss if asked, else 0.
-    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
               labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double
     /// Logits per row: 1 for the binary model (the logit of class 1), else the class count.
     var logitWidth: Int { get }
     /// The logits of `n` augmented rows into `z` [n × logitWidth].
-    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace)
 }
 

@@ -31,40 +31,45 @@ struct PerceptronKernel: ModelKernel {
     /// blocks amortise its packing (measured best at 256–512 rows).
     var sweepRows: Int { 256 }
 
-    /// pre-activation a, augmented activation h̃, logits z, dh, and the label logits.
-    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * (hidden + 1), rows * classes, rows * hidden, rows] }
+    /// Floats per row of the augmented activations h̃.
+    var hiddenStride: Int { hidden + 1 }
 
-    /// h̃ = (ReLU(W₁x̃), 1) into `h` [n × (hidden + 1)], keeping the pre-activation in `a`.
-    func hiddenActivations(_ parameters: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
-                           a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+    /// pre-activation a, augmented activation h̃, logits z, dh, and the label logits.
+    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * hiddenStride, rows * classes, rows * hidden, rows] }
+
+    /// h̃ = (ReLU(W₁x̃), 1) into `h` [n × hiddenStride], keeping the pre-activation in `a`.
+    @discardableResult
+    func hiddenActivations(_ parameters: UnsafePointer<Float>, _ x: AugmentedRows, rows n: Int,
+                           a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) -> AugmentedRows {
         first.forward(parameters, x, rows: n, into: a)
         for i in 0..<n {
-            let (pre, row) = (a + i * hidden, h + i * (hidden + 1))
+            let (pre, row) = (a + i * hidden, h + i * hiddenStride)
             for j in 0..<hidden { row[j] = pre[j] > 0 ? pre[j] : 0 }
             row[hidden] = 1
         }
+        return AugmentedRows(base: h, stride: hiddenStride)
     }
 
-    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
               labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
         let (a, h, z, dh) = (workspace[0], workspace[1], workspace[2], workspace[3])
         let w2 = parameters + first.parameterCount
-        hiddenActivations(parameters, x, rows: n, a: a, h: h)
-        second.forward(w2, h, rows: n, into: z)
+        let activations = hiddenActivations(parameters, x, rows: n, a: a, h: h)
+        second.forward(w2, activations, rows: n, into: z)
         let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
                                          labelLogits: workspace[4])
         guard let gradient = outputs.gradient else { return total }
         // dh reads W₂ before W₂'s gradient is added: the gradient may be the parameters.
         second.backward(w2, z, rows: n, into: dh)
-        second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, h, rows: n)
+        second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)
         for k in 0..<n * hidden where a[k] <= 0 { dh[k] = 0 }
         first.accumulateGradient(gradient, scale: outputs.gradientScale, dh, x, rows: n)
         return total
     }
 
-    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows n: Int,
+    func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace) {
-        hiddenActivations(parameters, x, rows: n, a: workspace[0], h: workspace[1])
-        second.forward(parameters + first.parameterCount, workspace[1], rows: n, into: z)
+        let activations = hiddenActivations(parameters, x, rows: n, a: workspace[0], h: workspace[1])
+        second.forward(parameters + first.parameterCount, activations, rows: n, into: z)
     }
 }
