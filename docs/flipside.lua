@@ -573,6 +573,17 @@ function Model:status() end
 ---@return flipside.Tensor # float32, shaped like the parameters
 function Model:gradient(x, y, rows, labels) end
 
+---Layer i of `gradient(features, labels, rows, labels)`, the same numbers. For the MLP's output layer the pass stops at that layer (no product back through the inner layer), about half the work of the whole gradient.
+---
+---Errors: a layer that does not exist; features whose width is not the model's dimension; labels that do not match the rows or the classes; as many override labels as visited rows are needed.
+---@param i integer the 1-based layer
+---@param x flipside.Tensor features, one row per sample (float32, or uint8 pixels)
+---@param y flipside.Tensor int32 labels 0..classes − 1, one per row of x
+---@param rows? flipside.Rows only these 1-based rows (all by default)
+---@param labels? flipside.Labels a label for each visited row
+---@return flipside.Tensor # float32, [outputs, inputs + 1] like `layer(i)`
+function Model:layer_gradient(i, x, y, rows, labels) end
+
 ---The loss of each visited row.
 ---
 ---Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes.

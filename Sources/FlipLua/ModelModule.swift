@@ -104,6 +104,17 @@ enum ModelModule {
             try call.push(try m.gradient(features: x, labels: y, rows: rows, overrides: overrides))
             return 1
         },
+        // layer_gradient(i, x, y [, rows [, labels]]): layer i of gradient(x, y, rows, labels)
+        LuaFunction("layer_gradient") { call in
+            let m = try model(call)
+            let i = try call.integer(2)
+            let (x, y) = (try call.tensor(3), try call.tensor(4))
+            let rows = try call.optionalRows(5, limit: x.rows)
+            let overrides = try call.optionalLabels(6)
+            try call.blaming(2) { _ = try m.layer(i) }
+            try call.push(try m.layerGradient(i, features: x, labels: y, rows: rows, overrides: overrides))
+            return 1
+        },
         LuaFunction("losses") { call in
             let (m, x, y) = try data(call)
             let rows = try call.optionalRows(4, limit: x.rows)

@@ -88,6 +88,35 @@ import Testing
         }
     }
 
+    /// The output layer's gradient alone (no pass back through the inner layer)
+    /// is the same block of the whole gradient, bit for bit, on float and
+    /// uint8 rows, all rows or a subset, with or without override labels.
+    @Test func layerGradientIsTheBlockOfTheWholeGradient() throws {
+        let g = Generator(seed: 11)
+        let (n, d, hidden, c) = (150, 9, 7, 4)
+        let floats = try ModelGradientTests.features(g, n: n, d: d)
+        let bytes = try Tensor((0..<n * d).map { _ in Float(g.below(256)) }, shape: [n, d]).converted(to: .uint8)
+        let y = try ModelGradientTests.labels(g, n: n, classes: c)
+        let rows = try Tensor(int32: (0..<40).map { _ in Int32(g.below(n)) })
+        let overrides = try ModelGradientTests.labels(g, n: 40, classes: c)
+        let model = try Model.perceptron(inputs: d, hidden: hidden, classes: c, generator: g)
+        for x in [floats, bytes] {
+            for (subset, labels) in [(nil, nil), (rows, nil), (rows, overrides)] as [(Tensor?, Tensor?)] {
+                let whole = try model.gradient(features: x, labels: y, rows: subset, overrides: labels)
+                for layer in 1...2 {
+                    let alone = try model.layerGradient(layer, features: x, labels: y, rows: subset, overrides: labels)
+                    let block = try model.layer(layer, of: whole)
+                    #expect(alone.shape == block.shape)
+                    #expect(alone.floats.elementsEqual(block.floats))
+                }
+            }
+        }
+        let softmax = try Model.softmax(inputs: d, classes: c)
+        let (alone, whole) = (try softmax.layerGradient(1, features: floats, labels: y), try softmax.gradient(features: floats, labels: y))
+        #expect(alone.floats.elementsEqual(whole.floats))
+        #expect(throws: FlipError.self) { try model.layerGradient(3, features: floats, labels: y) }
+    }
+
     @Test func lossIsStableForHugeLogits() throws {
         let model = try Model.softmax(inputs: 1, classes: 3)
         try model.setParameters(try Tensor([1e4, 0, 0, 0, -1e4, 0]))

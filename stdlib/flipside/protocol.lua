@@ -13,6 +13,36 @@ local function check(cond, fmt, ...)
   if not cond then error(string.format(fmt, ...), 3) end
 end
 
+--- The honest delta of an attacked epoch, -grad L_{D_H} at the model's
+-- parameters, computed when a policy first reads ctx.delta: a targeted policy,
+-- whose delta comes from its target, never pays for it. layer(i) gives layer i
+-- of it; for the MLP's output layer (all the last-layer attack reads) without
+-- the pass back through the inner layer, unless the whole delta is known.
+-- Both are read-only: the policy's code cannot change what provenance reads.
+local function honest_delta(model, data)
+  local whole
+  local layers = {}
+  local delta = {}
+  function delta.whole()
+    whole = whole or (-model:gradient(data.x, data.y)):readonly()
+    return whole
+  end
+  function delta.layer(i)
+    if whole then return model:layer(i, whole):readonly() end
+    layers[i] = layers[i] or (-model:layer_gradient(i, data.x, data.y)):readonly()
+    return layers[i]
+  end
+  return delta
+end
+
+--- Layer i of ctx.delta. When ctx.delta is the protocol's honest delta and no
+-- policy has read it yet, only that layer of the gradient is computed.
+function protocol.layer_delta(ctx, i)
+  local lazy = rawget(ctx, "delta") == nil and getmetatable(ctx)
+  if type(lazy) == "table" and lazy.honest_delta then return lazy.honest_delta.layer(i) end
+  return ctx.model:layer(i, ctx.delta)
+end
+
 --- Trains `opts.model` on `opts.data` ({x, y, classes}) for `opts.epochs` epochs.
 -- opts: model, data, epochs, k, b, policy (function(ctx) -> rows, labels, or nil
 -- for clean training), seed or rng, batch (64), lr (0.001) or optimizer (an
@@ -50,18 +80,29 @@ function protocol.train(opts)
     local subset = attacker_rng:sample(n, attack.budget(k, n))
     local budget = attack.budget(b, subset:size(1))
     if policy and budget > 0 then
-      local ctx = {
+      local delta = honest_delta(model, data)
+      local ctx = setmetatable({
         features = features, labels = honest_labels, subset = subset, budget = budget,
         classes = data.classes, model = model:clone(), rng = attacker_rng, epoch = epoch,
-      }
-      local honest_gradient = model:gradient(data.x, data.y)
-      ctx.delta = -honest_gradient -- untargeted: Delta = -grad L_{D_H}
+      }, {
+        -- ctx.delta, untargeted: Delta = -grad L_{D_H}
+        __index = function(_, key) if key == "delta" then return delta.whole() end end,
+        -- Copying the context with pairs copies delta too (the policy wrappers
+        -- of the stdlib copy with next, and stay lazy).
+        __pairs = function(t)
+          local fields = {}
+          for key, value in next, t do fields[key] = value end
+          if fields.delta == nil then fields.delta = delta.whole() end
+          return next, fields, nil
+        end,
+        honest_delta = delta,
+      })
       local rows, new_labels = policy(ctx)
       if rows ~= nil then
         labels = attack.apply(data.y, subset, rows, new_labels, budget, data.classes)
         flips = type(rows) == "table" and #rows or rows:size(1)
         if opts.provenance ~= false then
-          provenance = attack.provenance(model, data.x, data.y, labels, subset, ctx.delta, honest_gradient)
+          provenance = attack.provenance(model, data.x, data.y, labels, subset, delta.whole(), -delta.whole())
         end
       end
     end

@@ -63,6 +63,24 @@ extension Model {
     /// `rows` (0-based) — with `overrides` (one per visited row) replacing the
     /// dataset's labels: ∇L_{D_H} without them, the poisoned gradient with them.
     public func gradient(features: Tensor, labels: Tensor, rows: Tensor? = nil, overrides: Tensor? = nil) throws -> Tensor {
+        try meanGradient(features: features, labels: labels, rows: rows, overrides: overrides, outputLayerOnly: false)
+    }
+
+    /// Layer `index` (1-based) of `gradient(...)`, the same numbers. For the
+    /// MLP's output layer the pass stops there: no product goes back through
+    /// the inner layer, whose gradient is not asked for.
+    public func layerGradient(_ index: Int, features: Tensor, labels: Tensor, rows: Tensor? = nil,
+                              overrides: Tensor? = nil) throws -> Tensor {
+        _ = try layer(index)
+        let outputLayerOnly = layerCount > 1 && index == layerCount
+        return try layer(index, of: try meanGradient(features: features, labels: labels, rows: rows, overrides: overrides,
+                                                     outputLayerOnly: outputLayerOnly))
+    }
+
+    /// The mean gradient, shaped like the parameters; with `outputLayerOnly`
+    /// the blocks of the layers before the last are left zero.
+    private func meanGradient(features: Tensor, labels: Tensor, rows: Tensor?, overrides: Tensor?,
+                              outputLayerOnly: Bool) throws -> Tensor {
         let total = try validate(features: features, labels: labels, rows: rows, overrides: overrides)
         let out = try Tensor(zeros: parameters.shape)
         guard total > 0 else { return out }
@@ -72,8 +90,9 @@ extension Model {
         } else {
             let workspace = Workspace(kernel.workspaceSizes(rows: min(blockRows, total)))
             let p = parameters.floats.baseAddress!
+            let outputs = PassOutputs(gradient: g, outputLayerOnly: outputLayerOnly)
             sweep(features: features, labels: labels, rows: rows, overrides: overrides) { x, y, n, _ in
-                _ = kernel.pass(p, x, rows: n, labels: y, PassOutputs(gradient: g), workspace: workspace)
+                _ = kernel.pass(p, x, rows: n, labels: y, outputs, workspace: workspace)
             }
         }
         let scale = 1 / Float(total)

@@ -92,6 +92,8 @@ struct PassOutputs {
     /// plain SGD step taken inside the pass.
     var gradient: UnsafeMutablePointer<Float>? = nil
     var gradientScale: Float = 1
+    /// Add only the last layer's gradient (a model with one layer adds all of it).
+    var outputLayerOnly = false
     /// Return the summed loss.
     var loss = false
     var losses: UnsafeMutablePointer<Double>? = nil

@@ -59,6 +59,10 @@ struct PerceptronKernel: ModelKernel {
         let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
                                          labelLogits: workspace[4])
         guard let gradient = outputs.gradient else { return total }
+        if outputs.outputLayerOnly {
+            second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)
+            return total
+        }
         // dh reads W₂ before W₂'s gradient is added: the gradient may be the parameters.
         second.backward(w2, z, rows: n, into: dh)
         second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)

@@ -115,6 +115,13 @@ enum ModelReference {
                 returns: [ReturnDoc("flipside.Tensor", "float32, shaped like the parameters")],
                 errors: shapeErrors + ["as many override labels as visited rows are needed"]),
             FunctionDoc(
+                "flipside.Model:layer_gradient",
+                "Layer i of `gradient(features, labels, rows, labels)`, the same numbers. For the MLP's output layer the pass stops at that layer (no product back through the inner layer), about half the work of the whole gradient.",
+                parameters: [ParameterDoc("i", "integer", "the 1-based layer"), features, labels, rows,
+                             ParameterDoc("labels", "flipside.Labels", "a label for each visited row", optional: true)],
+                returns: [ReturnDoc("flipside.Tensor", "float32, [outputs, inputs + 1] like `layer(i)`")],
+                errors: ["a layer that does not exist"] + shapeErrors + ["as many override labels as visited rows are needed"]),
+            FunctionDoc(
                 "flipside.Model:losses", "The loss of each visited row.",
                 parameters: [features, labels, rows,
                              ParameterDoc("labels", "flipside.Labels", "a label for each visited row", optional: true)],

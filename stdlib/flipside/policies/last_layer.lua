@@ -3,6 +3,7 @@
 -- penultimate activations h(x). The wrapped policy sees those activations as
 -- features, the output layer as the model and its block of delta.
 local model_module = require "flipside.model"
+local protocol = require "flipside.protocol"
 local T = require "flipside.tensor"
 
 local last_layer = {}
@@ -21,12 +22,12 @@ function last_layer.wrap(policy, opts)
     local head = model_module.softmax(mlp:layer(count):size(2) - 1, mlp:classes())
     head:set_params(mlp:layer(count))
     local inner = {}
-    for key, value in pairs(ctx) do inner[key] = value end
+    for key, value in next, ctx do inner[key] = value end -- (next: a lazy ctx.delta stays uncomputed)
     inner.features = mlp:features(ctx.features, ctx.subset)
     inner.labels = ctx.labels:rows(ctx.subset)
     inner.subset = T.range(1, inner.labels:size(1))
     inner.model = head
-    inner.delta = target and (mlp:layer(count) - target:layer(count)) or mlp:layer(count, ctx.delta)
+    inner.delta = target and (mlp:layer(count) - target:layer(count)) or protocol.layer_delta(ctx, count)
     local positions, labels = policy(inner)
     if positions == nil then return nil end
     if type(positions) == "table" then positions = T.new(positions, "int32") end

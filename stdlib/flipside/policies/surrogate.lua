@@ -20,7 +20,7 @@ function surrogate.wrap(policy, opts)
     if not opts.optimizer then step.lr = opts.lr or 0.01 end
     for _ = 1, epochs do local_model:train_epoch(ctx.features, ctx.labels, step) end
     local limited = {}
-    for key, value in pairs(ctx) do
+    for key, value in next, ctx do -- (next: the honest delta is neither copied nor computed)
       if key ~= "honest_mean" then limited[key] = value end
     end
     limited.model = local_model
