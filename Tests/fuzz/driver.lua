@@ -376,6 +376,11 @@ for _, name in ipairs({ "accuracy", "evaluate", "loss", "gradient", "losses" }) 
     return m, d.x, y, R(2) == 1 and some_rows(6) or nil, R(3) == 1 and { R(0, 2), R(0, 2) } or nil
   end
 end
+templates["Model:layer_gradient"] = function()
+  local m, d = model_and_data()
+  return m, R(0, 3), d.x, R(4) == 1 and pool.bin.y or d.y, R(2) == 1 and some_rows(6) or nil,
+    R(3) == 1 and { R(0, 2), R(0, 2) } or nil
+end
 for _, name in ipairs({ "features", "probabilities", "predict" }) do
   templates["Model:" .. name] = function()
     local m, d = model_and_data()
