@@ -53,7 +53,7 @@ extension Model {
         let mlp = kernel as? PerceptronKernel
         let block = min(blockRows, max(total, 1))
         let a = Scratch(block * width)
-        let h = Scratch(block * (mlp?.hiddenStride ?? 1))
+        let h = Scratch(block * (width + 1))
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
             if let mlp {

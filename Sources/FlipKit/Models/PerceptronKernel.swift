@@ -31,23 +31,19 @@ struct PerceptronKernel: ModelKernel {
     /// blocks amortise its packing (measured best at 256–512 rows).
     var sweepRows: Int { 256 }
 
-    /// Floats per row of the augmented activations h̃.
-    var hiddenStride: Int { hidden + 1 }
-
     /// pre-activation a, augmented activation h̃, logits z, dh, and the label logits.
-    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * hiddenStride, rows * classes, rows * hidden, rows] }
+    func workspaceSizes(rows: Int) -> [Int] { [rows * hidden, rows * (hidden + 1), rows * classes, rows * hidden, rows] }
 
-    /// h̃ = (ReLU(W₁x̃), 1) into `h` [n × hiddenStride], keeping the pre-activation in `a`.
-    @discardableResult
+    /// h̃ = (ReLU(W₁x̃), 1) into `h` [n × (hidden + 1)], keeping the pre-activation in `a`.
     func hiddenActivations(_ parameters: UnsafePointer<Float>, _ x: AugmentedRows, rows n: Int,
                            a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) -> AugmentedRows {
         first.forward(parameters, x, rows: n, into: a)
         for i in 0..<n {
-            let (pre, row) = (a + i * hidden, h + i * hiddenStride)
+            let (pre, row) = (a + i * hidden, h + i * (hidden + 1))
             for j in 0..<hidden { row[j] = pre[j] > 0 ? pre[j] : 0 }
             row[hidden] = 1
         }
-        return AugmentedRows(base: h, stride: hiddenStride)
+        return AugmentedRows(base: h, stride: hidden + 1)
     }
 
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
