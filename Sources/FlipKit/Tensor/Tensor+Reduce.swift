@@ -45,8 +45,16 @@ extension Tensor {
     /// argmin or argmax of each row of a float32 matrix, as reduceRange does it:
     /// the first extreme, or the first NaN.
     private func rowPositions(of r: Reduction, into out: UnsafeMutablePointer<Int32>) {
+        if r == .argmax {
+            rowPositions(into: out, better: { $0 > $1 })
+        } else {
+            rowPositions(into: out, better: { $0 < $1 })
+        }
+    }
+
+    @inline(__always)
+    private func rowPositions(into out: UnsafeMutablePointer<Int32>, better: (Float, Float) -> Bool) {
         let (n, m) = (shape[0], shape[1])
-        let wantMax = r == .argmax
         let x = floats.baseAddress!
         for o in 0..<n {
             let row = x + o * m
@@ -56,7 +64,10 @@ extension Tensor {
                 for k in 1..<max(m, 1) {
                     let v = row[k]
                     if v.isNaN { bestIndex = k; break }
-                    if wantMax ? v > best : v < best { best = v; bestIndex = k }
+                    // Selects, not a branch: which element wins is unpredictable.
+                    let wins = better(v, best)
+                    best = wins ? v : best
+                    bestIndex = wins ? k : bestIndex
                 }
             }
             out[o] = Int32(truncatingIfNeeded: bestIndex)
