@@ -79,6 +79,10 @@ check.truthy(inspected, "the policy ran")
 local plain = { model = mlp, delta = -mlp:gradient(blobs.x, blobs.y) }
 check.truthy(protocol.layer_delta(plain, 2):equal(mlp:layer(2, plain.delta)), "plain delta sliced")
 
+check.raises("protocol.layer_delta: context table expected, got nil", protocol.layer_delta, nil, 1)
+check.raises("protocol.layer_delta: layer must be an integer, got x", protocol.layer_delta, plain, "x")
+check.raises("layer 3 does not exist", protocol.layer_delta, plain, 3)
+
 -- Provenance still reads the whole honest gradient.
 local history = train(model.softmax(4, 3), greedy.multiclass("exact"), { provenance = true })
 check.truthy(history[1].provenance ~= nil and history[1].provenance.deviation > 0, "provenance recorded")

@@ -38,6 +38,8 @@ end
 --- Layer i of ctx.delta. When ctx.delta is the protocol's honest delta and no
 -- policy has read it yet, only that layer of the gradient is computed.
 function protocol.layer_delta(ctx, i)
+  check(type(ctx) == "table", "protocol.layer_delta: context table expected, got %s", type(ctx))
+  check(math.type(i) == "integer", "protocol.layer_delta: layer must be an integer, got %s", tostring(i))
   local lazy = rawget(ctx, "delta") == nil and getmetatable(ctx)
   if type(lazy) == "table" and lazy.honest_delta then return lazy.honest_delta.layer(i) end
   return ctx.model:layer(i, ctx.delta)
