@@ -24,6 +24,8 @@ final class FeatureBlock {
     let width: Int
     let capacity: Int
     private let augmented: UnsafeMutablePointer<Float>
+    /// The row numbers of a contiguous block and of the next one (see load(start:count:)).
+    private let runRows: UnsafeMutablePointer<Int>
 
     /// Rows are written a whole number of 32-byte vectors apart, so that no
     /// vector store or load of theirs straddles two cache lines (measured on
@@ -40,9 +42,13 @@ final class FeatureBlock {
         augmented = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: floats)
         augmented.initialize(repeating: 0, count: floats)
+        runRows = .allocate(capacity: 2 * capacity)
     }
 
-    deinit { UnsafeMutableRawPointer(augmented).deallocate() }
+    deinit {
+        UnsafeMutableRawPointer(augmented).deallocate()
+        runRows.deallocate()
+    }
 
     /// Rows `start ..< start + n` (n ≤ capacity), loaded as the list of their
     /// numbers with the next n prefetched, as a listed block is. A loop over
@@ -52,10 +58,9 @@ final class FeatureBlock {
     /// (release build, best of 10, three runs each; same floats).
     func load(start: Int, count n: Int) -> AugmentedRows {
         let following = min(n, max(features.rows - (start + n), 0))
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: n + following) { list in
-            for j in 0..<(n + following) { list[j] = start + j }
-            return load(rows: UnsafeBufferPointer(rebasing: list[..<n]), prefetching: UnsafeBufferPointer(rebasing: list[n...]))
-        }
+        for j in 0..<(n + following) { runRows[j] = start + j }
+        return load(rows: UnsafeBufferPointer(start: runRows, count: n),
+                    prefetching: UnsafeBufferPointer(start: runRows + n, count: following))
     }
 
     /// The rows listed in `rows` (0-based, at most capacity of them), in order.
