@@ -51,11 +51,11 @@ final class FeatureBlock {
     }
 
     /// Rows `start ..< start + n` (n ≤ capacity), loaded as the list of their
-    /// numbers with the next n prefetched, as a listed block is. A loop over
-    /// the run itself, with the same prefetches, was slower for a reason in its
-    /// generated code that profiling did not pin down: a 10-class
-    /// Fashion-MNIST gradient took 23.1–23.3 ms that way, 22.1–22.3 ms this way
-    /// (release build, best of 10, three runs each; same floats).
+    /// numbers with the next n prefetched, as a listed block is: one loop for
+    /// both kinds of block. A 10-class Fashion-MNIST gradient took 23.1–23.3 ms
+    /// with a loop of its own over the run and rows of width + 1, 22.1–22.3 ms
+    /// this way (release build, best of 10, three runs each; same floats); the
+    /// runs, ±0.3 ms, do not say how much of that the alignment gives.
     func load(start: Int, count n: Int) -> AugmentedRows {
         let following = min(n, max(features.rows - (start + n), 0))
         for j in 0..<(n + following) { runRows[j] = start + j }
