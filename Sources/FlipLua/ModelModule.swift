@@ -111,7 +111,7 @@ enum ModelModule {
             let (x, y) = (try call.tensor(3), try call.tensor(4))
             let rows = try call.optionalRows(5, limit: x.rows)
             let overrides = try call.optionalLabels(6)
-            try call.blaming(2) { _ = try m.layer(i) }
+            try call.blaming(2) { try m.checkLayer(i) }
             try call.push(try m.layerGradient(i, features: x, labels: y, rows: rows, overrides: overrides))
             return 1
         },

@@ -284,7 +284,7 @@ enum TensorModule {
     /// Argument 1 of a method that writes into its tensor.
     private static func writableTensor(_ call: LuaCall) throws -> Tensor {
         let t = try call.tensor(1)
-        do { try t.requireWritable() } catch let e as FlipError { throw LuaArgumentError(1, e.description) }
+        try call.blaming(1) { try t.requireWritable() }
         return t
     }
 

@@ -46,6 +46,9 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Sandbox the script as run --sandbox does.")
     var sandbox = false
 
+    /// All a --sandbox step may write into.
+    var sandboxOutput: String? { sandbox ? out : nil }
+
     /// The sandbox of a --sandbox step, its output folder created first.
     func sandboxIfAsked() throws -> LuaSandbox? {
         guard sandbox else { return nil }
@@ -69,12 +72,12 @@ struct WorkerCommand: ParsableCommand {
             guard let message, let request else { throw ValidationError("run needs --message and --request") }
             let wanted = try WorkerMessage.decoder.decode(GridRunner.Request.self, from: Data(request.utf8))
             let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
-                                            sandbox: try sandboxIfAsked(), outputFolder: sandbox ? out : nil)
+                                            sandbox: try sandboxIfAsked(), outputFolder: sandboxOutput)
             let record = session.run(wanted, scriptHash: scriptHash, codeVersion: codeVersion, timeLimit: timeLimit)
             try WorkerMessage.write(record, to: message)
         case "report":
             let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
-                                            sandbox: try sandboxIfAsked(), outputFolder: sandbox ? out : nil)
+                                            sandbox: try sandboxIfAsked(), outputFolder: sandboxOutput)
             let plan = try session.plan()
             let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: db,
                                           outputFolder: out, stdlib: stdlib, codeVersion: codeVersion))
@@ -90,7 +93,7 @@ struct WorkerCommand: ParsableCommand {
     /// plain script has run whole by then and gives its outcome.
     func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String) throws -> WorkerMessage.Plan {
         let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandbox ? out : nil), stdlib: stdlib)
+        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput), stdlib: stdlib)
         if let rails = try sandboxIfAsked() { vm.applySandbox(rails) }
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()

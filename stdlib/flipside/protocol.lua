@@ -20,12 +20,20 @@ end
 -- the pass back through the inner layer, unless the whole delta is known.
 -- Both are read-only: the policy's code cannot change what provenance reads.
 local function honest_delta(model, data)
-  local whole
+  local gradient, whole
   local layers = {}
   local delta = {}
   function delta.whole()
-    whole = whole or (-model:gradient(data.x, data.y)):readonly()
+    if not whole then
+      gradient = model:gradient(data.x, data.y)
+      whole = (-gradient):readonly()
+    end
     return whole
+  end
+  --- The honest gradient itself, grad L_{D_H} (provenance reads it).
+  function delta.gradient()
+    delta.whole()
+    return gradient
   end
   function delta.layer(i)
     if whole then return model:layer(i, whole):readonly() end
@@ -104,7 +112,7 @@ function protocol.train(opts)
         labels = attack.apply(data.y, subset, rows, new_labels, budget, data.classes)
         flips = type(rows) == "table" and #rows or rows:size(1)
         if opts.provenance ~= false then
-          provenance = attack.provenance(model, data.x, data.y, labels, subset, delta.whole(), -delta.whole())
+          provenance = attack.provenance(model, data.x, data.y, labels, subset, delta.whole(), delta.gradient())
         end
       end
     end

@@ -66,8 +66,8 @@ final class FeatureBlock {
     /// The rows listed in `rows` (0-based, at most capacity of them), in order.
     /// Rows listed in `following` (the next block) are prefetched meanwhile, one
     /// per row widened, so that their cache misses overlap this block's work.
-    func load<Index: BinaryInteger>(rows: UnsafeBufferPointer<Index>,
-                                    prefetching following: UnsafeBufferPointer<Index> = .init(start: nil, count: 0)) -> AugmentedRows {
+    private func load<Index: BinaryInteger>(rows: UnsafeBufferPointer<Index>,
+                                            prefetching following: UnsafeBufferPointer<Index>) -> AugmentedRows {
         let d = width
         for j in 0..<rows.count { augmented[j * stride + d] = 1 }
         switch features.dtype {

@@ -4,12 +4,17 @@ extension Model {
     /// How many weight layers the model has (1 for the regressions, 2 for the MLP).
     public var layerCount: Int { (kernel as? PerceptronKernel) == nil ? 1 : 2 }
 
-    /// A copy of layer `index` (1-based) as [outputs, inputs + 1], bias last, taken
-    /// from the parameters or from `source`, a tensor laid out like them (a gradient, a delta).
-    public func layer(_ index: Int, of source: Tensor? = nil) throws -> Tensor {
+    /// Refuses a layer number the model does not have (1-based).
+    public func checkLayer(_ index: Int) throws {
         guard index >= 1, index <= layerCount else {
             throw FlipError("layer \(index) does not exist; the \(kind) model has \(layerCount == 1 ? "1 layer" : "\(layerCount) layers")")
         }
+    }
+
+    /// A copy of layer `index` (1-based) as [outputs, inputs + 1], bias last, taken
+    /// from the parameters or from `source`, a tensor laid out like them (a gradient, a delta).
+    public func layer(_ index: Int, of source: Tensor? = nil) throws -> Tensor {
+        try checkLayer(index)
         let values = source ?? parameters
         try values.requireDType(.float32, "tensor")
         guard values.count == parameterCount else {

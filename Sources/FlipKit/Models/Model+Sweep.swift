@@ -71,7 +71,7 @@ extension Model {
     /// the inner layer, whose gradient is not asked for.
     public func layerGradient(_ index: Int, features: Tensor, labels: Tensor, rows: Tensor? = nil,
                               overrides: Tensor? = nil) throws -> Tensor {
-        _ = try layer(index)
+        try checkLayer(index)
         let outputLayerOnly = layerCount > 1 && index == layerCount
         return try layer(index, of: try meanGradient(features: features, labels: labels, rows: rows, overrides: overrides,
                                                      outputLayerOnly: outputLayerOnly))
