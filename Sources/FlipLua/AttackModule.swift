@@ -32,7 +32,7 @@ enum AttackModule {
             let x = try call.tensor(1)
             let subset = try call.rowIndices(2, limit: x.rows)
             let s = try GreedyBinary.scores(features: x, subset: subset, delta: try call.tensor(3))
-            try call.push(try Tensor(s.map { Float($0) }))
+            try call.push(try Tensor(s))
             return 1
         },
         // greedy_binary(x, y, subset, delta, budget [, variant]) -> rows, labels

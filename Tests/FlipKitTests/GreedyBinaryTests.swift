@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct GreedyBinaryTests {
     /// The smallest Σ s_i y_i reachable by changing at most `budget` labels, by enumeration.
-    static func bruteForceOptimum(_ s: [Double], _ y: [Int32], budget: Int) -> Double {
+    static func bruteForceOptimum(_ s: [Float], _ y: [Int32], budget: Int) -> Double {
         var best = Double.infinity
         for mask in 0..<(1 << s.count) where mask.nonzeroBitCount <= budget {
             var labels = y
@@ -25,7 +25,7 @@ import Testing
         for _ in 0..<4000 {
             let n = 1 + g.below(10)
             // Scores on a coarse grid so that ties and zeros occur.
-            let s = (0..<n).map { _ in Double(g.below(9) - 4) * (g.uniform() < 0.5 ? 1 : 0.5) }
+            let s = (0..<n).map { _ in Float(g.below(9) - 4) * (g.uniform() < 0.5 ? 1 : 0.5) }
             let y = (0..<n).map { _ in Int32(g.below(2)) }
             let budget = g.below(n + 1)
             let exact = try GreedyBinary.select(scores: s, honestLabels: y, budget: budget, variant: .exact)
@@ -47,7 +47,7 @@ import Testing
     @Test func paperFollowsAlgorithmThreeAsPrinted() throws {
         // p = 3 smallest s: -3 (row 0), -1 (row 2), 0.5 (row 4): targets 1, 1, 0.
         // Row 0 already has label 1, so only rows 2 and 4 change.
-        let s: [Double] = [-3, 2, -1, 5, 0.5]
+        let s: [Float] = [-3, 2, -1, 5, 0.5]
         let y: [Int32] = [1, 0, 0, 1, 1]
         let paper = try GreedyBinary.select(scores: s, honestLabels: y, budget: 3, variant: .paper)
         #expect(paper.positions == [2, 4])
@@ -65,7 +65,8 @@ import Testing
         let x = try Tensor([1, 2, 3, -1, 0, 4], shape: [2, 3])
         let delta = try Tensor([0.5, -1, 2, 0.25])
         let s = try GreedyBinary.scores(features: x, subset: try Tensor(int32: [1, 0]), delta: delta)
-        #expect(s == [-0.5 + 0 + 8 + 0.25, 0.5 - 2 + 6 + 0.25])
+        let expected: [Float] = [-0.5 + 0 + 8 + 0.25, 0.5 - 2 + 6 + 0.25]
+        #expect(s == expected)
     }
 
     @Test func nonFiniteScoresAreRefused() {

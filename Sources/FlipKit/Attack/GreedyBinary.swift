@@ -1,5 +1,3 @@
-import CBLAS
-
 /// The greedy binary label-flipping rules (paper Section 3, Algorithm 3, and
 /// the `exact` correction of DESIGN.md). Both work on the scores
 /// s_i = ⟨Δ, x̃_i⟩ of the attacker's points, x̃_i = (x_i, 1).
@@ -23,34 +21,32 @@ public struct FlipSet: Equatable {
 
 public enum GreedyBinary {
     /// s_i = ⟨Δ, x̃_i⟩ for each row of the attacker's subset, with Δ ∈ R^{d+1}.
-    public static func scores(features: Tensor, subset: Tensor, delta: Tensor) throws -> [Double] {
+    public static func scores(features: Tensor, subset: Tensor, delta: Tensor) throws -> [Float] {
         try delta.requireDType(.float32, "delta")
         let d = features.rowLength
         try features.checkFeatures(dimension: d)
         guard delta.count == d + 1 else { throw FlipError("delta needs \(d + 1) elements (features and bias), got \(delta.count)") }
         try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
-        let block = Model.narrowBlockRows
-        let x = FeatureBlock(features, rows: min(block, max(subset.count, 1)))
-        let z = Scratch(x.capacity)
-        let w = delta.floats.baseAddress!
         // Scores are float32 sums, so a policy in Lua reading them as a tensor
         // ranks the points exactly as the native rule does.
-        var out = [Double](repeating: 0, count: subset.count)
-        var start = 0
-        while start < subset.count {
-            let n = min(block, subset.count - start)
-            let rows = x.load(list: UnsafeBufferPointer(subset.int32s), start: start, count: n)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d + 1), 1, rows.base, Int32(rows.stride), w, 1, 0, z.buffer, 1)
-            for j in 0..<n { out[start + j] = Double(z.buffer[j]) }
-            start += n
+        var out = [Float](repeating: 0, count: subset.count)
+        let w = delta.floats.baseAddress!
+        let list = subset.int32s
+        out.withUnsafeMutableBufferPointer { out in
+            let z = out.baseAddress!, m = out.count
+            switch features.dtype {
+            case .uint8: BinaryRowPass.logits(w, rows: features.bytes.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
+            case .float32: BinaryRowPass.logits(w, rows: features.floats.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
+            case .int32: BinaryRowPass.logits(w, rows: features.int32s.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
+            }
         }
         return out
     }
 
     /// Chooses flips among the attacker's points from their scores and honest labels.
     /// `positions` of the result index into `scores`; at most `budget` entries,
-    /// and only points whose label actually changes.
-    public static func select(scores: [Double], honestLabels: [Int32], budget: Int, variant: GreedyVariant) throws -> (positions: [Int], labels: [Int32]) {
+    /// and only points whose label actually changes. Ties rank in position order.
+    public static func select(scores: [Float], honestLabels: [Int32], budget: Int, variant: GreedyVariant) throws -> (positions: [Int], labels: [Int32]) {
         guard scores.count == honestLabels.count else {
             throw FlipError("\(scores.count) scores but \(honestLabels.count) labels")
         }
@@ -62,8 +58,7 @@ public enum GreedyBinary {
         var labels: [Int32] = []
         switch variant {
         case .paper:
-            let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
-            for i in order.prefix(budget) {
+            for i in ascending(scores).prefix(budget) {
                 let target: Int32 = scores[i] < 0 ? 1 : 0
                 if target != honestLabels[i] {
                     positions.append(i)
@@ -71,15 +66,26 @@ public enum GreedyBinary {
                 }
             }
         case .exact:
-            let gain = scores.indices.map { scores[$0] * (honestLabels[$0] == 1 ? -1 : 1) }
-            let candidates = gain.indices.filter { gain[$0] < 0 }
-                .sorted { gain[$0] != gain[$1] ? gain[$0] < gain[$1] : $0 < $1 }
-            for i in candidates.prefix(budget) {
-                positions.append(i)
-                labels.append(1 - honestLabels[i])
+            var candidates: [Int] = [], gains: [Float] = []
+            for (i, s) in scores.enumerated() {
+                let gain = honestLabels[i] == 1 ? -s : s
+                if gain < 0 {
+                    candidates.append(i)
+                    gains.append(gain)
+                }
+            }
+            for j in ascending(gains).prefix(budget) {
+                positions.append(candidates[j])
+                labels.append(1 - honestLabels[candidates[j]])
             }
         }
         return (positions, labels)
+    }
+
+    /// Positions of `values` (finite) in ascending order, ties in position order.
+    private static func ascending(_ values: [Float]) -> [Int] {
+        let keys = values.map { Tensor.orderKey($0.bitPattern, dtype: .float32, descending: false) }
+        return Tensor.stableOrder(keys).map { Int($0) }
     }
 
     /// The rule end to end: scores of the subset's rows against Δ, then selection.
@@ -97,7 +103,7 @@ public enum GreedyBinary {
     }
 
     /// The attacker's objective Σ_{i∈K} s_i y_i for given labels.
-    public static func objective(scores: [Double], labels: [Int32]) -> Double {
-        zip(scores, labels).reduce(0) { $0 + $1.0 * Double($1.1) }
+    public static func objective(scores: [Float], labels: [Int32]) -> Double {
+        zip(scores, labels).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
 }

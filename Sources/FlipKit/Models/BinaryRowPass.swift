@@ -92,6 +92,24 @@ enum BinaryRowPass {
         return total
     }
 
+    /// z_j = ⟨w, x̃_j⟩ for the rows `row(0) … row(n − 1)`, written to `out`: the
+    /// logits of the passes above, to the bit (four rows or one, the same sums).
+    static func logits<E: RowElement>(_ w: UnsafePointer<Float>, rows base: UnsafePointer<E>, width d: Int, count n: Int,
+                                      row: (Int) -> Int, into out: UnsafeMutablePointer<Float>) {
+        let rowBytes = d * MemoryLayout<E>.stride
+        var j = 0
+        while j + 4 <= n {
+            for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
+            let z = dot4(w, (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d), d)
+            for i in 0..<4 { out[j + i] = z[i] }
+            j += 4
+        }
+        while j < n {
+            out[j] = dot1(w, base + row(j) * d, d)
+            j += 1
+        }
+    }
+
     /// ⟨w, x̃⟩ for four rows, the bias w[d] included.
     @inline(__always)
     static func dot4<E: RowElement>(_ w: UnsafePointer<Float>, _ p: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
