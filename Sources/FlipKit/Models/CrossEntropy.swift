@@ -35,18 +35,41 @@ enum CrossEntropy {
             for i in 0..<n { predictions[i] = z[i] >= 0 ? 1 : 0 }
         }
         guard let labels else { return 0 }
+        guard out.needsLoss else {
+            if out.residual {
+                for i in 0..<n { z[i] = sigmoid(z[i]) - Float(labels[i]) }
+            }
+            return 0
+        }
+        return binaryLoss(z, rows: n, labels: labels, out)
+    }
+
+    /// `binary` when a loss is asked for. Without per-row losses, Σ log(1 + e)
+    /// is taken as the log of the product of the (1 + e) ∈ [1, 2]: one log per
+    /// call, as in softmax.
+    @inline(never)
+    private static func binaryLoss(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>, _ out: Outputs) -> Double {
         var total = 0.0
+        var product = 1.0
         for i in 0..<n {
             let zi = z[i]
             let e = exponentialOfNonPositive(-abs(zi))
-            if out.needsLoss {
-                let loss = Double(max(zi, 0)) + Double(log1pf(e)) - (labels[i] == 1 ? Double(zi) : 0)
+            let margin = Double(max(zi, 0)) - (labels[i] == 1 ? Double(zi) : 0)
+            if let losses = out.losses {
+                let loss = margin + Double(log1pf(e))
                 total += loss
-                out.losses?[i] = loss
+                losses[i] = loss
+            } else {
+                total += margin
+                product *= 1 + Double(e)
+                if product > 1e250 {
+                    total += _log(product)
+                    product = 1
+                }
             }
             if out.residual { z[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - Float(labels[i]) }
         }
-        return total
+        return total + _log(product)
     }
 
     /// `classes` logits per row (softmax). The loss is log Σ exp(z − max) − (z_y − max);
