@@ -1,7 +1,7 @@
 /// Binary logistic regression straight from the feature rows' own storage.
 /// A one-output layer is a matrix-vector product: widening a block of rows to
 /// float before it costs as much as the product itself. Here four rows at a
-/// time are converted in registers (and kept, widened, in a 3 KB group buffer),
+/// time are converted in registers (and kept, widened, in a buffer of 4·d floats),
 /// their logits ⟨w, x⟩ + b computed, their residuals taken, and
 /// g += s·Σ r_j·x̃_j added from the group buffer while it is in the L1 cache.
 /// Every binary sweep that needs a gradient goes through here, for uint8 and
@@ -136,9 +136,9 @@ enum BinaryRowPass {
     }
 
     /// dot4 that also leaves the four rows widened in `group`, so that the
-    /// gradient reads them from there instead of converting them again (a C
-    /// model of the pass: 62.5 → 54 ns per Fashion-MNIST row). The sums are
-    /// dot4's, and add4(_:_:_:_:) over the group computes add4's, bit for bit.
+    /// gradient reads them from there instead of converting them again (the
+    /// binary Fashion-MNIST gradient, 12,000 uint8 rows: 0.89 → 0.80 ms). The
+    /// sums are dot4's, and add4(_:_:_:_:) over the group computes add4's, bit for bit.
     @inline(__always)
     static func dot4<E: RowElement>(_ w: UnsafePointer<Float>, _ p: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
                                     _ d: Int, widening group: WidenedGroup) -> SIMD4<Float> {

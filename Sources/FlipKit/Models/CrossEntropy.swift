@@ -47,7 +47,6 @@ enum CrossEntropy {
     /// `binary` when a loss is asked for. Without per-row losses, Σ log(1 + e)
     /// is taken as the log of the product of the (1 + e) ∈ [1, 2]: one log per
     /// call, as in softmax.
-    @inline(never)
     private static func binaryLoss(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>, _ out: Outputs) -> Double {
         var total = 0.0
         var product = 1.0
