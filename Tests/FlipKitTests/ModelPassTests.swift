@@ -24,6 +24,30 @@ import Testing
         #expect(throws: FlipError.self) { try model.gradient(features: x, labels: y, overrides: try Tensor(int32: [Int32](repeating: 3, count: 300))) }
     }
 
+    /// A block's products do not depend on where its rows came from: listed
+    /// rows (a shard, a shuffled epoch, the attacker's subset) give the numbers
+    /// of the same rows gathered and stored in order, bit for bit, at widths and
+    /// class counts where OpenBLAS's result for a row depends on the rows that
+    /// share its call.
+    @Test(arguments: [(37, 2), (785, 12), (3072, 10), (64, 40)])
+    func listedRowsGiveTheNumbersOfGatheredRows(_ size: (Int, Int)) throws {
+        let (d, classes) = size
+        let g = Generator(seed: UInt64(d + classes))
+        let x = try ModelGradientTests.features(g, n: 203, d: d)
+        let y = try ModelGradientTests.labels(g, n: 203, classes: classes)
+        let model = try Model.softmax(inputs: d, classes: classes)
+        try model.setParameters(try Tensor((0..<model.parameterCount).map { _ in Float(0.1 * g.normal()) },
+                                           shape: model.parameters.shape))
+        let rows = try Tensor(int32: try Generator(seed: 9).sample(203, 150))
+        let gathered = try x.gatherRows(rows)
+        let listed = try model.gradient(features: x, labels: y, rows: rows)
+        #expect(listed.floatValues == (try model.gradient(features: gathered, labels: try y.gatherRows(rows))).floatValues)
+        let delta = try Tensor((0..<model.parameterCount).map { _ in Float(g.normal()) }, shape: model.parameters.shape)
+        let scores = try GreedyMulticlass.scores(features: x, subset: rows, delta: delta)
+        let inOrder = try GreedyMulticlass.scores(features: gathered, subset: try Tensor(int32: (0..<150).map(Int32.init)), delta: delta)
+        #expect(scores.floatValues == inOrder.floatValues)
+    }
+
     @Test func perSampleLossesAverageToTheLoss() throws {
         let (x, y, model) = try ModelPassTests.problem(seed: 3)
         let each = try model.losses(features: x, labels: y)

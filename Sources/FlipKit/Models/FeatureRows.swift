@@ -15,6 +15,30 @@ extension Tensor {
 struct AugmentedRows {
     let base: UnsafePointer<Float>
     let stride: Int
+    /// For rows loaded by a FeatureBlock, the rows of the next block: the
+    /// first layer's product prefetches them while it runs (DenseLayer.forward).
+    var upcoming: UpcomingRows? = nil
+}
+
+/// Feature rows a sweep will load next, to be prefetched a part at a time:
+/// `count` rows numbered by `listed`, or the rows `first ..< first + count`.
+struct UpcomingRows {
+    let features: UnsafeRawPointer
+    let rowBytes: Int
+    let count: Int
+    let listed: UnsafePointer<Int32>?
+    let first: Int
+
+    /// Prefetches part `part` (0-based) of `parts` equal parts of the rows.
+    func prefetch(part: Int, of parts: Int) {
+        let (from, to) = (count * part / parts, count * (part + 1) / parts)
+        guard to > from else { return }
+        if let listed {
+            for j in from..<to { FlipKit.prefetch(features + Int(listed[j]) * rowBytes, bytes: rowBytes) }
+        } else {
+            FlipKit.prefetch(features + (first + from) * rowBytes, bytes: (to - from) * rowBytes)
+        }
+    }
 }
 
 /// A block of at most `capacity` feature rows widened to float32 and
@@ -24,7 +48,7 @@ final class FeatureBlock {
     let width: Int
     let capacity: Int
     private let augmented: UnsafeMutablePointer<Float>
-    /// The row numbers of a contiguous block and of the next one (see load(start:count:)).
+    /// The row numbers of a contiguous block (see load(start:count:)).
     private let runRows: UnsafeMutablePointer<Int>
 
     /// Rows are written a whole number of 32-byte vectors apart, so that no
@@ -42,7 +66,7 @@ final class FeatureBlock {
         augmented = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: floats)
         augmented.initialize(repeating: 0, count: floats)
-        runRows = .allocate(capacity: 2 * capacity)
+        runRows = .allocate(capacity: capacity)
     }
 
     deinit {
@@ -51,51 +75,48 @@ final class FeatureBlock {
     }
 
     /// Rows `start ..< start + n` (n ≤ capacity), loaded as the list of their
-    /// numbers with the next n prefetched, as a listed block is: one loop for
-    /// both kinds of block. A 10-class Fashion-MNIST gradient took 23.1–23.3 ms
-    /// with a loop of its own over the run and rows of width + 1, 22.1–22.3 ms
-    /// this way (release build, best of 10, three runs each; same floats); the
-    /// runs, ±0.3 ms, do not say how much of that the alignment gives.
+    /// numbers, as a listed block is: one loop for both kinds of block. A
+    /// 10-class Fashion-MNIST gradient took 23.1–23.3 ms with a loop of its own
+    /// over the run and rows of width + 1, 22.1–22.3 ms this way (release
+    /// build, best of 10, three runs each; same floats); the runs, ±0.3 ms, do
+    /// not say how much of that the alignment gives.
     func load(start: Int, count n: Int) -> AugmentedRows {
+        for j in 0..<n { runRows[j] = start + j }
         let following = min(n, max(features.rows - (start + n), 0))
-        for j in 0..<(n + following) { runRows[j] = start + j }
         return load(rows: UnsafeBufferPointer(start: runRows, count: n),
-                    prefetching: UnsafeBufferPointer(start: runRows + n, count: following))
+                    upcoming: UpcomingRows(features: UnsafeRawPointer(features.raw), rowBytes: rowBytes, count: following,
+                                           listed: nil, first: start + n))
     }
 
+    /// Rows `list[start ..< start + n]` of a list of 0-based rows.
+    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> AugmentedRows {
+        let next = start + n
+        return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
+                    upcoming: UpcomingRows(features: UnsafeRawPointer(features.raw), rowBytes: rowBytes,
+                                           count: min(n, list.count - next), listed: list.baseAddress! + next, first: 0))
+    }
+
+    private var rowBytes: Int { width * features.dtype.byteWidth }
+
     /// The rows listed in `rows` (0-based, at most capacity of them), in order.
-    /// Rows listed in `following` (the next block) are prefetched meanwhile, one
-    /// per row widened, so that their cache misses overlap this block's work.
-    private func load<Index: BinaryInteger>(rows: UnsafeBufferPointer<Index>,
-                                            prefetching following: UnsafeBufferPointer<Index>) -> AugmentedRows {
+    /// The next block's rows come back as `upcoming`, for the product that
+    /// follows to prefetch (DenseLayer.forward): prefetched here, one per row
+    /// widened, the misses of shuffled rows piled up.
+    private func load<Index: BinaryInteger>(rows: UnsafeBufferPointer<Index>, upcoming: UpcomingRows) -> AugmentedRows {
         let d = width
         for j in 0..<rows.count { augmented[j * stride + d] = 1 }
         switch features.dtype {
         case .float32:
             let base = features.floats.baseAddress!
-            for (j, i) in rows.enumerated() {
-                if j < following.count { prefetch(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d * 4) }
-                (augmented + j * stride).update(from: base + Int(i) * d, count: d)
-            }
+            for (j, i) in rows.enumerated() { (augmented + j * stride).update(from: base + Int(i) * d, count: d) }
         case .uint8:
             let base = features.bytes.baseAddress!
-            for (j, i) in rows.enumerated() {
-                if j < following.count { prefetch(UnsafeRawPointer(base + Int(following[j]) * d), bytes: d) }
-                FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d)
-            }
+            for (j, i) in rows.enumerated() { FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d) }
         case .int32:
             let base = features.int32s.baseAddress!
             for (j, i) in rows.enumerated() { FeatureBlock.widen(base + Int(i) * d, into: augmented + j * stride, count: d) }
         }
-        return AugmentedRows(base: augmented, stride: stride)
-    }
-
-    /// Rows `list[start ..< start + n]` of a list of 0-based rows; the next
-    /// block's rows, `list[start + n ..< start + 2n]`, are prefetched meanwhile.
-    func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> AugmentedRows {
-        let next = start + n
-        return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
-                    prefetching: UnsafeBufferPointer(rebasing: list[next..<min(next + n, list.count)]))
+        return AugmentedRows(base: augmented, stride: stride, upcoming: upcoming)
     }
 
     /// Copies the features (without the trailing 1) of `n` loaded rows into `out` [n × width].
