@@ -64,6 +64,7 @@ enum BinaryRowPass {
                                    row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
                                    loss: Bool) -> Double {
         let out = CrossEntropy.Outputs(residual: true, loss: loss)
+        var lossSum = CrossEntropy.BinaryLossSum()
         var total = 0.0
         var j = 0
         let rowBytes = d * MemoryLayout<E>.stride
@@ -75,12 +76,11 @@ enum BinaryRowPass {
             for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
             if m == 4 {
                 let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
-                var z = if let group { dot4(w, p, d, widening: group) } else { dot4(w, p, d) }
-                total += withUnsafeMutablePointer(to: &z) { zp in
-                    zp.withMemoryRebound(to: Float.self, capacity: 4) { CrossEntropy.binary($0, rows: 4, labels: labels + j, out) }
-                }
-                if let group { add4(gradient, z, group, d) } else { add4(gradient, z, p, d) }
-                gradient[d] += z[0] + z[1] + z[2] + z[3]
+                let z = if let group { dot4(w, p, d, widening: group) } else { dot4(w, p, d) }
+                let (r, e) = CrossEntropy.binaryResiduals(z, labels: labels + j)
+                if loss { lossSum.add(z: z, e: e, labels: labels + j) }
+                if let group { add4(gradient, r, group, d) } else { add4(gradient, r, p, d) }
+                gradient[d] += r[0] + r[1] + r[2] + r[3]
             } else {
                 for i in 0..<m {
                     let p = base + row(j + i) * d
@@ -92,7 +92,7 @@ enum BinaryRowPass {
             }
             j += m
         }
-        return total
+        return total + lossSum.value
     }
 
     /// z_j = ⟨w, x̃_j⟩ for the rows `row(0) … row(n − 1)`, written to `out`: the

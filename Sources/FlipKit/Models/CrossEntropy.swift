@@ -28,8 +28,47 @@ enum CrossEntropy {
         return z >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
 
-    /// One logit per row (binary). Returns the summed loss −log σ(±z) =
-    /// softplus(z) − y·z if asked; the residual is σ(z) − y.
+    /// For four rows, e = exp(−|z|) and the residual σ(z) − y: sigmoid's
+    /// operations lane by lane, the same bits.
+    @inline(__always)
+    static func binaryResiduals(_ z: SIMD4<Float>, labels: UnsafePointer<Int32>) -> (residual: SIMD4<Float>, e: SIMD4<Float>) {
+        let negativeMagnitude = unsafeBitCast(unsafeBitCast(z, to: SIMD4<UInt32>.self) | 0x8000_0000, to: SIMD4<Float>.self)
+        let e = exponentialOfNonPositive(negativeMagnitude)
+        let onePlus = 1 + e
+        let p = (e / onePlus).replacing(with: 1 / onePlus, where: z .>= 0)
+        let y = SIMD4<Float>(SIMD4<Int32>(labels[0], labels[1], labels[2], labels[3]))
+        return (p - y, e)
+    }
+
+    /// Σ −log σ(±z) = softplus(z) − y·z over rows, added one row at a time
+    /// from its logit z and e = exp(−|z|): the margins max(z, 0) − y·z summed,
+    /// the (1 + e) ∈ [1, 2] multiplied, and their log taken once per 1e250
+    /// and at the end (as in softmax) instead of a log per row.
+    struct BinaryLossSum {
+        private var total = 0.0
+        private var product = 1.0
+
+        @inline(__always)
+        mutating func add(z: Float, e: Float, label: Int32) {
+            total += Double(max(z, 0)) - (label == 1 ? Double(z) : 0)
+            product *= 1 + Double(e)
+            if product > 1e250 {
+                total += _log(product)
+                product = 1
+            }
+        }
+
+        /// Four rows at once; out of line, so that the loop that calls it keeps its registers.
+        @inline(never)
+        mutating func add(z: SIMD4<Float>, e: SIMD4<Float>, labels: UnsafePointer<Int32>) {
+            for i in 0..<4 { add(z: z[i], e: e[i], label: labels[i]) }
+        }
+
+        var value: Double { product == 1 ? total : total + _log(product) }
+    }
+
+    /// One logit per row (binary). Returns the summed loss −log σ(±z) if
+    /// asked; the residual is σ(z) − y.
     static func binary(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>?, _ out: Outputs) -> Double {
         if let predictions = out.predictions {
             for i in 0..<n { predictions[i] = z[i] >= 0 ? 1 : 0 }
@@ -41,34 +80,21 @@ enum CrossEntropy {
             }
             return 0
         }
-        return binaryLoss(z, rows: n, labels: labels, out)
-    }
-
-    /// `binary` when a loss is asked for. Without per-row losses, Σ log(1 + e)
-    /// is taken as the log of the product of the (1 + e) ∈ [1, 2]: one log per
-    /// call, as in softmax.
-    private static func binaryLoss(_ z: UnsafeMutablePointer<Float>, rows n: Int, labels: UnsafePointer<Int32>, _ out: Outputs) -> Double {
+        var sum = BinaryLossSum()
         var total = 0.0
-        var product = 1.0
         for i in 0..<n {
             let zi = z[i]
             let e = exponentialOfNonPositive(-abs(zi))
-            let margin = Double(max(zi, 0)) - (labels[i] == 1 ? Double(zi) : 0)
             if let losses = out.losses {
-                let loss = margin + Double(log1pf(e))
+                let loss = Double(max(zi, 0)) - (labels[i] == 1 ? Double(zi) : 0) + Double(log1pf(e))
                 total += loss
                 losses[i] = loss
             } else {
-                total += margin
-                product *= 1 + Double(e)
-                if product > 1e250 {
-                    total += _log(product)
-                    product = 1
-                }
+                sum.add(z: zi, e: e, label: labels[i])
             }
             if out.residual { z[i] = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - Float(labels[i]) }
         }
-        return total + _log(product)
+        return total + sum.value
     }
 
     /// `classes` logits per row (softmax). The loss is log Σ exp(z − max) − (z_y − max);
