@@ -3,8 +3,8 @@
 /// no result, whatever the address.
 ///
 /// Swift has no spelling for it; this binds LLVM's own prefetch intrinsic
-/// (read, keep in all cache levels, data cache), which compiles to a single
-/// instruction (prefetcht0 on x86-64, prfm on arm64).
+/// (read, low temporal locality, data cache), which compiles to a single
+/// instruction (prefetcht2 on x86-64, prfm on arm64).
 @inline(__always)
 func prefetch(_ address: UnsafeRawPointer) {
     llvmPrefetch(address, 0, 1, 1)
@@ -16,7 +16,7 @@ func prefetch(_ start: UnsafeRawPointer, bytes: Int) {
     var offset = 0
     while offset < bytes {
         prefetch(start + offset)
-        offset += 64
+        offset &+= 64
     }
     prefetch(start + bytes - 1)
 }
