@@ -46,6 +46,11 @@ import Testing
         let scores = try GreedyMulticlass.scores(features: x, subset: rows, delta: delta)
         let inOrder = try GreedyMulticlass.scores(features: gathered, subset: try Tensor(int32: (0..<150).map(Int32.init)), delta: delta)
         #expect(scores.floatValues == inOrder.floatValues)
+        let binary = try Model.binaryLogistic(dimension: d)
+        try binary.setParameters(try Tensor((0...d).map { _ in Float(0.1 * g.normal()) }))
+        let y01 = try Tensor(int32: (0..<203).map { _ in Int32(g.below(2)) })
+        #expect(try binary.losses(features: x, labels: y01, rows: rows).floatValues
+            == (try binary.losses(features: gathered, labels: try y01.gatherRows(rows))).floatValues)
     }
 
     @Test func perSampleLossesAverageToTheLoss() throws {
