@@ -86,7 +86,7 @@ enum CrossEntropy {
             let zi = z[i]
             let e = exponentialOfNonPositive(-abs(zi))
             if let losses = out.losses {
-                let loss = Double(max(zi, 0)) - (labels[i] == 1 ? Double(zi) : 0) + Double(log1pf(e))
+                let loss = Double(max(zi, 0)) + Double(log1pf(e)) - (labels[i] == 1 ? Double(zi) : 0)
                 total += loss
                 losses[i] = loss
             } else {
