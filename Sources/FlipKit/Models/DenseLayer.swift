@@ -11,8 +11,9 @@ struct DenseLayer: Sendable {
     /// z = x̃ Wᵀ for `n` augmented rows x̃ = (x, 1) [n × (inputs + 1)] → z [n × outputs]:
     /// the bias, W's last column, meets x̃'s trailing 1 in the same product.
     ///
-    /// Feature rows (x from a FeatureBlock) carry the next block's rows, to be
-    /// prefetched while the product runs. A layer with 2 to 16 outputs (the
+    /// Feature rows (x from a FeatureBlock) carry the next block's rows still
+    /// to be prefetched (pixels; float rows the block prefetched itself), for
+    /// the product to prefetch while it runs. A layer with 2 to 16 outputs (the
     /// softmax regression's, the scores') multiplies them four rows at a time and
     /// prefetches a share of the upcoming rows before each part, so that their
     /// cache misses overlap arithmetic instead of piling up. On a 10-class
