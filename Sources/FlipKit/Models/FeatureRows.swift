@@ -92,7 +92,8 @@ final class FeatureBlock {
                                            listed: nil, first: start + n))
     }
 
-    /// Rows `list[start ..< start + n]` of a list of 0-based rows.
+    /// Rows `list[start ..< start + n]` of a list of 0-based rows; the next
+    /// block's, `list[start + n ..< start + 2n]`, are the upcoming ones.
     func load(list: UnsafeBufferPointer<Int32>, start: Int, count n: Int) -> AugmentedRows {
         let next = start + n
         return load(rows: UnsafeBufferPointer(rebasing: list[start..<next]),
