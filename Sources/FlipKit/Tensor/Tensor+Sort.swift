@@ -56,7 +56,7 @@ extension Tensor {
                             }
                             swap(&from, &to)
                         }
-                        if from.baseAddress != first.baseAddress { first.update(fromContentsOf: from) }
+                        if from.baseAddress != first.baseAddress { _ = first.update(fromContentsOf: from) }
                     }
                 }
             }
