@@ -60,16 +60,17 @@ enum BinaryRowPass {
     /// Over the rows `row(0) … row(n − 1)` of `base` (rows of `d` elements)
     /// with `labels[j]` for row(j): adds Σ_j (σ(z_j) − y_j)·x̃_j to `gradient`
     /// (d + 1 floats, bias last) and returns the summed loss if `loss`, else 0.
+    /// `group` holds four widened rows of width d (unused for float rows).
     static func run<E: RowElement>(_ w: UnsafePointer<Float>, rows base: UnsafePointer<E>, width d: Int, count n: Int,
                                    row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
-                                   loss: Bool) -> Double {
+                                   loss: Bool, group: WidenedGroup) -> Double {
         let out = CrossEntropy.Outputs(residual: true, loss: loss)
         var lossSum = CrossEntropy.BinaryLossSum()
         var total = 0.0
         var j = 0
         let rowBytes = d * MemoryLayout<E>.stride
         // Float rows need no widening: they are read where they are.
-        let group = E.self == Float.self ? nil : WidenedGroup(width: d)
+        let group = E.self == Float.self ? nil : group
         while j < n {
             let m = min(4, n - j)
             // The next group's rows (random ones, in a shuffled epoch) start arriving meanwhile.

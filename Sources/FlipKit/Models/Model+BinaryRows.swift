@@ -3,21 +3,22 @@
 extension Model {
     var passesRowsDirectly: Bool { kernel is BinaryLogisticKernel }
 
-    /// BinaryRowPass over `features`' rows `row(0) … row(n − 1)`, whatever their element type.
+    /// BinaryRowPass over `features`' rows `row(0) … row(n − 1)`, whatever their
+    /// element type; `group` is the pass's buffer, allocated once per sweep.
     func binaryRowPass(features: Tensor, count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>,
-                       gradient: UnsafeMutablePointer<Float>, loss: Bool) -> Double {
+                       gradient: UnsafeMutablePointer<Float>, loss: Bool, group: WidenedGroup) -> Double {
         let w = UnsafePointer(parameters.floats.baseAddress!)
         let d = inputDimension
         switch features.dtype {
         case .uint8:
             return BinaryRowPass.run(w, rows: features.bytes.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss)
+                                     gradient: gradient, loss: loss, group: group)
         case .float32:
             return BinaryRowPass.run(w, rows: features.floats.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss)
+                                     gradient: gradient, loss: loss, group: group)
         case .int32:
             return BinaryRowPass.run(w, rows: features.int32s.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss)
+                                     gradient: gradient, loss: loss, group: group)
         }
     }
 
@@ -25,12 +26,14 @@ extension Model {
     /// Labels are read in place; only a row list without overrides gathers them.
     func binaryGradient(features: Tensor, labels: Tensor, rows: Tensor?, overrides: Tensor?, into g: UnsafeMutablePointer<Float>) {
         let total = rows?.count ?? features.rows
+        let group = WidenedGroup(width: inputDimension)
         func pass(_ y: UnsafePointer<Int32>) {
             if let rows {
                 let list = rows.int32s
-                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, loss: false,
+                                  group: group)
             } else {
-                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, loss: false)
+                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, loss: false, group: group)
             }
         }
         if let overrides {

@@ -42,6 +42,7 @@ extension Model {
     private func binaryEpoch(features: Tensor, labels: Tensor, order: [Int32], batch: Int, optimizer: Optimizer) -> Double {
         let p = parameters.floats.baseAddress!
         let gradient = Scratch(parameterCount)
+        let group = WidenedGroup(width: inputDimension)
         var y = [Int32](repeating: 0, count: batch)
         var lossTotal = 0.0
         var start = 0
@@ -52,7 +53,7 @@ extension Model {
             lossTotal += y.withUnsafeBufferPointer { y in
                 order.withUnsafeBufferPointer { order in
                     binaryRowPass(features: features, count: m, row: { Int(order[start + $0]) }, labels: y.baseAddress!,
-                                  gradient: gradient.buffer, loss: true)
+                                  gradient: gradient.buffer, loss: true, group: group)
                 }
             }
             if let rate = optimizer.plainRate {
