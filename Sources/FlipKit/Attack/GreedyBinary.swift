@@ -29,6 +29,7 @@ public enum GreedyBinary {
         try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
         // Scores are float32 sums, so a policy in Lua reading them as a tensor
         // ranks the points exactly as the native rule does.
+        guard subset.count > 0 else { return [] }
         var out = [Float](repeating: 0, count: subset.count)
         let w = delta.floats.baseAddress!
         let list = subset.int32s

@@ -68,13 +68,11 @@ enum BinaryRowPass {
         var lossSum = CrossEntropy.BinaryLossSum()
         var total = 0.0
         var j = 0
-        let rowBytes = d * MemoryLayout<E>.stride
         // Float rows need no widening: they are read where they are.
         let group = E.self == Float.self ? nil : group
         while j < n {
             let m = min(4, n - j)
-            // The next group's rows (random ones, in a shuffled epoch) start arriving meanwhile.
-            for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
+            prefetchGroup(after: j, base, width: d, count: n, row: row)
             if m == 4 {
                 let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
                 let z = if let group { dot4(w, p, d, widening: group) } else { dot4(w, p, d) }
@@ -100,10 +98,9 @@ enum BinaryRowPass {
     /// logits of the passes above, to the bit (four rows or one, the same sums).
     static func logits<E: RowElement>(_ w: UnsafePointer<Float>, rows base: UnsafePointer<E>, width d: Int, count n: Int,
                                       row: (Int) -> Int, into out: UnsafeMutablePointer<Float>) {
-        let rowBytes = d * MemoryLayout<E>.stride
         var j = 0
         while j + 4 <= n {
-            for i in stride(from: j + 4, to: min(j + 8, n), by: 1) { prefetch(UnsafeRawPointer(base + row(i) * d), bytes: rowBytes) }
+            prefetchGroup(after: j, base, width: d, count: n, row: row)
             let z = dot4(w, (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d), d)
             for i in 0..<4 { out[j + i] = z[i] }
             j += 4
@@ -111,6 +108,15 @@ enum BinaryRowPass {
         while j < n {
             out[j] = dot1(w, base + row(j) * d, d)
             j += 1
+        }
+    }
+
+    /// Prefetches the rows of the group after the one at j, so that they (random
+    /// ones, in a shuffled epoch) arrive while this group is worked on.
+    @inline(__always)
+    static func prefetchGroup<E>(after j: Int, _ base: UnsafePointer<E>, width d: Int, count n: Int, row: (Int) -> Int) {
+        for i in stride(from: j + 4, to: min(j + 8, n), by: 1) {
+            prefetch(UnsafeRawPointer(base + row(i) * d), bytes: d * MemoryLayout<E>.stride)
         }
     }
 

@@ -55,13 +55,10 @@ struct PerceptronKernel: ModelKernel {
         let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
                                          labelLogits: workspace[4])
         guard let gradient = outputs.gradient else { return total }
-        if outputs.outputLayerOnly {
-            second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)
-            return total
-        }
         // dh reads W₂ before W₂'s gradient is added: the gradient may be the parameters.
-        second.backward(w2, z, rows: n, into: dh)
+        if !outputs.outputLayerOnly { second.backward(w2, z, rows: n, into: dh) }
         second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)
+        guard !outputs.outputLayerOnly else { return total }
         for k in 0..<n * hidden where a[k] <= 0 { dh[k] = 0 }
         first.accumulateGradient(gradient, scale: outputs.gradientScale, dh, x, rows: n)
         return total
