@@ -48,27 +48,28 @@ let package = Package(
         .systemLibrary(
             name: "CEdit", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
-        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "CBudget"),
+        .target(name: "CLuaShim", dependencies: ["CLua", "CBudget"]),
         .target(name: "CProcess"),
         // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
         // hundred times slower, and the tests exercise the kernels users run.
         // Without errno from math functions, a square root is one instruction
         // that vectorises (with errno, every lane tests its sign and may call libm).
-        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib"],
+        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib", "CBudget"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-fno-math-errno"]),
                                               .unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim"]),
+        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget"]),
         // The results store sits beside the engine: persistence is not a kernel.
         .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost", "FlipResults"]),
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipLua", "LuaHost", "FlipResults", "CProcess", "CEdit",
+                "FlipKit", "FlipLua", "LuaHost", "FlipResults", "CProcess", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
         .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "LuaHost"]),
         .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults"]),
     ],

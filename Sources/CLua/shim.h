@@ -25,6 +25,7 @@ static inline int clua_loadbuffer(lua_State *L, const char *buf, size_t len, con
 }
 static inline int clua_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT, 0); }
 static inline int clua_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT, 0); }
+static inline int clua_gc_count_remainder(lua_State *L) { return lua_gc(L, LUA_GCCOUNTB, 0); }
 /* One incremental step, as if `kb` kilobytes had just been allocated. */
 static inline int clua_gc_step(lua_State *L, int kb) { return lua_gc(L, LUA_GCSTEP, kb); }
 #endif

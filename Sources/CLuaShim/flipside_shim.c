@@ -1,4 +1,5 @@
 #include "flipside_shim.h"
+#include <flipside_budget.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,12 +30,27 @@ static int argument_error(lua_State *L) {
     return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, name, message);
 }
 
+/* The state whose native function runs on this thread: the one a tensor
+   allocation over budget collects before it gives up. */
+static _Thread_local lua_State *running = NULL;
+static _Thread_local int reclaiming = 0;
+
+static void collect_running_state(void) {
+    if (running == NULL || reclaiming) return;
+    reclaiming = 1;
+    lua_gc(running, LUA_GCCOLLECT);
+    reclaiming = 0;
+}
+
 static int trampoline(lua_State *L) {
     void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
     flipside_dispatch_fn dispatch = __atomic_load_n(&dispatcher, __ATOMIC_ACQUIRE);
     if (dispatch == NULL || slot == NULL || *slot == NULL)
         return luaL_error(L, "flipside: native function is no longer available");
+    lua_State *outer = running;
+    running = L;
     int n = dispatch(L, *slot);
+    running = outer;
     if (n >= 0) return n;
     /* The Swift frame has returned: raising now jumps over C only. */
     switch (n) {
@@ -56,12 +72,67 @@ flipside_state_info *flipside_info(lua_State *L) {
     return *(flipside_state_info **)lua_getextraspace(L);
 }
 
+/* A state's heap is charged to the budget a grain at a time, so that most
+   allocations touch only the state's own counters. */
+#define HEAP_GRAIN ((size_t)1 << 20)
+
+static int charge_heap(flipside_state_info *info, size_t bytes) {
+    size_t heap = info->heap + bytes;
+    if (heap > info->charged) {
+        size_t need = heap - info->charged;
+        size_t grant = (need + HEAP_GRAIN - 1) / HEAP_GRAIN * HEAP_GRAIN;
+        if (!flipside_budget_charge(grant)) {
+            if (!flipside_budget_charge(need)) return 0;
+            grant = need;
+        }
+        info->charged += grant;
+    }
+    info->heap = heap;
+    return 1;
+}
+
+static void release_heap(flipside_state_info *info, size_t bytes) {
+    info->heap -= bytes;
+    if (info->charged - info->heap > 4 * HEAP_GRAIN) {
+        size_t back = info->charged - info->heap - HEAP_GRAIN;
+        flipside_budget_release(back);
+        info->charged -= back;
+    }
+}
+
+/* lua_Alloc over realloc/free that keeps the heap within the budget. A refused
+   growth returns NULL: Lua then collects and, if that is not enough, raises
+   "not enough memory", which pcall catches. A shrink never fails (Lua relies
+   on it): if realloc cannot shrink, the block stays as it was. */
+static void *budget_alloc(void *ud, void *block, size_t old_size, size_t new_size) {
+    flipside_state_info *info = ud;
+    size_t old = block != NULL ? old_size : 0;
+    if (new_size == 0) {
+        free(block);
+        release_heap(info, old);
+        return NULL;
+    }
+    if (new_size > old && !charge_heap(info, new_size - old)) return NULL;
+    void *moved = realloc(block, new_size);
+    if (new_size > old) {
+        if (moved == NULL) release_heap(info, new_size - old);
+        return moved;
+    }
+    release_heap(info, old - new_size);
+    return moved != NULL ? moved : block;
+}
+
 lua_State *flipside_newstate(void) {
-    lua_State *L = luaL_newstate();
-    if (L == NULL) return NULL;
     flipside_state_info *info = calloc(1, sizeof *info);
-    if (info == NULL) { lua_close(L); return NULL; }
+    if (info == NULL) return NULL;
+    lua_State *L = luaL_newstate();
+    if (L == NULL) { free(info); return NULL; }
+    /* From here on the heap is charged; what the state holds already, first. */
+    size_t start = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
+    if (!charge_heap(info, start)) { lua_close(L); free(info); return NULL; }
+    lua_setallocf(L, budget_alloc, info);
     *(flipside_state_info **)lua_getextraspace(L) = info;
+    flipside_budget_set_reclaimer(collect_running_state);
     return L;
 }
 
@@ -69,8 +140,11 @@ void flipside_close(lua_State *L) {
     flipside_state_info *info = flipside_info(L);
     lua_sethook(L, NULL, 0, 0);
     lua_close(L);
+    flipside_budget_release(info->charged);
     free(info);
 }
+
+size_t flipside_heap_bytes(lua_State *L) { return flipside_info(L)->heap; }
 
 double flipside_monotonic_seconds(void) {
     struct timespec ts;

@@ -1,3 +1,4 @@
+import CBudget
 import CLua
 import CLuaShim
 
@@ -177,6 +178,12 @@ public final class LuaVM {
             message = "(error object is a \(String(cString: flipside_typename(state, -1))) value)"
         }
         clua_pop(state, 1)
+        // Lua calls no message handler for a memory error: there is no traceback
+        // to show, and the budget says why memory ran out.
+        if status == LUA_ERRMEM {
+            let described = "\(message): \(String(cString: flipside_budget_summary()))"
+            throw LuaScriptError(message: described, traceback: described)
+        }
         flipside_push_last_traceback(state)
         let traceback = clua_tostring(state, -1).map { String(cString: $0) } ?? message
         clua_pop(state, 1)

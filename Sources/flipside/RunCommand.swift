@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlipKit
 import FlipLua
 import Foundation
 import LuaHost
@@ -29,6 +30,11 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Stop the script with an error after this many seconds.")
     var timeLimit: Double?
+
+    @Option(help: ArgumentHelp(
+        "Memory in MB that tensors and Lua heaps may hold together; beyond it an allocation is a Lua error (default: 15/16 of the memory available at start, or $FLIPSIDE_MEMORY).",
+        valueName: "MB"))
+    var memory: Int?
 
     @Option(help: "Threads for a script's grid (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -64,10 +70,12 @@ struct RunCommand: ParsableCommand {
         }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let memory, memory < 16 { throw ValidationError("--memory must be at least 16 (MB)") }
     }
 
     func run() throws {
         let pairs = try RunCommand.pairs(parameters)
+        if let memory { MemoryBudget.setLimit(bytes: memory << 20) }
         let stdlib = StdlibLocator.find()
         let output = out ?? ScriptHost.defaultOutputDirectory(for: script)
         if out != nil || sandbox { try ScriptHost.createDirectory(output) }

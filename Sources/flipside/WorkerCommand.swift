@@ -1,5 +1,6 @@
 import ArgumentParser
 import CProcess
+import FlipKit
 import FlipLua
 import FlipResults
 import Foundation
@@ -58,7 +59,12 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         ChildProcess.dieWithParent()
-        if let memory { ChildProcess.limitMemory(megabytes: memory) }
+        if let memory {
+            ChildProcess.limitMemory(megabytes: memory)
+            // Under the address-space limit, which also holds code, stacks and
+            // allocator arenas: a tensor or table too many is then a Lua error.
+            MemoryBudget.setLimit(bytes: (memory << 20) / 8 * 7)
+        }
         let pairs = try RunCommand.pairs(parameters)
         let stdlib = StdlibLocator.find()
         let codeVersion = CodeVersion.describe(stdlib: stdlib)

@@ -1,7 +1,8 @@
 /*
- * The only C flipside writes: the one place a Lua error is raised on behalf of
- * Swift code, the traceback handler, the instruction-count hook, and a few
- * protected helpers. Swift frames are never on the stack when these raise.
+ * The C between Swift and Lua: the one place a Lua error is raised on behalf of
+ * Swift code, the traceback handler, the instruction-count hook, the allocator
+ * that charges each state's heap to the memory budget, and a few protected
+ * helpers. Swift frames are never on the stack when these raise.
  */
 #ifndef FLIPSIDE_SHIM_H
 #define FLIPSIDE_SHIM_H
@@ -30,11 +31,15 @@ typedef struct flipside_state_info {
     double limit;           /* the limit, for the message */
     volatile int cancel;    /* set from any thread to interrupt */
     int fired;
+    size_t heap;            /* bytes the Lua heap holds */
+    size_t charged;         /* bytes of the memory budget taken for it (>= heap) */
 } flipside_state_info;
 
 lua_State *flipside_newstate(void);
 void flipside_close(lua_State *L);
 flipside_state_info *flipside_info(lua_State *L);
+/* The bytes this state's heap holds, as charged to the memory budget. */
+size_t flipside_heap_bytes(lua_State *L);
 
 /* Time limits and cancellation. seconds <= 0 clears the limit. */
 void flipside_set_time_limit(lua_State *L, double seconds);

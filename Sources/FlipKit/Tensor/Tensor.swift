@@ -16,7 +16,8 @@ public enum DType: String, CaseIterable, Sendable {
 }
 
 /// A contiguous, zero-initialised block of memory shared by tensors that view it.
-/// `calloc` maps large blocks lazily, and reports failure instead of trapping.
+/// `calloc` maps large blocks lazily, and reports failure instead of trapping;
+/// every block is charged to the process's `MemoryBudget` while it lives.
 public final class TensorStorage {
     public let base: UnsafeMutableRawPointer
     public let byteCount: Int
@@ -32,7 +33,11 @@ public final class TensorStorage {
 
     init?(byteCount: Int) {
         AllocationProbe.current?.record(byteCount)
-        guard byteCount <= TensorStorage.physicalMemory, let base = calloc(max(byteCount, 1), 1) else { return nil }
+        guard byteCount <= TensorStorage.physicalMemory, MemoryBudget.charge(byteCount) else { return nil }
+        guard let base = calloc(max(byteCount, 1), 1) else {
+            MemoryBudget.release(byteCount)
+            return nil
+        }
         self.byteCount = byteCount
         self.base = base
         TensorStorage.preferHugePages(base, byteCount: byteCount)
@@ -53,7 +58,10 @@ public final class TensorStorage {
         #endif
     }
 
-    deinit { free(base) }
+    deinit {
+        free(base)
+        MemoryBudget.release(byteCount)
+    }
 }
 
 /// A dense, row-major array of one element type. Tensors are reference
@@ -117,7 +125,14 @@ public final class Tensor {
     }
 
     static func allocationError(bytes: Int, shape: [Int]) -> FlipError {
-        let beyond = bytes > TensorStorage.physicalMemory ? ", more than this machine's \(TensorStorage.physicalMemory) bytes of memory" : ""
+        let (limit, used) = (MemoryBudget.limit, MemoryBudget.used)
+        let beyond = if bytes > TensorStorage.physicalMemory {
+            ", more than this machine's \(TensorStorage.physicalMemory) bytes of memory"
+        } else if bytes > limit - min(used, limit) {
+            ": " + MemoryBudget.summary
+        } else {
+            ": out of memory"
+        }
         return FlipError("cannot allocate \(bytes) bytes for a tensor of shape \(shape)\(beyond)")
     }
 

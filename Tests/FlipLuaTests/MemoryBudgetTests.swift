@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// `flipside run --memory`: a script that asks for more than the budget gets a
+/// Lua error it can catch, and the process lives on; garbage is collected
+/// before an allocation is refused.
+@Suite struct MemoryBudgetTests {
+    @Test func tensorsBeyondTheBudgetAreACatchableError() throws {
+        let file = try CommandLineTests.script("""
+            local T = require("flipside").tensor
+            -- 40,000,000 bytes each, none kept: the budget collects them when it runs short
+            for i = 1, 40 do local garbage = T.ones({1000, 10000}) end
+            print("garbage collected")
+            local kept = {}
+            local ok, err = pcall(function() for i = 1, 10 do kept[i] = T.ones({1000, 10000}) end end)
+            print(ok, #kept, err)
+            kept = nil
+            collectgarbage()
+            assert(T.ones({1000, 10000}):sum() == 1e7)
+            print("usable again")
+            """)
+        let outcome = try CommandLineTests.run(["run", "--memory", "140", file.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("garbage collected"))
+        // 140 MB (MiB) hold three tensors of 40,000,000 bytes beside the Lua heap, not four
+        #expect(outcome.stdout.contains("false\t3\t"))
+        #expect(outcome.stdout.contains("ones: cannot allocate 40000000 bytes for a tensor of shape [1000, 10000]: tensors and Lua hold"))
+        #expect(outcome.stdout.contains("of the 140.0 MB this process may use"))
+        #expect(outcome.stdout.contains("usable again"))
+    }
+
+    @Test func aLuaHeapBeyondTheBudgetIsACatchableError() throws {
+        let file = try CommandLineTests.script("""
+            local ok, err = pcall(function() local t = {} for i = 1, 1e9 do t[i] = i end end)
+            print(ok, err)
+            collectgarbage()
+            local s = {} for i = 1, 1e5 do s[i] = i end
+            print("heap usable again", #s)
+            """)
+        let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("false\tnot enough memory"))
+        #expect(outcome.stdout.contains("heap usable again\t100000"))
+    }
+
+    @Test func anUncaughtMemoryErrorEndsTheRunWithTheBudget() throws {
+        let file = try CommandLineTests.script("local t = {} for i = 1, 1e9 do t[i] = i end\n")
+        let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("flipside: not enough memory: tensors and Lua hold"))
+        #expect(outcome.stderr.contains("of the 64.0 MB this process may use"))
+    }
+
+    @Test func theBudgetComesFromTheEnvironmentWithoutTheOption() throws {
+        let file = try CommandLineTests.script("""
+            local ok, err = pcall(require("flipside").tensor.ones, {1000, 100000})
+            print(ok, err)
+            """)
+        let outcome = try CommandLineTests.run(["run", file.path], environment: ["FLIPSIDE_MEMORY": "100"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("of the 100.0 MB this process may use"))
+    }
+
+    @Test func aBudgetTooSmallIsRefused() throws {
+        let file = try CommandLineTests.script("print(1)\n")
+        let outcome = try CommandLineTests.run(["run", "--memory", "8", file.path])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("--memory must be at least 16 (MB)"))
+    }
+}
