@@ -1048,7 +1048,7 @@ function server.stack(list) end
 ---@return flipside.Server # the server
 function server.new(options) end
 
----The engine: `local flipside = require "flipside"` gives the native modules as fields (`flipside.tensor`, `.random`, `.data`, `.model`, `.attack`, `.metrics`, `.server`; each also loads alone, e.g. `require "flipside.tensor"`), the run's parameters and seed, and a clock. The stdlib's Lua modules load as `require "flipside.protocol"` and so on.
+---The engine: `local flipside = require "flipside"` gives the native modules as fields (`flipside.tensor`, `.random`, `.data`, `.model`, `.attack`, `.metrics`, `.server`; each also loads alone, e.g. `require "flipside.tensor"`), the run's parameters and seed, and a clock and the memory budget. The stdlib's Lua modules load as `require "flipside.protocol"` and so on.
 ---@class flipside
 ---@field tensor flipside.tensor
 ---@field random flipside.random
@@ -1073,6 +1073,11 @@ flipside.server = server
 ---Seconds on a monotonic clock, for timing parts of a script.
 ---@return number # seconds since an arbitrary start
 function flipside.clock() end
+
+---The process's memory budget (`flipside run --memory MB`, else `$FLIPSIDE_MEMORY`, else 15/16 of the memory available at start) and what tensors and Lua heaps hold of it. An allocation beyond the budget first collects garbage, then fails with an error `pcall` catches.
+---@return integer # bytes held now by tensors and Lua heaps (all of this process's states)
+---@return integer # the budget in bytes
+function flipside.memory() end
 
 ---The same function as `flipside.random.generator`.
 ---

@@ -36,6 +36,13 @@ public enum Flipside {
         return 1
     }
 
+    /// flipside.memory(): the bytes tensors and Lua heaps hold, and the budget.
+    static let memory = LuaFunction("memory") { call in
+        call.push(MemoryBudget.used)
+        call.push(MemoryBudget.limit)
+        return 2
+    }
+
     public static func install(in vm: LuaVM, settings: RunSettings = RunSettings(), stdlib: String?) {
         Tensor.useSingleThreadedBLAS()
         TensorModule.register(in: vm)
@@ -56,6 +63,7 @@ public enum Flipside {
             call.setField("generator") { call.push(RandomModule.functions[0]) }
             call.setField("version") { call.push(version) }
             call.setField("clock") { call.push(clock) }
+            call.setField("memory") { call.push(memory) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("params") { pushParameters(call, settings.parameters) }
             if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }

@@ -7,7 +7,12 @@ import Testing
 @Suite struct MemoryBudgetTests {
     @Test func tensorsBeyondTheBudgetAreACatchableError() throws {
         let file = try CommandLineTests.script("""
-            local T = require("flipside").tensor
+            local flipside = require("flipside")
+            local T = flipside.tensor
+            local before, limit = flipside.memory()
+            local held = T.zeros({1000, 10000})
+            print("budget", limit, flipside.memory() - before >= 4e7)
+            held = nil
             -- 40,000,000 bytes each, none kept: the budget collects them when it runs short
             for i = 1, 40 do local garbage = T.ones({1000, 10000}) end
             print("garbage collected")
@@ -21,6 +26,7 @@ import Testing
             """)
         let outcome = try CommandLineTests.run(["run", "--memory", "140", file.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("budget\t\(140 << 20)\ttrue"))
         #expect(outcome.stdout.contains("garbage collected"))
         // 140 MB (MiB) hold three tensors of 40,000,000 bytes beside the Lua heap, not four
         #expect(outcome.stdout.contains("false\t3\t"))
