@@ -65,6 +65,8 @@ int flipside_budget_charge(size_t bytes) {
     return 1;
 }
 
+void flipside_budget_force(size_t bytes) { atomic_fetch_add(&used, bytes); }
+
 void flipside_budget_release(size_t bytes) { atomic_fetch_sub(&used, bytes); }
 
 void flipside_budget_set_reclaimer(void (*reclaim)(void)) { atomic_store(&reclaimer, reclaim); }

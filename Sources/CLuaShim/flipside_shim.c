@@ -47,9 +47,13 @@ static int trampoline(lua_State *L) {
     flipside_dispatch_fn dispatch = __atomic_load_n(&dispatcher, __ATOMIC_ACQUIRE);
     if (dispatch == NULL || slot == NULL || *slot == NULL)
         return luaL_error(L, "flipside: native function is no longer available");
+    flipside_state_info *info = flipside_info(L);
     lua_State *outer = running;
+    int outer_swift = info->swift;
     running = L;
+    info->swift = 1;
     int n = dispatch(L, *slot);
+    info->swift = outer_swift;
     running = outer;
     if (n >= 0) return n;
     /* The Swift frame has returned: raising now jumps over C only. */
@@ -82,7 +86,10 @@ static int charge_heap(flipside_state_info *info, size_t bytes) {
         size_t need = heap - info->charged;
         size_t grant = (need + HEAP_GRAIN - 1) / HEAP_GRAIN * HEAP_GRAIN;
         if (!flipside_budget_charge(grant)) {
-            if (!flipside_budget_charge(need)) return 0;
+            /* Swift code is on the stack: a memory error raised now would jump
+               over its frames, so it gets the bytes, over the budget or not. */
+            if (info->swift) flipside_budget_force(need);
+            else if (!flipside_budget_charge(need)) return 0;
             grant = need;
         }
         info->charged += grant;
@@ -100,10 +107,10 @@ static void release_heap(flipside_state_info *info, size_t bytes) {
     }
 }
 
-/* lua_Alloc over realloc/free that keeps the heap within the budget. A refused
-   growth returns NULL: Lua then collects and, if that is not enough, raises
-   "not enough memory", which pcall catches. A shrink never fails (Lua relies
-   on it): if realloc cannot shrink, the block stays as it was. */
+/* lua_Alloc over realloc/free that keeps the heap within the budget while Lua
+   code runs. A refused growth returns NULL: Lua then collects and, if that is
+   not enough, raises "not enough memory", which pcall catches. A shrink never
+   fails (Lua relies on it): if realloc cannot shrink, the block stays as it was. */
 static void *budget_alloc(void *ud, void *block, size_t old_size, size_t new_size) {
     flipside_state_info *info = ud;
     size_t old = block != NULL ? old_size : 0;
@@ -132,6 +139,7 @@ lua_State *flipside_newstate(void) {
     if (!charge_heap(info, start)) { lua_close(L); free(info); return NULL; }
     lua_setallocf(L, budget_alloc, info);
     *(flipside_state_info **)lua_getextraspace(L) = info;
+    info->swift = 1; /* the host drives the state until it calls Lua */
     flipside_budget_set_reclaimer(collect_running_state);
     return L;
 }
@@ -212,7 +220,11 @@ int flipside_pcall(lua_State *L, int nargs, int nresults) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &traceback_key);
     lua_pushcclosure(L, traceback_handler, 0);
     lua_insert(L, base);
+    flipside_state_info *info = flipside_info(L);
+    int outer_swift = info->swift;
+    info->swift = 0; /* Lua code runs protected: its allocations may be refused */
     int status = lua_pcallk(L, nargs, nresults, base, 0, NULL);
+    info->swift = outer_swift;
     lua_remove(L, base);
     return status;
 }

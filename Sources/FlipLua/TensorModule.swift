@@ -304,6 +304,11 @@ enum TensorModule {
     }
 
     private static func pushTable(_ call: LuaCall, _ t: Tensor) throws {
+        // A Lua number in a table takes 16 bytes, a row's table about 64 more.
+        let bytes = t.count * 16 + (t.rank == 2 ? t.shape[0] * 64 : 0)
+        guard MemoryBudget.hasRoom(for: bytes) else {
+            throw FlipError("a table of \(t.count) numbers needs about \(bytes) bytes: \(MemoryBudget.summary)")
+        }
         if t.rank <= 1 {
             pushRow(call, t, start: 0, count: t.count)
             return

@@ -49,6 +49,44 @@ import Testing
         #expect(outcome.stdout.contains("heap usable again\t100000"))
     }
 
+    /// A binding's own allocations cannot fail halfway (a Lua error then would
+    /// jump over Swift frames): it checks the budget before it builds.
+    @Test func aTableTooLargeForTheBudgetIsRefusedBeforeItIsBuilt() throws {
+        let file = try CommandLineTests.script("""
+            local T = require("flipside").tensor
+            local big = T.zeros({4000000})
+            print(pcall(big.totable, big))
+            print(#T.zeros({1000, 3}):totable())
+            """)
+        let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("false\t"))
+        #expect(outcome.stdout.contains("totable: a table of 4000000 numbers needs about 64000000 bytes: tensors and Lua hold"))
+        #expect(outcome.stdout.contains("\n1000\n"))
+    }
+
+    /// With the Lua heap at the budget, native functions that push tables and
+    /// strings fail as Lua errors or succeed; none takes the process down.
+    @Test func nativeCallsAtTheEdgeOfTheBudgetFailCleanly() throws {
+        let file = try CommandLineTests.script("""
+            local flipside = require "flipside"
+            local T = flipside.tensor
+            local hog = {}
+            print("filled", pcall(function() local i = 0 while true do i = i + 1 hog[i] = string.rep("y", 1000) .. i end end))
+            local calls = 0
+            for i = 1, 2000 do
+              pcall(function() calls = calls + #T.zeros({3, 4}):shape() + #tostring(T.ones(2)) + #T.zeros({2, 2}):totable() end)
+            end
+            hog = nil
+            collectgarbage()
+            print("recovered", #T.zeros({3, 4}):totable(), flipside.memory() < 16 * 2^20)
+            """)
+        let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("filled\tfalse\tnot enough memory"))
+        #expect(outcome.stdout.contains("recovered\t3\ttrue"))
+    }
+
     @Test func anUncaughtMemoryErrorEndsTheRunWithTheBudget() throws {
         let file = try CommandLineTests.script("local t = {} for i = 1, 1e9 do t[i] = i end\n")
         let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])

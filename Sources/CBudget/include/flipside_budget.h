@@ -10,7 +10,9 @@
 
 /* Takes bytes from the budget: 1 if they fit under the limit, else 0 (nothing taken). */
 int flipside_budget_charge(size_t bytes);
-/* Gives back bytes taken by flipside_budget_charge. */
+/* Takes bytes whether they fit or not: for an allocation that must not fail. */
+void flipside_budget_force(size_t bytes);
+/* Gives back bytes taken by flipside_budget_charge or flipside_budget_force. */
 void flipside_budget_release(size_t bytes);
 
 /* The limit in bytes: the one set, else $FLIPSIDE_MEMORY (MB), else 15/16 of

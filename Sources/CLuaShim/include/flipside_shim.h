@@ -33,6 +33,7 @@ typedef struct flipside_state_info {
     int fired;
     size_t heap;            /* bytes the Lua heap holds */
     size_t charged;         /* bytes of the memory budget taken for it (>= heap) */
+    int swift;              /* Swift code drives the state: its allocations are never refused */
 } flipside_state_info;
 
 lua_State *flipside_newstate(void);

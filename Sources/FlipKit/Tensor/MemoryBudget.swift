@@ -21,6 +21,16 @@ public enum MemoryBudget {
         flipside_budget_set_limit(bytes.map { size_t(max($0, 1)) } ?? 0)
     }
 
+    /// Whether `bytes` more fit now, after collecting garbage if they do not at
+    /// first: for Lua values a binding is about to build, whose allocations
+    /// cannot be refused halfway (see the allocator in flipside_shim.c).
+    public static func hasRoom(for bytes: Int) -> Bool {
+        func fits() -> Bool { bytes <= limit - min(used, limit) }
+        if fits() { return true }
+        flipside_budget_reclaim()
+        return fits()
+    }
+
     /// Takes `bytes` from the budget, collecting garbage once if they do not fit.
     static func charge(_ bytes: Int) -> Bool {
         let size = size_t(max(bytes, 0))
