@@ -51,7 +51,7 @@ const char *flipside_budget_summary(void) {
     static _Thread_local char text[160];
     const double megabyte = 1024.0 * 1024.0;
     snprintf(text, sizeof text,
-             "tensors and Lua hold %.1f of the %.1f MB this process may use (flipside run --memory MB sets that budget)",
+             "tensors and Lua hold %.1f of the %.1f MB this process may use (--memory MB changes it)",
              (double)flipside_budget_used() / megabyte, (double)flipside_budget_limit() / megabyte);
     return text;
 }

@@ -27,7 +27,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Seconds a run may take: the count hook stops its Lua code, the runner kills it 5 s later.")
     var timeout: Double?
 
-    @Option(help: "Memory of each run in MB: its address-space limit, with 7/8 of it for tensors and Lua (as run --memory).")
+    @Option(help: "Memory of each run in MB: its address-space limit; 7/8 of what the run has not mapped at start is its memory budget (see run --memory).")
     var memory: Int?
 
     @Option(help: "The results store.")

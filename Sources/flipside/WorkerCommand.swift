@@ -59,12 +59,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         ChildProcess.dieWithParent()
-        if let memory {
-            ChildProcess.limitMemory(megabytes: memory)
-            // Under the address-space limit, which also holds code, stacks and
-            // allocator arenas: a tensor or table too many is then a Lua error.
-            MemoryBudget.setLimit(bytes: (memory << 20) / 8 * 7)
-        }
+        if let memory { ChildProcess.limitMemory(megabytes: memory) }
         let pairs = try RunCommand.pairs(parameters)
         let stdlib = StdlibLocator.find()
         let codeVersion = CodeVersion.describe(stdlib: stdlib)
@@ -140,9 +135,24 @@ enum ChildProcess {
         if let expected = ProcessInfo.processInfo.environment["FLIPSIDE_PARENT_PID"], Int32(expected) != getppid() { exit(1) }
     }
 
+    /// Caps the address space at `megabytes`, and gives the memory budget 7/8 of
+    /// what the process has not mapped yet (libraries and BLAS buffers take a
+    /// few hundred MB of it from the start), so that a tensor or table too many
+    /// is a Lua error before an allocation finds no address space left.
     static func limitMemory(megabytes: Int) {
         let bytes = rlim_t(megabytes) << 20
         var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
         _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+        let free = (megabytes << 20) - min(mappedBytes(), megabytes << 20)
+        MemoryBudget.setLimit(bytes: max(free / 8 * 7, 1 << 20))
+    }
+
+    /// VmSize of this process (0 if /proc is not readable).
+    static func mappedBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kb << 10
     }
 }
