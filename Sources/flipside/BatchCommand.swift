@@ -63,7 +63,7 @@ struct BatchCommand: ParsableCommand {
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
-        if let memory, memory < 16 { throw ValidationError("--memory must be at least 16 (MB)") }
+        if let memory, !(16...(1 << 30)).contains(memory) { throw ValidationError("--memory must be between 16 and \(1 << 30) (MB)") }
         if tasks < 1 { throw ValidationError("--tasks must be at least 1") }
         _ = try shardSpec()
         _ = try RunCommand.pairs(parameters)

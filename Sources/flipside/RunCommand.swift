@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
         }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let memory, memory < 16 { throw ValidationError("--memory must be at least 16 (MB)") }
+        if let memory, !(16...(1 << 30)).contains(memory) { throw ValidationError("--memory must be between 16 and \(1 << 30) (MB)") }
     }
 
     func run() throws {

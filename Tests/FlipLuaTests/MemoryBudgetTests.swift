@@ -105,10 +105,12 @@ import Testing
         #expect(outcome.stdout.contains("of the 100.0 MB this process may use"))
     }
 
-    @Test func aBudgetTooSmallIsRefused() throws {
+    @Test func aBudgetOutOfRangeIsRefused() throws {
         let file = try CommandLineTests.script("print(1)\n")
-        let outcome = try CommandLineTests.run(["run", "--memory", "8", file.path])
-        #expect(outcome.status != 0)
-        #expect(outcome.stderr.contains("--memory must be at least 16 (MB)"))
+        for megabytes in ["8", "\(1 << 50)"] {
+            let outcome = try CommandLineTests.run(["run", "--memory", megabytes, file.path])
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("--memory must be between 16 and 1073741824 (MB)"))
+        }
     }
 }
