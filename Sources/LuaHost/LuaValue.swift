@@ -51,7 +51,13 @@ public struct LuaValueError: Error, CustomStringConvertible {
 extension LuaVM {
     /// Copies the value at `index`. `path` names it in errors (e.g. "result.epochs[3]").
     public func value(at index: Int32, path: String = "value") throws -> LuaValue {
-        try LuaVM.copy(state, lua_absindex(state, index), path: path, depth: 0)
+        let top = lua_gettop(state)
+        do {
+            return try LuaVM.copy(state, lua_absindex(state, index), path: path, depth: 0)
+        } catch {
+            lua_settop(state, top)  // a failure inside a table leaves its traversal's key behind
+            throw error
+        }
     }
 
     static func copy(_ L: OpaquePointer, _ index: Int32, path: String, depth: Int) throws -> LuaValue {
@@ -67,6 +73,9 @@ extension LuaVM {
             return .string(String(decoding: UnsafeRawBufferPointer(start: chars, count: length), as: UTF8.self))
         case LUA_TTABLE:
             guard depth < LuaValue.maxDepth else { throw LuaValueError(description: "\(path): tables nested deeper than \(LuaValue.maxDepth) (a cycle?)") }
+            // Each level holds a key and a value on the stack: a C caller is only
+            // promised 20 free slots, and writing past them corrupts the heap.
+            guard lua_checkstack(L, 4) != 0 else { throw LuaValueError(description: "\(path): no Lua stack left to copy it") }
             let n = Int(lua_rawlen(L, index))
             var array: [LuaValue] = []
             array.reserveCapacity(n)
@@ -107,6 +116,11 @@ extension LuaVM {
         case .number(let d): lua_pushnumber(state, d)
         case .string(let s): push(s)
         case .table(let array, let fields):
+            // One slot per level of nesting (see copy); growing the stack never raises.
+            guard lua_checkstack(state, 3) != 0 else {
+                lua_pushnil(state)
+                return
+            }
             lua_createtable(state, Int32(clamping: array.count), Int32(clamping: fields.count))
             for (i, element) in array.enumerated() {
                 push(element)

@@ -16,7 +16,10 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs the executable to its end, or kills it after `timeout` seconds (a
+    /// hang is then a failed expectation on its status, not a stuck suite).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -28,12 +31,24 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            let running = RunningProcess(process)
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus,
                        stdout: String(decoding: stdout, as: UTF8.self),
                        stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A child handed to the timer that may kill it.
+    final class RunningProcess: @unchecked Sendable {
+        let process: Process
+        init(_ process: Process) { self.process = process }
     }
 
     static func script(_ source: String) throws -> URL {

@@ -16,4 +16,26 @@ import Testing
         #expect(result.stdout.contains("4 runs: 4 ran, 0 stored before, 3 failed"), "\(result.stdout)")
         #expect(result.stdout.contains("field 'epoch' must be an integer"), "\(result.stdout)")
     }
+
+    /// Copying a result holds two stack slots per level of nesting: a table
+    /// 20 deep overran the 20 slots a C caller is promised and corrupted the
+    /// heap ("free(): invalid pointer" when the state closed).
+    @Test func deeplyNestedResultsAreTheRunsError() throws {
+        let dir = try BatchTests.folder([
+            "deep.lua": """
+                return { grid = { depth = { 20, 31, 40 } },
+                  run = function(p)
+                    local top = {}
+                    local level = top
+                    for i = 1, p.depth do level.next = {} level = level.next end
+                    return { value = 1, nested = top }
+                  end }
+                """,
+        ])
+        let result = try CommandLineTests.run(["run", "--db", "out/r.sqlite", "--jobs", "1", "scripts/deep.lua"], in: dir, timeout: 60)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("3 runs: 3 ran, 0 stored before, 3 failed"), "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("metric 'nested' must be a number, string or boolean"), "\(result.stdout)")
+        #expect(result.stdout.contains("tables nested deeper than 32"), "\(result.stdout)")
+    }
 }
