@@ -96,6 +96,11 @@ import Testing
         #expect(try message("") == "FILE: no rows")
         #expect(try message("a,b\n1,2\n", .name("c")) == "FILE: no column named 'c'; columns are a, b")
         #expect(try message("1,b\n3,b\n") == "FILE: the label column holds a single class ('b'); need at least 2")
+        // A class number is an index: 2e9 would have meant 2e9 class names (32 GB) and a crash.
+        #expect(try message("1,0\n3,2000000000\n") == "FILE: label 2000000000 (data row 2) is not a class number 0..65535")
+        #expect(try message("1,0\n3,65535\n") == "accepted")
+        let names = (0...65536).map { "\($0 % 7).5,c\($0)" }.joined(separator: "\n")
+        #expect(try message("x,label\n" + names) == "FILE: the label column holds 65537 distinct labels, more than the 65536 classes a dataset may have")
     }
 
     @Test func blobsAreSeededBalancedAndSeparable() throws {

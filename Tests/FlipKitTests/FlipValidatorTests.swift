@@ -39,6 +39,10 @@ import Testing
         #expect(try Budget.floorFraction(0.29, of: 100) == 29)
         #expect(try Budget.floorFraction(0.5, of: 7) == 3)
         #expect(try Budget.floorFraction(1, of: 7) == 7)
+        // 1 · Double(Int.max) rounds to 2^63, past Int.max (found by the fuzz driver, seed 61)
+        #expect(try Budget.floorFraction(1, of: Int.max) == Int.max)
+        #expect(try Budget.floorFraction(0.5, of: Int.max) == 1 << 62)
+        #expect(try Budget.floorFraction(0, of: Int.max) == 0)
         #expect(throws: FlipError.self) { try Budget.floorFraction(1.5, of: 7) }
         #expect(throws: FlipError.self) { try Budget.floorFraction(.nan, of: 7) }
     }

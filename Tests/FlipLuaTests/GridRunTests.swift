@@ -38,4 +38,28 @@ import Testing
         #expect(result.stdout.contains("metric 'nested' must be a number, string or boolean"), "\(result.stdout)")
         #expect(result.stdout.contains("tables nested deeper than 32"), "\(result.stdout)")
     }
+
+    /// A plan is built in memory before anything runs: a grid of 10^12 runs is
+    /// refused with its size instead of growing until memory runs out.
+    @Test func aGridTooLargeToPlanIsRefusedWithItsSize() throws {
+        let dir = try BatchTests.folder([
+            "huge.lua": """
+                local values = {} for i = 1, 10000 do values[i] = i end
+                return { grid = { a = values, b = values, c = values }, seeds = 3, run = function(p) return { value = 1 } end }
+                """,
+            "points.lua": """
+                local points = {} for i = 1, 20000 do points[i] = { x = i } end
+                return { grid = points, seeds = 100, run = function(p) return { value = 1 } end }
+                """,
+        ])
+        let huge = try CommandLineTests.run(["run", "--db", "out/r.sqlite", "scripts/huge.lua"], in: dir, timeout: 60)
+        #expect(huge.status == 1)
+        #expect(huge.stderr.contains("huge: the grid has 10000 × 10000 × … values × 3 seeds, more than the 1000000 runs a script may plan"),
+                "\(huge.stderr)")
+        let points = try CommandLineTests.run(["run", "--db", "out/r.sqlite", "scripts/points.lua"], in: dir, timeout: 60)
+        #expect(points.status == 1)
+        #expect(points.stderr.contains("points: the grid has 20000 points × 100 seeds, more than the 1000000 runs"), "\(points.stderr)")
+        let plan = try CommandLineTests.run(["batch", "--db", "out/b.sqlite", "scripts/huge.lua"], in: dir, timeout: 60)
+        #expect(plan.stdout.contains("more than the 1000000 runs a script may plan"), "\(plan.stdout)\(plan.stderr)")
+    }
 }

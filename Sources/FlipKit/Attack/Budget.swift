@@ -6,6 +6,8 @@ public enum Budget {
             throw FlipError("fraction must be in [0, 1], got \(fraction)")
         }
         guard n >= 0 else { throw FlipError("count must be non-negative, got \(n)") }
-        return min(n, Int((fraction * Double(n) + 1e-9).rounded(.down)))
+        let count = (fraction * Double(n) + 1e-9).rounded(.down)
+        // Near Int.max the product can round up past it: converting would trap.
+        return count >= Double(n) ? n : Int(count)
     }
 }

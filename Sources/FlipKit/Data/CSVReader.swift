@@ -49,7 +49,7 @@ public enum CSVReader {
         }
         guard width > 0 else { throw FlipError("\(path): no rows") }
         guard !labelTexts.isEmpty else { throw FlipError("\(path): no data rows") }
-        let (labels, classNames) = encodeLabels(labelTexts)
+        let (labels, classNames) = try encodeLabels(labelTexts, path: path)
         let features = try Tensor(values, shape: [labelTexts.count, width - 1])
         var names = header ?? (0..<width).map { "column \($0 + 1)" }
         names.remove(at: labelIndex)
@@ -76,14 +76,24 @@ public enum CSVReader {
         }
     }
 
+    /// The most classes a file may define: as many as a classifier takes.
+    public static let maxClasses = 1 << 16
+
     /// Integer labels (all ≥ 0) keep their numbers; any other texts are numbered in sorted order.
-    private static func encodeLabels(_ texts: [String]) -> ([Int32], [String]) {
+    private static func encodeLabels(_ texts: [String], path: String) throws -> ([Int32], [String]) {
         let numbers = texts.compactMap { Int32($0) }.filter { $0 >= 0 }
         if numbers.count == texts.count {
             let top = Int(numbers.max() ?? 0)
+            guard top < maxClasses else {
+                let row = (numbers.firstIndex(of: Int32(top)) ?? 0) + 1
+                throw FlipError("\(path): label \(top) (data row \(row)) is not a class number 0..\(maxClasses - 1)")
+            }
             return (numbers, (0...max(top, 1)).map(String.init))
         }
         let names = Array(Set(texts)).sorted()
+        guard names.count <= maxClasses else {
+            throw FlipError("\(path): the label column holds \(names.count) distinct labels, more than the \(maxClasses) classes a dataset may have")
+        }
         var index: [String: Int32] = [:]
         for (i, name) in names.enumerated() { index[name] = Int32(i) }
         return (texts.map { index[$0] ?? 0 }, names)

@@ -39,8 +39,18 @@ public struct GridPlan: Sendable {
         case .string(let s): description = s
         default: throw GridError("\(script): field 'description' must be a string")
         }
-        return GridPlan(description: description, points: try points(try field("grid"), script: script),
-                        seeds: try seeds(try field("seeds"), script: script), hasReport: hasReport)
+        let seedList = try seeds(try field("seeds"), script: script)
+        let pointList = try points(try field("grid"), script: script, seedCount: seedList.count)
+        return GridPlan(description: description, points: pointList, seeds: seedList, hasReport: hasReport)
+    }
+
+    /// The most runs (points × seeds) one plan may hold: its list is built in
+    /// memory before anything runs, so a grid of 10^12 would exhaust memory
+    /// instead of failing.
+    public static let maxRuns = 1_000_000
+
+    static func tooManyRuns(_ script: String, _ description: String) -> GridError {
+        GridError("\(script): the grid has \(description), more than the \(maxRuns) runs a script may plan; split it into several scripts")
     }
 
     static func scalar(_ value: LuaValue, _ what: String) throws -> RunValue {
@@ -53,11 +63,15 @@ public struct GridPlan: Sendable {
         }
     }
 
-    static func points(_ grid: LuaValue, script: String) throws -> [[String: RunValue]] {
+    static func points(_ grid: LuaValue, script: String, seedCount: Int = 1) throws -> [[String: RunValue]] {
         switch grid {
         case .none:
             return [[:]]
         case .table(let array, let fields) where fields.isEmpty && !array.isEmpty:
+            let (runs, overflow) = array.count.multipliedReportingOverflow(by: seedCount)
+            guard !overflow, runs <= maxRuns else {
+                throw tooManyRuns(script, "\(array.count) points × \(seedCount) seeds")
+            }
             return try array.enumerated().map { n, point in
                 guard case .table(let extra, let values) = point, extra.isEmpty else {
                     throw GridError("\(script): grid point \(n + 1) must be a table of name = value")
@@ -65,7 +79,8 @@ public struct GridPlan: Sendable {
                 return try values.mapValues { try scalar($0, "\(script): grid point \(n + 1)") }
             }
         case .table(let array, let fields) where array.isEmpty:
-            var points: [[String: RunValue]] = [[:]]
+            var axes: [(name: String, values: [RunValue])] = []
+            var runs = seedCount
             for name in fields.keys.sorted() {
                 let values: [RunValue]
                 if case .table(let list, let named) = fields[name]!, named.isEmpty, !list.isEmpty {
@@ -73,6 +88,16 @@ public struct GridPlan: Sendable {
                 } else {
                     values = [try scalar(fields[name]!, "\(script): grid.\(name)")]
                 }
+                axes.append((name, values))
+                let (product, overflow) = runs.multipliedReportingOverflow(by: values.count)
+                guard !overflow, product <= maxRuns else {
+                    let sizes = axes.map { "\($0.values.count)" }.joined(separator: " × ")
+                    throw tooManyRuns(script, "\(sizes)\(axes.count < fields.count ? " × …" : "") values × \(seedCount) seeds")
+                }
+                runs = product
+            }
+            var points: [[String: RunValue]] = [[:]]
+            for (name, values) in axes {
                 points = points.flatMap { p in values.map { v in p.merging([name: v]) { $1 } } }
             }
             return points
