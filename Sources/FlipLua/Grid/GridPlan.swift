@@ -63,7 +63,7 @@ public struct GridPlan: Sendable {
         }
     }
 
-    static func points(_ grid: LuaValue, script: String, seedCount: Int = 1) throws -> [[String: RunValue]] {
+    static func points(_ grid: LuaValue, script: String, seedCount: Int) throws -> [[String: RunValue]] {
         switch grid {
         case .none:
             return [[:]]
