@@ -9,7 +9,13 @@ static _Atomic size_t used;
 static _Atomic size_t limit; /* 0: not decided yet */
 static void (*_Atomic reclaimer)(void);
 
-/* MemAvailable from /proc/meminfo, else the machine's memory, else no limit. */
+size_t flipside_physical_memory(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && size > 0 && (size_t)pages < SIZE_MAX / (size_t)size) return (size_t)pages * (size_t)size;
+    return SIZE_MAX;
+}
+
+/* MemAvailable from /proc/meminfo, else the machine's memory. */
 static size_t available_memory(void) {
     size_t kb = 0;
     FILE *meminfo = fopen("/proc/meminfo", "r");
@@ -20,9 +26,7 @@ static size_t available_memory(void) {
         fclose(meminfo);
     }
     if (kb > 0 && kb < SIZE_MAX / 1024) return kb * 1024;
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && size > 0 && (size_t)pages < SIZE_MAX / (size_t)size) return (size_t)pages * (size_t)size;
-    return SIZE_MAX;
+    return flipside_physical_memory();
 }
 
 static size_t default_limit(void) {

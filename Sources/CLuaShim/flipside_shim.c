@@ -31,7 +31,9 @@ static int argument_error(lua_State *L) {
 }
 
 /* The state whose native function runs on this thread: the one a tensor
-   allocation over budget collects before it gives up. */
+   allocation over budget collects before it gives up. Swift frames are on the
+   stack then; a full collection raises nothing (finalizers run protected, their
+   errors become warnings), and lua_gc does nothing while a finalizer runs. */
 static _Thread_local lua_State *running = NULL;
 static _Thread_local int reclaiming = 0;
 

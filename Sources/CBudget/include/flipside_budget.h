@@ -25,6 +25,9 @@ size_t flipside_budget_used(void);
    messages: a buffer of the calling thread, rewritten by the next call. */
 const char *flipside_budget_summary(void);
 
+/* The machine's memory in bytes (SIZE_MAX if unknown). */
+size_t flipside_physical_memory(void);
+
 /* A function that frees what it can (a garbage collection of the Lua state
    running on the calling thread), called before a charge is refused. */
 void flipside_budget_set_reclaimer(void (*reclaim)(void));

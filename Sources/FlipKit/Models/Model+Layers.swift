@@ -57,12 +57,12 @@ extension Model {
         let o = out.floats.baseAddress!
         let mlp = kernel as? PerceptronKernel
         let block = min(blockRows, max(total, 1))
-        let a = Scratch(block * width)
-        let h = Scratch(block * (width + 1))
+        // The MLP's pre-activations and augmented activations; a regression needs neither.
+        let scratch = mlp.map { _ in (a: Scratch(block * width), h: Scratch(block * (width + 1))) }
         let p = parameters.floats.baseAddress!
         sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
-            if let mlp {
-                let activations = mlp.hiddenActivations(p, x, rows: n, a: a.buffer, h: h.buffer)
+            if let mlp, let scratch {
+                let activations = mlp.hiddenActivations(p, x, rows: n, a: scratch.a.buffer, h: scratch.h.buffer)
                 FeatureBlock.copyFeatures(activations, width: width, rows: n, into: o + first * width)
             } else {
                 FeatureBlock.copyFeatures(x, width: width, rows: n, into: o + first * width)

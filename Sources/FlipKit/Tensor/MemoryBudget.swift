@@ -13,6 +13,10 @@ public enum MemoryBudget {
     /// Bytes held now by tensors and Lua heaps.
     public static var used: Int { Int(clamping: UInt(flipside_budget_used())) }
 
+    /// Bytes left under the limit (0 when allocations made while Swift code
+    /// drove a Lua state took it past the limit).
+    public static var available: Int { limit - min(used, limit) }
+
     /// "tensors and Lua hold U of the L MB this process may use (…)".
     public static var summary: String { String(cString: flipside_budget_summary()) }
 
@@ -25,10 +29,9 @@ public enum MemoryBudget {
     /// first: for Lua values a binding is about to build, whose allocations
     /// cannot be refused halfway (see the allocator in flipside_shim.c).
     public static func hasRoom(for bytes: Int) -> Bool {
-        func fits() -> Bool { bytes <= limit - min(used, limit) }
-        if fits() { return true }
+        if bytes <= available { return true }
         flipside_budget_reclaim()
-        return fits()
+        return bytes <= available
     }
 
     /// Takes `bytes` from the budget, collecting garbage once if they do not fit.

@@ -1,3 +1,4 @@
+import CBudget
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,12 +25,7 @@ public final class TensorStorage {
 
     /// The machine's memory. A block larger than this is refused up front: Linux
     /// would map it lazily and kill the process once it was filled.
-    static let physicalMemory: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0 else { return Int.max }
-        let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
-        return overflow ? Int.max : bytes
-    }()
+    static let physicalMemory = Int(clamping: UInt(flipside_physical_memory()))
 
     init?(byteCount: Int) {
         AllocationProbe.current?.record(byteCount)
@@ -125,10 +121,9 @@ public final class Tensor {
     }
 
     static func allocationError(bytes: Int, shape: [Int]) -> FlipError {
-        let (limit, used) = (MemoryBudget.limit, MemoryBudget.used)
         let beyond = if bytes > TensorStorage.physicalMemory {
             ", more than this machine's \(TensorStorage.physicalMemory) bytes of memory"
-        } else if bytes > limit - min(used, limit) {
+        } else if bytes > MemoryBudget.available {
             ": " + MemoryBudget.summary
         } else {
             ": out of memory"
