@@ -6,23 +6,30 @@ import PackageDescription
 /// builds them, as `-march=native` would: on x86-64 with AVX2 and FMA, widening
 /// uint8 pixels to float moves 8 values per instruction instead of SSE2's 4.
 /// Results do not change (Swift never fuses a multiply and an add on its own),
-/// except in the binary model's row pass, which fuses them on purpose where
-/// the hardware can (FLIPSIDE_FMA). A binary built this way stops with an
+/// except in the binary model's float row pass, which fuses them on purpose
+/// where the hardware can (FLIPSIDE_FMA). A binary built this way stops with an
 /// illegal instruction on an older processor; FLIPSIDE_PORTABLE=1 builds for
-/// baseline x86-64.
-let kernelFlags: [SwiftSetting] = {
+/// baseline x86-64. (The fixed-point kernels choose AVX-512 VNNI at run time;
+/// their results are integers, the same on every machine and build.)
+let buildsForThisMachine: Bool = {
     #if arch(x86_64)
     guard ProcessInfo.processInfo.environment["FLIPSIDE_PORTABLE"] == nil,
           let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })?.split(separator: " ")
-    else { return [] }
+    else { return false }
     let has = Set(flags.map(String.init))
     return ["avx2", "fma", "bmi2", "movbe", "f16c"].allSatisfy(has.contains)
-        ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("FLIPSIDE_FMA")] : []
     #else
-    return []
+    return false
     #endif
 }()
+
+let kernelFlags: [SwiftSetting] =
+    buildsForThisMachine ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("FLIPSIDE_FMA")] : []
+
+/// C kernels are optimised in debug builds too, like the Swift ones (below).
+let cKernelFlags: [CSetting] =
+    [.unsafeFlags(["-O2", "-fno-math-errno"] + (buildsForThisMachine ? ["-march=haswell"] : []))]
 
 let package = Package(
     name: "flipside",
@@ -51,11 +58,12 @@ let package = Package(
         .target(name: "CBudget"),
         .target(name: "CLuaShim", dependencies: ["CLua", "CBudget"]),
         .target(name: "CProcess"),
+        .target(name: "CFixedPoint", cSettings: cKernelFlags),
         // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
         // hundred times slower, and the tests exercise the kernels users run.
         // Without errno from math functions, a square root is one instruction
         // that vectorises (with errno, every lane tests its sign and may call libm).
-        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib", "CBudget"],
+        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib", "CBudget", "CFixedPoint"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-fno-math-errno"]),
                                               .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget"]),
@@ -68,7 +76,7 @@ let package = Package(
                 "FlipKit", "FlipLua", "LuaHost", "FlipResults", "CProcess", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "FlipKitTests", dependencies: ["FlipKit"]),
+        .testTarget(name: "FlipKitTests", dependencies: ["FlipKit", "CFixedPoint"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
         .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "LuaHost"]),
         .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults"]),

@@ -1,11 +1,12 @@
-/// Binary logistic regression straight from the feature rows' own storage.
-/// A one-output layer is a matrix-vector product: widening a block of rows to
-/// float before it costs as much as the product itself. Here four rows at a
-/// time are converted in registers (and kept, widened, in a buffer of 4·d floats),
-/// their logits ⟨w, x⟩ + b computed, their residuals taken, and
+/// Binary logistic regression straight from the feature rows' own storage, in
+/// float. A one-output layer is a matrix-vector product: widening a block of
+/// rows to float before it costs as much as the product itself. Here four rows
+/// at a time are converted in registers (and kept, widened, in a buffer of 4·d
+/// floats), their logits ⟨w, x⟩ + b computed, their residuals taken, and
 /// g += s·Σ r_j·x̃_j added from the group buffer while it is in the L1 cache.
-/// Every binary sweep that needs a gradient goes through here, for uint8 and
-/// float32 rows alike, so both give the same numbers bit for bit.
+/// Every binary sweep that needs a gradient over float32 or int32 rows goes
+/// through here; uint8 rows go through FixedPointRowPass unless it cannot take
+/// them (Model.binaryRowPass).
 protocol RowElement {
     static func load8(_ p: UnsafePointer<Self>) -> SIMD8<Float>
     var widened: Float { get }

@@ -3,22 +3,30 @@
 extension Model {
     var passesRowsDirectly: Bool { kernel is BinaryLogisticKernel }
 
-    /// BinaryRowPass over `features`' rows `row(0) … row(n − 1)`, whatever their
-    /// element type; `group` is the pass's buffer, allocated once per sweep.
+    /// The binary pass over `features`' rows `row(0) … row(n − 1)`, whatever
+    /// their element type: uint8 rows in fixed point (FixedPointRowPass), unless
+    /// they are wider than its kernels take or the weights are not finite (then,
+    /// like float rows, in float: BinaryRowPass). `buffers` are the pass's,
+    /// allocated once per sweep.
     func binaryRowPass(features: Tensor, count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>,
-                       gradient: UnsafeMutablePointer<Float>, loss: Bool, group: WidenedGroup) -> Double {
+                       gradient: UnsafeMutablePointer<Float>, loss: Bool, buffers: RowPassBuffers) -> Double {
         let w = UnsafePointer(parameters.floats.baseAddress!)
         let d = inputDimension
         switch features.dtype {
         case .uint8:
+            if d <= FixedPointRowPass.maxWidth, let exponent = FixedPointRowPass.exponent(w, count: d) {
+                return FixedPointRowPass.run(w, weightExponent: exponent, rows: features.bytes.baseAddress!, width: d,
+                                             count: n, row: row, labels: labels, gradient: gradient, loss: loss,
+                                             buffers: buffers.fixedPoint)
+            }
             return BinaryRowPass.run(w, rows: features.bytes.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss, group: group)
+                                     gradient: gradient, loss: loss, group: buffers.widened)
         case .float32:
             return BinaryRowPass.run(w, rows: features.floats.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss, group: group)
+                                     gradient: gradient, loss: loss, group: buffers.widened)
         case .int32:
             return BinaryRowPass.run(w, rows: features.int32s.baseAddress!, width: d, count: n, row: row, labels: labels,
-                                     gradient: gradient, loss: loss, group: group)
+                                     gradient: gradient, loss: loss, group: buffers.widened)
         }
     }
 
@@ -26,14 +34,14 @@ extension Model {
     /// Labels are read in place; only a row list without overrides gathers them.
     func binaryGradient(features: Tensor, labels: Tensor, rows: Tensor?, overrides: Tensor?, into g: UnsafeMutablePointer<Float>) {
         let total = rows?.count ?? features.rows
-        let group = WidenedGroup(width: inputDimension)
+        let buffers = RowPassBuffers(width: inputDimension)
         func pass(_ y: UnsafePointer<Int32>) {
             if let rows {
                 let list = rows.int32s
                 _ = binaryRowPass(features: features, count: total, row: { Int(list[$0]) }, labels: y, gradient: g, loss: false,
-                                  group: group)
+                                  buffers: buffers)
             } else {
-                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, loss: false, group: group)
+                _ = binaryRowPass(features: features, count: total, row: { $0 }, labels: y, gradient: g, loss: false, buffers: buffers)
             }
         }
         if let overrides {
@@ -45,4 +53,13 @@ extension Model {
             pass(labels.int32s.baseAddress!)
         }
     }
+}
+
+/// The buffers of a binary sweep, made when a pass first needs them.
+final class RowPassBuffers {
+    let width: Int
+    lazy var widened = WidenedGroup(width: width)
+    lazy var fixedPoint = FixedPointBuffers(width: width)
+
+    init(width: Int) { self.width = width }
 }

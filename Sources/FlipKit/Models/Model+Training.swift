@@ -38,11 +38,11 @@ extension Model {
     }
 
     /// The binary model's epoch over rows in `order`: each batch's gradient is
-    /// summed by BinaryRowPass, then the optimizer (or plain SGD) steps.
+    /// summed by the binary row pass, then the optimizer (or plain SGD) steps.
     private func binaryEpoch(features: Tensor, labels: Tensor, order: [Int32], batch: Int, optimizer: Optimizer) -> Double {
         let p = parameters.floats.baseAddress!
         let gradient = Scratch(parameterCount)
-        let group = WidenedGroup(width: inputDimension)
+        let buffers = RowPassBuffers(width: inputDimension)
         var y = [Int32](repeating: 0, count: batch)
         var lossTotal = 0.0
         var start = 0
@@ -53,7 +53,7 @@ extension Model {
             lossTotal += y.withUnsafeBufferPointer { y in
                 order.withUnsafeBufferPointer { order in
                     binaryRowPass(features: features, count: m, row: { Int(order[start + $0]) }, labels: y.baseAddress!,
-                                  gradient: gradient.buffer, loss: true, group: group)
+                                  gradient: gradient.buffer, loss: true, buffers: buffers)
                 }
             }
             if let rate = optimizer.plainRate {

@@ -1,0 +1,301 @@
+#include "flipside_fixed_point.h"
+#include <math.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define FLIPSIDE_VNNI __attribute__((target("avx512f,avx512bw,avx512dq,avx512vnni")))
+#endif
+
+int64_t flipside_fixed_stride(int64_t n) { return (n + 63) / 64 * 64; }
+
+int flipside_fixed_best_kernel(void) {
+#if defined(__x86_64__)
+    static int best = -1;
+    if (best < 0) {
+        __builtin_cpu_init();
+        best = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni");
+    }
+    return best;
+#else
+    return 0;
+#endif
+}
+
+const char *flipside_fixed_kernel_name(int kernel) { return kernel ? "avx512-vnni" : "portable"; }
+
+/* q = round(v · scale) for |q| < 2^30, and its digits (see the header). */
+static inline int32_t round_fixed(float v, double scale) {
+    /* Adding and taking away 1.5·2^52 rounds |t| < 2^51 to an integer, ties to
+       even, in two additions (nearbyint may be a library call per element). */
+    const double shift = 0x1.8p52;
+    return (int32_t)(((double)v * scale + shift) - shift);
+}
+
+static void split_portable(const float *v, int64_t n, double scale, int8_t *digits, int64_t stride) {
+    for (int64_t i = 0; i < n; i++) {
+        int32_t q = round_fixed(v[i], scale);
+        for (int l = 0; l < 4; l++) {
+            int8_t digit = (int8_t)(uint8_t)(q & 255);
+            digits[l * stride + i] = digit;
+            q = (q - digit) / 256;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+static void FLIPSIDE_VNNI split_vnni(const float *v, int64_t n, double scale, int8_t *digits, int64_t stride) {
+    const __m512d factor = _mm512_set1_pd(scale);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256i lo = _mm512_cvt_roundpd_epi32(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(v + i)), factor),
+                                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m256i hi = _mm512_cvt_roundpd_epi32(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(v + i + 8)), factor),
+                                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+        for (int l = 0; l < 4; l++) {
+            /* The low byte as a signed digit; q − digit is a multiple of 256. */
+            const __m512i digit = _mm512_srai_epi32(_mm512_slli_epi32(q, 24), 24);
+            _mm_storeu_si128((void *)(digits + l * stride + i), _mm512_cvtepi32_epi8(digit));
+            q = _mm512_srai_epi32(_mm512_sub_epi32(q, digit), 8);
+        }
+    }
+    split_portable(v + i, n - i, scale, digits + i, stride);
+}
+#endif
+
+void flipside_fixed_split(int kernel, const float *v, int64_t n, int exponent, int8_t *digits, int64_t stride) {
+    const double scale = ldexp(1.0, -exponent);
+#if defined(__x86_64__)
+    if (kernel) { split_vnni(v, n, scale, digits, stride); return; }
+#endif
+    split_portable(v, n, scale, digits, stride);
+}
+
+static inline int64_t combine(int64_t d0, int64_t d1, int64_t d2, int64_t d3) {
+    return ((d3 * 256 + d2) * 256 + d1) * 256 + d0;
+}
+
+/* ---- portable: the same digit planes, summed by plain loops ---- */
+
+/* A digit times a pixel fits in 16 bits (|127·255|, 128·255 = 32640), and d of
+   them (d ≤ 65536) in 32; compilers vectorise these loops as 16-bit products. */
+static void dot_portable(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count, const int8_t *digits,
+                         int64_t stride, int64_t *out) {
+    for (int64_t i = 0; i < count; i++) {
+        const uint8_t *x = base + (int64_t)rows[i] * d;
+        const int8_t *q0 = digits, *q1 = digits + stride, *q2 = digits + 2 * stride, *q3 = digits + 3 * stride;
+        int32_t s[4] = {0, 0, 0, 0};
+        for (int64_t j = 0; j < d; j++) {
+            const int16_t v = x[j];
+            s[0] += v * q0[j];
+            s[1] += v * q1[j];
+            s[2] += v * q2[j];
+            s[3] += v * q3[j];
+        }
+        out[i] = combine(s[0], s[1], s[2], s[3]);
+    }
+}
+
+static void accumulate_portable(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
+                                const int8_t *digits, int64_t stride, int32_t *planes) {
+    const int64_t plane = flipside_fixed_stride(d);
+    memset(planes, 0, (size_t)(4 * plane) * sizeof(int32_t));
+    for (int64_t i = 0; i < count; i++) {
+        const uint8_t *x = base + (int64_t)rows[i] * d;
+        const int16_t c0 = digits[i], c1 = digits[stride + i], c2 = digits[2 * stride + i], c3 = digits[3 * stride + i];
+        for (int64_t j = 0; j < d; j++) {
+            const int16_t v = x[j];
+            planes[j] += (int16_t)(c0 * v);
+            planes[plane + j] += (int16_t)(c1 * v);
+            planes[2 * plane + j] += (int16_t)(c2 * v);
+            planes[3 * plane + j] += (int16_t)(c3 * v);
+        }
+    }
+}
+
+static void add_sums_portable(const int32_t *planes, int64_t d, double scale, double *total) {
+    const int64_t plane = flipside_fixed_stride(d);
+    for (int64_t j = 0; j < d; j++)
+        total[j] += (double)combine(planes[j], planes[plane + j], planes[2 * plane + j], planes[3 * plane + j]) * scale;
+}
+
+#if defined(__x86_64__)
+/* ---- AVX-512 VNNI: digit planes, 32-bit sums per digit ---- */
+
+static inline __mmask64 FLIPSIDE_VNNI chunk_mask(int64_t d, int64_t start) {
+    int64_t left = d - start;
+    return left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
+}
+
+/* Per 128-bit lane: the lane sums of a, b, c, d, in that order. */
+static inline __m512i FLIPSIDE_VNNI lane_sums4(__m512i a, __m512i b, __m512i c, __m512i d) {
+    __m512i ab = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b));
+    __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(c, d), _mm512_unpackhi_epi32(c, d));
+    return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
+}
+
+/* The four lanes of each of u0..u3 added: lane k holds u_k's totals. */
+static inline __m512i FLIPSIDE_VNNI across_lanes4(__m512i u0, __m512i u1, __m512i u2, __m512i u3) {
+    __m512i v = _mm512_add_epi32(_mm512_shuffle_i32x4(u0, u1, 0x88), _mm512_shuffle_i32x4(u0, u1, 0xDD));
+    __m512i w = _mm512_add_epi32(_mm512_shuffle_i32x4(u2, u3, 0x88), _mm512_shuffle_i32x4(u2, u3, 0xDD));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(v, w, 0x88), _mm512_shuffle_i32x4(v, w, 0xDD));
+}
+
+static void FLIPSIDE_VNNI dot_vnni(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
+                                   const int8_t *digits, int64_t stride, int64_t *out) {
+    const int64_t chunks = (d + 63) / 64;
+    int64_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const uint8_t *p0 = base + (int64_t)rows[i] * d, *p1 = base + (int64_t)rows[i + 1] * d;
+        const uint8_t *p2 = base + (int64_t)rows[i + 2] * d, *p3 = base + (int64_t)rows[i + 3] * d;
+        /* The next group's rows, fetched while this one is summed (rows of a shuffled epoch are scattered). */
+        const int64_t next = i + 8 <= count ? i + 4 : i;
+        const uint8_t *n0 = base + (int64_t)rows[next] * d, *n1 = base + (int64_t)rows[next + 1] * d;
+        const uint8_t *n2 = base + (int64_t)rows[next + 2] * d, *n3 = base + (int64_t)rows[next + 3] * d;
+        __m512i a[4][4];
+        for (int r = 0; r < 4; r++)
+            for (int l = 0; l < 4; l++) a[r][l] = _mm512_setzero_si512();
+        for (int64_t c = 0; c < chunks; c++) {
+            const int64_t k = 64 * c;
+            const __mmask64 m = chunk_mask(d, k);
+            _mm_prefetch((const char *)(n0 + k), _MM_HINT_T0);
+            _mm_prefetch((const char *)(n1 + k), _MM_HINT_T0);
+            _mm_prefetch((const char *)(n2 + k), _MM_HINT_T0);
+            _mm_prefetch((const char *)(n3 + k), _MM_HINT_T0);
+            const __m512i x0 = _mm512_maskz_loadu_epi8(m, p0 + k), x1 = _mm512_maskz_loadu_epi8(m, p1 + k);
+            const __m512i x2 = _mm512_maskz_loadu_epi8(m, p2 + k), x3 = _mm512_maskz_loadu_epi8(m, p3 + k);
+            for (int l = 0; l < 4; l++) {
+                const __m512i w = _mm512_loadu_si512(digits + l * stride + k);
+                a[0][l] = _mm512_dpbusd_epi32(a[0][l], x0, w);
+                a[1][l] = _mm512_dpbusd_epi32(a[1][l], x1, w);
+                a[2][l] = _mm512_dpbusd_epi32(a[2][l], x2, w);
+                a[3][l] = _mm512_dpbusd_epi32(a[3][l], x3, w);
+            }
+        }
+        int32_t s[16] __attribute__((aligned(64)));
+        _mm512_store_si512(s, across_lanes4(lane_sums4(a[0][0], a[1][0], a[2][0], a[3][0]),
+                                            lane_sums4(a[0][1], a[1][1], a[2][1], a[3][1]),
+                                            lane_sums4(a[0][2], a[1][2], a[2][2], a[3][2]),
+                                            lane_sums4(a[0][3], a[1][3], a[2][3], a[3][3])));
+        for (int r = 0; r < 4; r++) out[i + r] = combine(s[r], s[4 + r], s[8 + r], s[12 + r]);
+    }
+    for (; i < count; i++) {
+        const uint8_t *p = base + (int64_t)rows[i] * d;
+        __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+        for (int64_t k = 0; k < d; k += 64) {
+            const __m512i x = _mm512_maskz_loadu_epi8(chunk_mask(d, k), p + k);
+            for (int l = 0; l < 4; l++) a[l] = _mm512_dpbusd_epi32(a[l], x, _mm512_loadu_si512(digits + l * stride + k));
+        }
+        out[i] = combine(_mm512_reduce_add_epi32(a[0]), _mm512_reduce_add_epi32(a[1]), _mm512_reduce_add_epi32(a[2]),
+                         _mm512_reduce_add_epi32(a[3]));
+    }
+}
+
+/* The accumulator holds four planes of 32-bit sums, one per digit of q. Four
+   rows are interleaved byte by byte so that one dpbusd adds, for 16 features,
+   the products with the four rows' digits; the interleaving leaves feature
+   64c + 16L + 4t + e in slot 64c + 16t + 4L + e of a plane. */
+static inline int64_t plane_slot(int64_t j) {
+    const int64_t r = j & 63;
+    return (j - r) + ((r >> 2) & 3) * 16 + (r >> 4) * 4 + (r & 3);
+}
+
+/* Rows of one pass over the accumulator: 64 rows stay in the first-level cache
+   across the chunks of features. */
+enum { SWEEP_ROWS = 64 };
+
+static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
+                                          const int8_t *digits, int64_t stride, int32_t *planes) {
+    const int64_t chunks = (d + 63) / 64, plane = 64 * chunks;
+    if (count <= 0) memset(planes, 0, (size_t)(4 * plane) * sizeof(int32_t));
+    /* The first sweep starts the sums from zero; later ones add to them. */
+    for (int64_t start = 0; start < count; start += SWEEP_ROWS) {
+        const int64_t end = count - start < SWEEP_ROWS ? count : start + SWEEP_ROWS;
+        for (int64_t c = 0; c < chunks; c++) {
+            const int64_t k = 64 * c;
+            const __mmask64 m = chunk_mask(d, k);
+            __m512i acc[4][4];
+            for (int t = 0; t < 4; t++)
+                for (int l = 0; l < 4; l++)
+                    acc[t][l] = start == 0 ? _mm512_setzero_si512() : _mm512_loadu_si512(planes + l * plane + k + 16 * t);
+            for (int64_t i = start; i < end; i += 4) {
+                /* A group past the last row repeats it, with digits zero (the split zeroes past count). */
+                const int64_t last = count - 1;
+                const uint8_t *p0 = base + (int64_t)rows[i] * d + k;
+                const uint8_t *p1 = base + (int64_t)rows[i + 1 <= last ? i + 1 : last] * d + k;
+                const uint8_t *p2 = base + (int64_t)rows[i + 2 <= last ? i + 2 : last] * d + k;
+                const uint8_t *p3 = base + (int64_t)rows[i + 3 <= last ? i + 3 : last] * d + k;
+                const __m512i x0 = _mm512_maskz_loadu_epi8(m, p0), x1 = _mm512_maskz_loadu_epi8(m, p1);
+                const __m512i x2 = _mm512_maskz_loadu_epi8(m, p2), x3 = _mm512_maskz_loadu_epi8(m, p3);
+                const __m512i lo01 = _mm512_unpacklo_epi8(x0, x1), hi01 = _mm512_unpackhi_epi8(x0, x1);
+                const __m512i lo23 = _mm512_unpacklo_epi8(x2, x3), hi23 = _mm512_unpackhi_epi8(x2, x3);
+                const __m512i v[4] = {_mm512_unpacklo_epi16(lo01, lo23), _mm512_unpackhi_epi16(lo01, lo23),
+                                      _mm512_unpacklo_epi16(hi01, hi23), _mm512_unpackhi_epi16(hi01, hi23)};
+                for (int l = 0; l < 4; l++) {
+                    int32_t four;
+                    memcpy(&four, digits + l * stride + i, sizeof four);
+                    const __m512i r = _mm512_set1_epi32(four);
+                    for (int t = 0; t < 4; t++) acc[t][l] = _mm512_dpbusd_epi32(acc[t][l], v[t], r);
+                }
+            }
+            for (int t = 0; t < 4; t++)
+                for (int l = 0; l < 4; l++) _mm512_storeu_si512(planes + l * plane + k + 16 * t, acc[t][l]);
+        }
+    }
+}
+
+static void FLIPSIDE_VNNI add_sums_vnni(const int32_t *planes, int64_t d, double scale, double *total) {
+    const int64_t plane = flipside_fixed_stride(d), whole = d / 64 * 64;
+    const __m512d factor = _mm512_set1_pd(scale);
+    for (int64_t k = 0; k < whole; k += 64) {
+        for (int t = 0; t < 4; t++) {
+            const int32_t *p = planes + k + 16 * t;
+            for (int half = 0; half < 2; half++) {
+                /* Slots 8·half ..< 8·half + 8: features 16L + 4t + e for L = 2·half, 2·half + 1 and e = 0..3. */
+                __m512i s = _mm512_cvtepi32_epi64(_mm256_loadu_si256((const void *)(p + 3 * plane + 8 * half)));
+                for (int l = 2; l >= 0; l--)
+                    s = _mm512_add_epi64(_mm512_slli_epi64(s, 8),
+                                         _mm512_cvtepi32_epi64(_mm256_loadu_si256((const void *)(p + l * plane + 8 * half))));
+                const __m512d v = _mm512_mul_pd(_mm512_cvtepi64_pd(s), factor);
+                double *lo = total + k + 16 * (2 * half) + 4 * t, *hi = lo + 16;
+                _mm256_storeu_pd(lo, _mm256_add_pd(_mm256_loadu_pd(lo), _mm512_castpd512_pd256(v)));
+                _mm256_storeu_pd(hi, _mm256_add_pd(_mm256_loadu_pd(hi), _mm512_extractf64x4_pd(v, 1)));
+            }
+        }
+    }
+    for (int64_t j = whole; j < d; j++) {
+        const int64_t s = plane_slot(j);
+        total[j] += (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
+    }
+}
+#endif
+
+void flipside_fixed_dot(int kernel, const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
+                        const int8_t *digits, int64_t stride, int64_t *out) {
+#if defined(__x86_64__)
+    if (kernel) { dot_vnni(base, d, rows, count, digits, stride, out); return; }
+#endif
+    dot_portable(base, d, rows, count, digits, stride, out);
+}
+
+int64_t flipside_fixed_accumulator_bytes(int64_t d) {
+    /* Four planes of 32-bit sums, one per digit. */
+    return 4 * flipside_fixed_stride(d) * (int64_t)sizeof(int32_t);
+}
+
+void flipside_fixed_accumulate(int kernel, const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
+                               const int8_t *digits, int64_t stride, void *accumulator) {
+#if defined(__x86_64__)
+    if (kernel) { accumulate_vnni(base, d, rows, count, digits, stride, accumulator); return; }
+#endif
+    accumulate_portable(base, d, rows, count, digits, stride, accumulator);
+}
+
+void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total) {
+    const double scale = ldexp(1.0, exponent);
+#if defined(__x86_64__)
+    if (kernel) { add_sums_vnni(accumulator, d, scale, total); return; }
+#endif
+    add_sums_portable(accumulator, d, scale, total);
+}

@@ -1,0 +1,141 @@
+import CFixedPoint
+
+/// The binary model's row pass over uint8 rows, in integer arithmetic.
+///
+/// Once per pass the weights are rounded to 30-bit fixed point, q_j =
+/// round(w_j / 2^e) with e chosen from max |w_j| so that |q_j| < 2^30; each
+/// logit ⟨q, x⟩ is then an exact integer (scaled by 2^e, the bias added, in
+/// double). Per block of rows the residuals are rounded the same way, with the
+/// block's own exponent, so Σ_i r_i·x_i is an exact integer per block; blocks
+/// are scaled and summed in double. No sum depends on the order of its
+/// additions: the AVX-512 VNNI kernel (64 byte products per instruction, no
+/// widening of the pixels) and the portable one give the same numbers on every
+/// machine. The rounding, 2^-31 of the largest weight or residual, is finer
+/// than the 2^-24 a float32 sum loses at each addition.
+enum FixedPointRowPass {
+    /// Rows per block: their residuals share an exponent, and the block's rows
+    /// stay in the second-level cache between the logits and the gradient.
+    static let blockRows = 1024
+    /// The widest rows the kernels take: d digit products of at most 32640 fit a 32-bit sum.
+    static let maxWidth = 65536
+    static let kernel = flipside_fixed_best_kernel()
+
+    /// The exponent e with max |v_i| · 2^-e < 2^30 (0 if every v_i is 0), or nil
+    /// if some v_i is not finite.
+    static func exponent(_ v: UnsafePointer<Float>, count n: Int) -> Int? {
+        // |v| as bits orders like |v|; NaN and ±∞ are the bit patterns from 0x7f800000 up.
+        var widest = SIMD8<UInt32>()
+        var i = 0
+        while i + 8 <= n {
+            let bits = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<UInt32>.self) & 0x7fff_ffff
+            widest = widest.replacing(with: bits, where: bits .> widest)
+            i += 8
+        }
+        var largest = widest.max()
+        while i < n {
+            largest = max(largest, v[i].bitPattern & 0x7fff_ffff)
+            i += 1
+        }
+        guard largest < 0x7f80_0000 else { return nil }
+        return largest == 0 ? 0 : Int(Float(bitPattern: largest).exponent) - 29
+    }
+
+    /// Adds Σ_j (σ(z_j) − y_j)·x̃_j over the rows `row(0) … row(n − 1)` of `base`
+    /// to `gradient` (d + 1 floats, bias last) and returns the summed loss if
+    /// `loss`, else 0. `weightExponent` is `exponent(w, count: d)`.
+    static func run(_ w: UnsafePointer<Float>, weightExponent: Int, rows base: UnsafePointer<UInt8>, width d: Int,
+                    count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
+                    loss: Bool, buffers b: FixedPointBuffers) -> Double {
+        flipside_fixed_split(kernel, w, Int64(d), Int32(weightExponent), b.weightDigits, Int64(b.weightStride))
+        let weightScale = Double(sign: .plus, exponent: weightExponent, significand: 1)
+        let bias = Double(w[d])
+        b.total.update(repeating: 0, count: d + 1)
+        var lossSum = CrossEntropy.BinaryLossSum()
+        var start = 0
+        while start < n {
+            let m = min(blockRows, n - start)
+            for i in 0..<m { b.rows[i] = Int32(truncatingIfNeeded: row(start + i)) }
+            flipside_fixed_dot(kernel, base, Int64(d), b.rows, Int64(m), b.weightDigits, Int64(b.weightStride), b.logits)
+            let y = labels + start
+            var largest: Float = 0
+            var i = 0
+            while i < m {
+                // Four rows at a time; the last group's missing rows have z = 0 and label 0, and are dropped.
+                let k = min(4, m - i)
+                var z = SIMD4<Float>(), groupLabels = SIMD4<Int32>()
+                for j in 0..<k {
+                    z[j] = Float(Double(b.logits[i + j]) * weightScale + bias)
+                    groupLabels[j] = y[i + j]
+                }
+                let (r, e) = withUnsafePointer(to: groupLabels) {
+                    $0.withMemoryRebound(to: Int32.self, capacity: 4) { CrossEntropy.binaryResiduals(z, labels: $0) }
+                }
+                for j in 0..<k {
+                    b.residuals[i + j] = r[j]
+                    largest = max(largest, abs(r[j]))
+                    if loss { lossSum.add(z: z[j], e: e[j], label: groupLabels[j]) }
+                }
+                i += k
+            }
+            if largest > 0 { addResidualProducts(block: m, largestResidual: largest, base: base, width: d, buffers: b) }
+            start += m
+        }
+        for j in 0...d { gradient[j] += Float(b.total[j]) }
+        return loss ? lossSum.value : 0
+    }
+
+    /// total += Σ_i r_i·x̃_i for the block's rows (b.rows, b.residuals), r rounded to fixed point.
+    private static func addResidualProducts(block m: Int, largestResidual: Float, base: UnsafePointer<UInt8>, width d: Int,
+                                            buffers b: FixedPointBuffers) {
+        let exponent = Int(largestResidual.exponent) - 29
+        // The kernels read residual digits four rows at a time: the planes are zero past the block's last group.
+        let padding = min(3, b.residualStride - m)
+        for plane in 0..<4 { (b.residualDigits + plane * b.residualStride + m).update(repeating: 0, count: padding) }
+        flipside_fixed_split(kernel, b.residuals, Int64(m), Int32(exponent), b.residualDigits, Int64(b.residualStride))
+        flipside_fixed_accumulate(kernel, base, Int64(d), b.rows, Int64(m), b.residualDigits, Int64(b.residualStride),
+                                  b.accumulator)
+        flipside_fixed_add_sums(kernel, b.accumulator, Int64(d), Int32(exponent), b.total)
+        // The bias column x = 1: the same rounded residuals, summed exactly.
+        let scale = Double(sign: .plus, exponent: -exponent, significand: 1)
+        var sum: Int64 = 0
+        for i in 0..<m { sum += Int64((Double(b.residuals[i]) * scale).rounded(.toNearestOrEven)) }
+        b.total[d] += Double(sum) * Double(sign: .plus, exponent: exponent, significand: 1)
+    }
+}
+
+/// The fixed-point pass's buffers for rows of width d, allocated once per sweep.
+final class FixedPointBuffers {
+    let weightStride: Int, residualStride: Int
+    let weightDigits: UnsafeMutablePointer<Int8>
+    let residualDigits: UnsafeMutablePointer<Int8>
+    let rows: UnsafeMutablePointer<Int32>
+    let logits: UnsafeMutablePointer<Int64>
+    let residuals: UnsafeMutablePointer<Float>
+    let accumulator: UnsafeMutableRawPointer
+    let total: UnsafeMutablePointer<Double>
+
+    init(width d: Int) {
+        let blockRows = FixedPointRowPass.blockRows
+        weightStride = Int(flipside_fixed_stride(Int64(d)))
+        residualStride = Int(flipside_fixed_stride(Int64(blockRows)))
+        weightDigits = .allocate(capacity: 4 * weightStride)
+        weightDigits.initialize(repeating: 0, count: 4 * weightStride)
+        residualDigits = .allocate(capacity: 4 * residualStride)
+        residualDigits.initialize(repeating: 0, count: 4 * residualStride)
+        rows = .allocate(capacity: blockRows)
+        logits = .allocate(capacity: blockRows)
+        residuals = .allocate(capacity: blockRows)
+        accumulator = .allocate(byteCount: Int(flipside_fixed_accumulator_bytes(Int64(d))), alignment: 64)
+        total = .allocate(capacity: d + 1)
+    }
+
+    deinit {
+        weightDigits.deallocate()
+        residualDigits.deallocate()
+        rows.deallocate()
+        logits.deallocate()
+        residuals.deallocate()
+        accumulator.deallocate()
+        total.deallocate()
+    }
+}
