@@ -3,7 +3,7 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
-#define FLIPSIDE_VNNI __attribute__((target("avx512f,avx512bw,avx512dq,avx512vnni")))
+#define FLIPSIDE_VNNI __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vnni")))
 #endif
 
 int64_t flipside_fixed_stride(int64_t n) { return (n + 63) / 64 * 64; }
@@ -14,7 +14,8 @@ int flipside_fixed_best_kernel(void) {
     if (best < 0) {
         __builtin_cpu_init();
         best = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni");
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
+               __builtin_cpu_supports("avx512vnni");
     }
     return best;
 #else
@@ -44,30 +45,37 @@ static void split_portable(const float *v, int64_t n, double scale, int8_t *digi
 }
 
 #if defined(__x86_64__)
-static void FLIPSIDE_VNNI split_vnni(const float *v, int64_t n, double scale, int8_t *digits, int64_t stride) {
-    const __m512d factor = _mm512_set1_pd(scale);
+/* With 2^-exponent a normal float, v · 2^-exponent is exact in float (or
+   below the smallest normal, where it rounds to 0 either way). The digits are
+   the bytes of q + 0x80808080, each less 128: adding 128 to every digit makes
+   them bytes, carries included. */
+static void FLIPSIDE_VNNI split_vnni(const float *v, int64_t n, float scale, int8_t *digits, int64_t stride) {
+    const __m512 factor = _mm512_set1_ps(scale);
+    const __m512i offset = _mm512_set1_epi32((int32_t)0x80808080);
+    /* Byte l of dword k to position 16·l + k: the four planes' 16 digits in turn. */
+    const __m512i planes = _mm512_set_epi8(63, 59, 55, 51, 47, 43, 39, 35, 31, 27, 23, 19, 15, 11, 7, 3,
+                                           62, 58, 54, 50, 46, 42, 38, 34, 30, 26, 22, 18, 14, 10, 6, 2,
+                                           61, 57, 53, 49, 45, 41, 37, 33, 29, 25, 21, 17, 13, 9, 5, 1,
+                                           60, 56, 52, 48, 44, 40, 36, 32, 28, 24, 20, 16, 12, 8, 4, 0);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        const __m256i lo = _mm512_cvt_roundpd_epi32(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(v + i)), factor),
-                                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const __m256i hi = _mm512_cvt_roundpd_epi32(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(v + i + 8)), factor),
-                                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-        for (int l = 0; l < 4; l++) {
-            /* The low byte as a signed digit; q − digit is a multiple of 256. */
-            const __m512i digit = _mm512_srai_epi32(_mm512_slli_epi32(q, 24), 24);
-            _mm_storeu_si128((void *)(digits + l * stride + i), _mm512_cvtepi32_epi8(digit));
-            q = _mm512_srai_epi32(_mm512_sub_epi32(q, digit), 8);
-        }
+        const __m512i q = _mm512_cvt_roundps_epi32(_mm512_mul_ps(_mm512_loadu_ps(v + i), factor),
+                                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m512i bytes = _mm512_xor_si512(_mm512_add_epi32(q, offset), offset);
+        const __m512i grouped = _mm512_permutexvar_epi8(planes, bytes);
+        _mm_storeu_si128((void *)(digits + i), _mm512_castsi512_si128(grouped));
+        _mm_storeu_si128((void *)(digits + stride + i), _mm512_extracti32x4_epi32(grouped, 1));
+        _mm_storeu_si128((void *)(digits + 2 * stride + i), _mm512_extracti32x4_epi32(grouped, 2));
+        _mm_storeu_si128((void *)(digits + 3 * stride + i), _mm512_extracti32x4_epi32(grouped, 3));
     }
-    split_portable(v + i, n - i, scale, digits + i, stride);
+    split_portable(v + i, n - i, (double)scale, digits + i, stride);
 }
 #endif
 
 void flipside_fixed_split(int kernel, const float *v, int64_t n, int exponent, int8_t *digits, int64_t stride) {
     const double scale = ldexp(1.0, -exponent);
 #if defined(__x86_64__)
-    if (kernel) { split_vnni(v, n, scale, digits, stride); return; }
+    if (kernel && -exponent >= -126 && -exponent <= 127) { split_vnni(v, n, (float)scale, digits, stride); return; }
 #endif
     split_portable(v, n, scale, digits, stride);
 }
@@ -245,22 +253,22 @@ static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const 
     }
 }
 
+/* The planes' sums combine in double: every partial sum is an integer below
+   2^53, so each step is exact, and the result is the 64-bit combination's. */
 static void FLIPSIDE_VNNI add_sums_vnni(const int32_t *planes, int64_t d, double scale, double *total) {
     const int64_t plane = flipside_fixed_stride(d), whole = d / 64 * 64;
-    const __m512d factor = _mm512_set1_pd(scale);
+    const __m256d radix = _mm256_set1_pd(256), factor = _mm256_set1_pd(scale);
     for (int64_t k = 0; k < whole; k += 64) {
         for (int t = 0; t < 4; t++) {
             const int32_t *p = planes + k + 16 * t;
-            for (int half = 0; half < 2; half++) {
-                /* Slots 8·half ..< 8·half + 8: features 16L + 4t + e for L = 2·half, 2·half + 1 and e = 0..3. */
-                __m512i s = _mm512_cvtepi32_epi64(_mm256_loadu_si256((const void *)(p + 3 * plane + 8 * half)));
-                for (int l = 2; l >= 0; l--)
-                    s = _mm512_add_epi64(_mm512_slli_epi64(s, 8),
-                                         _mm512_cvtepi32_epi64(_mm256_loadu_si256((const void *)(p + l * plane + 8 * half))));
-                const __m512d v = _mm512_mul_pd(_mm512_cvtepi64_pd(s), factor);
-                double *lo = total + k + 16 * (2 * half) + 4 * t, *hi = lo + 16;
-                _mm256_storeu_pd(lo, _mm256_add_pd(_mm256_loadu_pd(lo), _mm512_castpd512_pd256(v)));
-                _mm256_storeu_pd(hi, _mm256_add_pd(_mm256_loadu_pd(hi), _mm512_extractf64x4_pd(v, 1)));
+            for (int L = 0; L < 4; L++) {
+                /* Slots 4L ..< 4L + 4 of this t: features 16L + 4t + 0..3. */
+                __m256d s = _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 3 * plane + 4 * L)));
+                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 2 * plane + 4 * L))));
+                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + plane + 4 * L))));
+                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 4 * L))));
+                double *out = total + k + 16 * L + 4 * t;
+                _mm256_storeu_pd(out, _mm256_fmadd_pd(s, factor, _mm256_loadu_pd(out)));
             }
         }
     }

@@ -23,6 +23,17 @@ enum FixedPointRowPass {
     /// The exponent e with max |v_i| · 2^-e < 2^30 (0 if every v_i is 0), or nil
     /// if some v_i is not finite.
     static func exponent(_ v: UnsafePointer<Float>, count n: Int) -> Int? {
+        let largest = largestMagnitude(v, count: n)
+        guard largest.isFinite else { return nil }
+        return largest == 0 ? 0 : exponent(largest: largest)
+    }
+
+    /// The exponent for values whose largest magnitude is `largest` (finite, not 0).
+    @inline(__always)
+    static func exponent(largest: Float) -> Int { Int(largest.exponent) - 29 }
+
+    /// max |v_i|, or a value that is not finite if some v_i is not.
+    static func largestMagnitude(_ v: UnsafePointer<Float>, count n: Int) -> Float {
         // |v| as bits orders like |v|; NaN and ±∞ are the bit patterns from 0x7f800000 up.
         var widest = SIMD8<UInt32>()
         var i = 0
@@ -36,8 +47,7 @@ enum FixedPointRowPass {
             largest = max(largest, v[i].bitPattern & 0x7fff_ffff)
             i += 1
         }
-        guard largest < 0x7f80_0000 else { return nil }
-        return largest == 0 ? 0 : Int(Float(bitPattern: largest).exponent) - 29
+        return Float(bitPattern: largest)
     }
 
     /// Adds Σ_j (σ(z_j) − y_j)·x̃_j over the rows `row(0) … row(n − 1)` of `base`
@@ -56,27 +66,34 @@ enum FixedPointRowPass {
             let m = min(blockRows, n - start)
             for i in 0..<m { b.rows[i] = Int32(truncatingIfNeeded: row(start + i)) }
             flipside_fixed_dot(kernel, base, Int64(d), b.rows, Int64(m), b.weightDigits, Int64(b.weightStride), b.logits)
-            let y = labels + start
-            var largest: Float = 0
+            let y = labels + start, z = b.residuals
+            for i in 0..<m { z[i] = Float(Double(b.logits[i]) * weightScale + bias) }
+            // Residuals in place of the logits, four rows at a time.
             var i = 0
-            while i < m {
-                // Four rows at a time; the last group's missing rows have z = 0 and label 0, and are dropped.
-                let k = min(4, m - i)
-                var z = SIMD4<Float>(), groupLabels = SIMD4<Int32>()
-                for j in 0..<k {
-                    z[j] = Float(Double(b.logits[i + j]) * weightScale + bias)
-                    groupLabels[j] = y[i + j]
-                }
-                let (r, e) = withUnsafePointer(to: groupLabels) {
-                    $0.withMemoryRebound(to: Int32.self, capacity: 4) { CrossEntropy.binaryResiduals(z, labels: $0) }
-                }
-                for j in 0..<k {
-                    b.residuals[i + j] = r[j]
-                    largest = max(largest, abs(r[j]))
-                    if loss { lossSum.add(z: z[j], e: e[j], label: groupLabels[j]) }
-                }
-                i += k
+            while i + 4 <= m {
+                let zi = UnsafeRawPointer(z + i).loadUnaligned(as: SIMD4<Float>.self)
+                let (r, e) = CrossEntropy.binaryResiduals(zi, labels: y + i)
+                if loss { lossSum.add(z: zi, e: e, labels: y + i) }
+                UnsafeMutableRawPointer(z + i).storeBytes(of: r, as: SIMD4<Float>.self)
+                i += 4
             }
+            if i < m {
+                // The last rows, padded to four with z = 0 and label 0, which are dropped.
+                var zi = SIMD4<Float>(), tail = SIMD4<Int32>()
+                for j in 0..<(m - i) {
+                    zi[j] = z[i + j]
+                    tail[j] = y[i + j]
+                }
+                let (r, e) = withUnsafePointer(to: tail) {
+                    $0.withMemoryRebound(to: Int32.self, capacity: 4) { CrossEntropy.binaryResiduals(zi, labels: $0) }
+                }
+                for j in 0..<(m - i) {
+                    z[i + j] = r[j]
+                    if loss { lossSum.add(z: zi[j], e: e[j], label: tail[j]) }
+                }
+            }
+            // Residuals lie in [−1, 1]: their largest is finite; 0 means nothing to add.
+            let largest = largestMagnitude(z, count: m)
             if largest > 0 { addResidualProducts(block: m, largestResidual: largest, base: base, width: d, buffers: b) }
             start += m
         }
@@ -87,7 +104,7 @@ enum FixedPointRowPass {
     /// total += Σ_i r_i·x̃_i for the block's rows (b.rows, b.residuals), r rounded to fixed point.
     private static func addResidualProducts(block m: Int, largestResidual: Float, base: UnsafePointer<UInt8>, width d: Int,
                                             buffers b: FixedPointBuffers) {
-        let exponent = Int(largestResidual.exponent) - 29
+        let exponent = exponent(largest: largestResidual)
         // The kernels read residual digits four rows at a time: the planes are zero past the block's last group.
         let padding = min(3, b.residualStride - m)
         for plane in 0..<4 { (b.residualDigits + plane * b.residualStride + m).update(repeating: 0, count: padding) }
