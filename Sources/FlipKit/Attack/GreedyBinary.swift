@@ -36,7 +36,14 @@ public enum GreedyBinary {
         out.withUnsafeMutableBufferPointer { out in
             let z = out.baseAddress!, m = out.count
             switch features.dtype {
-            case .uint8: BinaryRowPass.logits(w, rows: features.bytes.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
+            case .uint8:
+                // The fixed-point pass where it takes the rows (as the binary model's gradient does).
+                if let exponent = FixedPointRowPass.weightExponent(w, width: d) {
+                    FixedPointRowPass.logits(w, weightExponent: exponent, rows: features.bytes.baseAddress!, width: d, count: m,
+                                             row: { Int(list[$0]) }, into: z, buffers: FixedPointBuffers(width: d))
+                } else {
+                    BinaryRowPass.logits(w, rows: features.bytes.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
+                }
             case .float32: BinaryRowPass.logits(w, rows: features.floats.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
             case .int32: BinaryRowPass.logits(w, rows: features.int32s.baseAddress!, width: d, count: m, row: { Int(list[$0]) }, into: z)
             }

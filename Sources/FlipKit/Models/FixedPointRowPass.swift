@@ -20,11 +20,13 @@ enum FixedPointRowPass {
     static let maxWidth = 65536
     static let kernel = flipside_fixed_best_kernel()
 
-    /// The exponent e with max |v_i| · 2^-e < 2^30 (0 if every v_i is 0), or nil
-    /// if some v_i is not finite.
-    static func exponent(_ v: UnsafePointer<Float>, count n: Int) -> Int? {
-        let largest = largestMagnitude(v, count: n)
+    /// The weights' exponent if this pass takes rows of width d with the weights
+    /// w[0..<d]: nil for rows wider than `maxWidth` or weights not all finite.
+    static func weightExponent(_ w: UnsafePointer<Float>, width d: Int) -> Int? {
+        guard d <= maxWidth else { return nil }
+        let largest = largestMagnitude(w, count: d)
         guard largest.isFinite else { return nil }
+        // All zero: every integer is 0 whatever the exponent.
         return largest == 0 ? 0 : exponent(largest: largest)
     }
 
@@ -50,24 +52,51 @@ enum FixedPointRowPass {
         return Float(bitPattern: largest)
     }
 
+    /// Rounds w[0..<d] to the buffers' weight digits; returns the scale 2^e of their integers.
+    private static func prepareWeights(_ w: UnsafePointer<Float>, exponent: Int, width d: Int, buffers b: FixedPointBuffers) -> Double {
+        flipside_fixed_split(kernel, w, Int64(d), Int32(exponent), b.weightDigits, Int64(b.weightStride))
+        return Double(sign: .plus, exponent: exponent, significand: 1)
+    }
+
+    /// z_i = ⟨w, x̃⟩ for the rows row(start + i), i < m ≤ blockRows, with the
+    /// prepared weights: the exact integer sum, scaled, plus the bias, rounded
+    /// once to double and once to float. Leaves the rows' indices in b.rows.
+    private static func blockLogits(start: Int, count m: Int, row: (Int) -> Int, rows base: UnsafePointer<UInt8>, width d: Int,
+                                    scale: Double, bias: Double, buffers b: FixedPointBuffers, into z: UnsafeMutablePointer<Float>) {
+        for i in 0..<m { b.rows[i] = Int32(truncatingIfNeeded: row(start + i)) }
+        flipside_fixed_dot(kernel, base, Int64(d), b.rows, Int64(m), b.weightDigits, Int64(b.weightStride), b.logits)
+        for i in 0..<m { z[i] = Float(Double(b.logits[i]) * scale + bias) }
+    }
+
+    /// z_j = ⟨w, x̃_j⟩ for the rows `row(0) … row(n − 1)`, written to `out`: the
+    /// logits of `run`, to the bit. `weightExponent` is `weightExponent(w, width: d)`.
+    static func logits(_ w: UnsafePointer<Float>, weightExponent: Int, rows base: UnsafePointer<UInt8>, width d: Int,
+                       count n: Int, row: (Int) -> Int, into out: UnsafeMutablePointer<Float>, buffers b: FixedPointBuffers) {
+        let scale = prepareWeights(w, exponent: weightExponent, width: d, buffers: b)
+        var start = 0
+        while start < n {
+            let m = min(blockRows, n - start)
+            blockLogits(start: start, count: m, row: row, rows: base, width: d, scale: scale, bias: Double(w[d]), buffers: b,
+                        into: out + start)
+            start += m
+        }
+    }
+
     /// Adds Σ_j (σ(z_j) − y_j)·x̃_j over the rows `row(0) … row(n − 1)` of `base`
     /// to `gradient` (d + 1 floats, bias last) and returns the summed loss if
-    /// `loss`, else 0. `weightExponent` is `exponent(w, count: d)`.
+    /// `loss`, else 0. `weightExponent` is `weightExponent(w, width: d)`.
     static func run(_ w: UnsafePointer<Float>, weightExponent: Int, rows base: UnsafePointer<UInt8>, width d: Int,
                     count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
                     loss: Bool, buffers b: FixedPointBuffers) -> Double {
-        flipside_fixed_split(kernel, w, Int64(d), Int32(weightExponent), b.weightDigits, Int64(b.weightStride))
-        let weightScale = Double(sign: .plus, exponent: weightExponent, significand: 1)
-        let bias = Double(w[d])
+        let scale = prepareWeights(w, exponent: weightExponent, width: d, buffers: b)
         b.total.update(repeating: 0, count: d + 1)
         var lossSum = CrossEntropy.BinaryLossSum()
         var start = 0
         while start < n {
             let m = min(blockRows, n - start)
-            for i in 0..<m { b.rows[i] = Int32(truncatingIfNeeded: row(start + i)) }
-            flipside_fixed_dot(kernel, base, Int64(d), b.rows, Int64(m), b.weightDigits, Int64(b.weightStride), b.logits)
             let y = labels + start, z = b.residuals
-            for i in 0..<m { z[i] = Float(Double(b.logits[i]) * weightScale + bias) }
+            blockLogits(start: start, count: m, row: row, rows: base, width: d, scale: scale, bias: Double(w[d]), buffers: b,
+                        into: z)
             // Residuals in place of the logits, four rows at a time.
             var i = 0
             while i + 4 <= m {

@@ -14,7 +14,7 @@ extension Model {
         let d = inputDimension
         switch features.dtype {
         case .uint8:
-            if d <= FixedPointRowPass.maxWidth, let exponent = FixedPointRowPass.exponent(w, count: d) {
+            if let exponent = FixedPointRowPass.weightExponent(w, width: d) {
                 return FixedPointRowPass.run(w, weightExponent: exponent, rows: features.bytes.baseAddress!, width: d,
                                              count: n, row: row, labels: labels, gradient: gradient, loss: loss,
                                              buffers: buffers.fixedPoint)
