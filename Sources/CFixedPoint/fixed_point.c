@@ -1,5 +1,6 @@
 #include "flipside_fixed_point.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -10,14 +11,12 @@ int64_t flipside_fixed_stride(int64_t n) { return (n + 63) / 64 * 64; }
 
 int flipside_fixed_best_kernel(void) {
 #if defined(__x86_64__)
-    static int best = -1;
-    if (best < 0) {
-        __builtin_cpu_init();
-        best = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
-               __builtin_cpu_supports("avx512vnni");
-    }
-    return best;
+    const char *chosen = getenv("FLIPSIDE_FIXED_KERNEL");
+    if (chosen && strcmp(chosen, "portable") == 0) return 0;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
+           __builtin_cpu_supports("avx512vnni");
 #else
     return 0;
 #endif

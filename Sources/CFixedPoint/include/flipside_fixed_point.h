@@ -15,7 +15,9 @@
 #define FLIPSIDE_FIXED_POINT_H
 #include <stdint.h>
 
-/* Which kernel computes: 1 for AVX-512 VNNI, 0 for the portable one. */
+/* Which kernel computes: 1 for AVX-512 VNNI where the processor has it, else
+   0, the portable one (also with FLIPSIDE_FIXED_KERNEL=portable in the environment).
+   Asks the processor each time: callers keep the answer. */
 int flipside_fixed_best_kernel(void);
 const char *flipside_fixed_kernel_name(int kernel);
 
