@@ -1059,6 +1059,7 @@ function server.new(options) end
 ---@field server flipside.server
 ---@field version string the engine's version
 ---@field seed integer the run's seed (`--seed`, default 1)
+---@field fixed_point_kernel string what computes the binary logistic model on uint8 features: "avx512-vnni" or "portable" (exact integer sums, the same numbers either way), or "float" (the float pass, with `FLIPSIDE_FIXED_KERNEL=float`; `FLIPSIDE_FIXED_KERNEL=portable` chooses the portable kernel)
 ---@field params table<string, string|number|boolean> the run's `--set name=value` parameters; numbers and `true`/`false` converted
 ---@field out string? the run's output folder (`--out`, default `out/<script name>`); in `flipside test`, the file's TEST_TMP
 local flipside = {}

@@ -12,17 +12,21 @@ int64_t flipside_fixed_stride(int64_t n) { return (n + 63) / 64 * 64; }
 int flipside_fixed_best_kernel(void) {
 #if defined(__x86_64__)
     const char *chosen = getenv("FLIPSIDE_FIXED_KERNEL");
+    if (chosen && strcmp(chosen, "float") == 0) return -1;
     if (chosen && strcmp(chosen, "portable") == 0) return 0;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
            __builtin_cpu_supports("avx512vnni");
 #else
-    return 0;
+    const char *chosen = getenv("FLIPSIDE_FIXED_KERNEL");
+    return chosen && strcmp(chosen, "float") == 0 ? -1 : 0;
 #endif
 }
 
-const char *flipside_fixed_kernel_name(int kernel) { return kernel ? "avx512-vnni" : "portable"; }
+const char *flipside_fixed_kernel_name(int kernel) {
+    return kernel > 0 ? "avx512-vnni" : kernel == 0 ? "portable" : "float";
+}
 
 /* q = round(v · scale) for |q| < 2^30, and its digits (see the header). */
 static inline int32_t round_fixed(float v, double scale) {
@@ -74,7 +78,7 @@ static void FLIPSIDE_VNNI split_vnni(const float *v, int64_t n, float scale, int
 void flipside_fixed_split(int kernel, const float *v, int64_t n, int exponent, int8_t *digits, int64_t stride) {
     const double scale = ldexp(1.0, -exponent);
 #if defined(__x86_64__)
-    if (kernel && -exponent >= -126 && -exponent <= 127) { split_vnni(v, n, (float)scale, digits, stride); return; }
+    if (kernel > 0 && -exponent >= -126 && -exponent <= 127) { split_vnni(v, n, (float)scale, digits, stride); return; }
 #endif
     split_portable(v, n, scale, digits, stride);
 }
@@ -289,7 +293,7 @@ static void FLIPSIDE_VNNI add_sums_vnni(const int32_t *planes, int64_t d, double
 void flipside_fixed_dot(int kernel, const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
                         const int8_t *digits, int64_t stride, int64_t *out) {
 #if defined(__x86_64__)
-    if (kernel) { dot_vnni(base, d, rows, count, digits, stride, out); return; }
+    if (kernel > 0) { dot_vnni(base, d, rows, count, digits, stride, out); return; }
 #endif
     dot_portable(base, d, rows, count, digits, stride, out);
 }
@@ -302,7 +306,7 @@ int64_t flipside_fixed_accumulator_bytes(int64_t d) {
 void flipside_fixed_accumulate(int kernel, const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
                                const int8_t *digits, int64_t stride, void *accumulator) {
 #if defined(__x86_64__)
-    if (kernel) { accumulate_vnni(base, d, rows, count, digits, stride, accumulator); return; }
+    if (kernel > 0) { accumulate_vnni(base, d, rows, count, digits, stride, accumulator); return; }
 #endif
     accumulate_portable(base, d, rows, count, digits, stride, accumulator);
 }
@@ -310,7 +314,7 @@ void flipside_fixed_accumulate(int kernel, const uint8_t *base, int64_t d, const
 void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total) {
     const double scale = ldexp(1.0, exponent);
 #if defined(__x86_64__)
-    if (kernel) { add_sums_vnni(accumulator, d, scale, total); return; }
+    if (kernel > 0) { add_sums_vnni(accumulator, d, scale, total); return; }
 #endif
     add_sums_portable(accumulator, d, scale, total);
 }

@@ -65,6 +65,7 @@ public enum Flipside {
             call.setField("clock") { call.push(clock) }
             call.setField("memory") { call.push(memory) }
             call.setField("seed") { call.push(settings.seed) }
+            call.setField("fixed_point_kernel") { call.push(FixedPointRowPass.kernelName) }
             call.setField("params") { pushParameters(call, settings.parameters) }
             if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }
             return 1

@@ -16,8 +16,9 @@
 #include <stdint.h>
 
 /* Which kernel computes: 1 for AVX-512 VNNI where the processor has it, else
-   0, the portable one (also with FLIPSIDE_FIXED_KERNEL=portable in the environment).
-   Asks the processor each time: callers keep the answer. */
+   0, the portable one. FLIPSIDE_FIXED_KERNEL=portable in the environment
+   chooses the portable one anyway, FLIPSIDE_FIXED_KERNEL=float returns -1:
+   the caller computes in float instead. Asks each time: callers keep the answer. */
 int flipside_fixed_best_kernel(void);
 const char *flipside_fixed_kernel_name(int kernel);
 

@@ -12,18 +12,21 @@ import CFixedPoint
 /// widening of the pixels) and the portable one give the same numbers on every
 /// machine. The rounding, 2^-31 of the largest weight or residual, is finer
 /// than the 2^-24 a float32 sum loses at each addition.
-enum FixedPointRowPass {
+public enum FixedPointRowPass {
     /// Rows per block: their residuals share an exponent, and the block's rows
     /// stay in the second-level cache between the logits and the gradient.
     static let blockRows = 1024
     /// The widest rows the kernels take: d digit products of at most 32640 fit a 32-bit sum.
     static let maxWidth = 65536
+    /// 1 for AVX-512 VNNI, 0 for the portable kernel, −1 for none (FLIPSIDE_FIXED_KERNEL=float).
     static let kernel = flipside_fixed_best_kernel()
+    public static var kernelName: String { String(cString: flipside_fixed_kernel_name(kernel)) }
 
     /// The weights' exponent if this pass takes rows of width d with the weights
-    /// w[0..<d]: nil for rows wider than `maxWidth` or weights not all finite.
+    /// w[0..<d]: nil for rows wider than `maxWidth`, weights not all finite, or
+    /// with FLIPSIDE_FIXED_KERNEL=float.
     static func weightExponent(_ w: UnsafePointer<Float>, width d: Int) -> Int? {
-        guard d <= maxWidth else { return nil }
+        guard kernel >= 0, d <= maxWidth else { return nil }
         let largest = largestMagnitude(w, count: d)
         guard largest.isFinite else { return nil }
         // All zero: every integer is 0 whatever the exponent.

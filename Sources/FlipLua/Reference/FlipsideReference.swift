@@ -30,6 +30,12 @@ enum FlipsideReference {
         fields: [
             FieldDoc("version", "string", "the engine's version"),
             FieldDoc("seed", "integer", "the run's seed (`--seed`, default 1)"),
+            FieldDoc("fixed_point_kernel", "string",
+                     """
+                     what computes the binary logistic model on uint8 features: "avx512-vnni" or "portable" \
+                     (exact integer sums, the same numbers either way), or "float" (the float pass, with \
+                     `FLIPSIDE_FIXED_KERNEL=float`; `FLIPSIDE_FIXED_KERNEL=portable` chooses the portable kernel)
+                     """),
             FieldDoc("params", "table<string, string|number|boolean>",
                      "the run's `--set name=value` parameters; numbers and `true`/`false` converted"),
             FieldDoc("out", "string?",
