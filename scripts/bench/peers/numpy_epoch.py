@@ -120,7 +120,7 @@ def main():
     for name, x, y, classes in workload.tasks(args.dir):
         d = x.shape[1]
         model = MLP(d, args.hidden, classes, rng) if name == "mlp" else Linear(d, classes)
-        workload.report("numpy", name, workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, rng), args.clock))
+        workload.report("numpy", name, workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, rng), args.clock, args.seconds))
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def main():
     for name, x, y, classes in workload.tasks(args.dir):
         x, y = torch.from_numpy(x), torch.from_numpy(y)
         model = make(name, x.shape[1], classes, args.hidden)
-        best = workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, classes, generator), args.clock)
+        best = workload.attacked_epochs(args.repeats, attacked_epoch(model, x, y, classes, generator), args.clock, args.seconds)
         workload.report("torch", name, best)
 
 
