@@ -5,7 +5,7 @@ import LuaHost
 /// Installs the engine in a Lua VM: `require "flipside"` gives the native
 /// modules, the run's parameters and seed; the stdlib is on package.path.
 public enum Flipside {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// A run's settings as the script sees them.
     public struct RunSettings: Sendable {

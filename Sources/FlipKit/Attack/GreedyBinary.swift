@@ -38,7 +38,7 @@ public enum GreedyBinary {
             switch features.dtype {
             case .uint8:
                 // The fixed-point pass where it takes the rows (as the binary model's gradient does).
-                if let exponent = FixedPointRowPass.weightExponent(w, width: d) {
+                if let exponent = FixedPointRowPass.weightExponent(w, width: d, rows: features.rows) {
                     FixedPointRowPass.logits(w, weightExponent: exponent, rows: features.bytes.baseAddress!, width: d, count: m,
                                              row: { Int(list[$0]) }, into: z, buffers: FixedPointBuffers(width: d))
                 } else {

@@ -10,8 +10,8 @@ import CFixedPoint
 /// are scaled and summed in double. No sum depends on the order of its
 /// additions: the AVX-512 VNNI kernel (64 byte products per instruction, no
 /// widening of the pixels) and the portable one give the same numbers on every
-/// machine. The rounding, 2^-31 of the largest weight or residual, is finer
-/// than the 2^-24 a float32 sum loses at each addition.
+/// machine. The rounding error, at most 2^-30 of the largest weight or
+/// residual, is below the 2^-24 a float32 sum loses at each addition.
 public enum FixedPointRowPass {
     /// Rows per block: their residuals share an exponent, and the block's rows
     /// stay in the second-level cache between the logits and the gradient.
@@ -22,11 +22,11 @@ public enum FixedPointRowPass {
     static let kernel = flipside_fixed_best_kernel()
     public static var kernelName: String { String(cString: flipside_fixed_kernel_name(kernel)) }
 
-    /// The weights' exponent if this pass takes rows of width d with the weights
-    /// w[0..<d]: nil for rows wider than `maxWidth`, weights not all finite, or
-    /// with FLIPSIDE_FIXED_KERNEL=float.
-    static func weightExponent(_ w: UnsafePointer<Float>, width d: Int) -> Int? {
-        guard kernel >= 0, d <= maxWidth else { return nil }
+    /// The weights' exponent if this pass takes `rows` rows of width d with the
+    /// weights w[0..<d]: nil for rows wider than `maxWidth`, more rows than an
+    /// int32 numbers, weights not all finite, or with FLIPSIDE_FIXED_KERNEL=float.
+    static func weightExponent(_ w: UnsafePointer<Float>, width d: Int, rows: Int) -> Int? {
+        guard kernel >= 0, d <= maxWidth, rows <= Int(Int32.max) else { return nil }
         let largest = largestMagnitude(w, count: d)
         guard largest.isFinite else { return nil }
         // All zero: every integer is 0 whatever the exponent.
@@ -72,7 +72,7 @@ public enum FixedPointRowPass {
     }
 
     /// z_j = ⟨w, x̃_j⟩ for the rows `row(0) … row(n − 1)`, written to `out`: the
-    /// logits of `run`, to the bit. `weightExponent` is `weightExponent(w, width: d)`.
+    /// logits of `run`, to the bit. `weightExponent` is `weightExponent(w, width: d, rows:)`.
     static func logits(_ w: UnsafePointer<Float>, weightExponent: Int, rows base: UnsafePointer<UInt8>, width d: Int,
                        count n: Int, row: (Int) -> Int, into out: UnsafeMutablePointer<Float>, buffers b: FixedPointBuffers) {
         let scale = prepareWeights(w, exponent: weightExponent, width: d, buffers: b)
@@ -87,7 +87,7 @@ public enum FixedPointRowPass {
 
     /// Adds Σ_j (σ(z_j) − y_j)·x̃_j over the rows `row(0) … row(n − 1)` of `base`
     /// to `gradient` (d + 1 floats, bias last) and returns the summed loss if
-    /// `loss`, else 0. `weightExponent` is `weightExponent(w, width: d)`.
+    /// `loss`, else 0. `weightExponent` is `weightExponent(w, width: d, rows:)`.
     static func run(_ w: UnsafePointer<Float>, weightExponent: Int, rows base: UnsafePointer<UInt8>, width d: Int,
                     count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
                     loss: Bool, buffers b: FixedPointBuffers) -> Double {

@@ -4,17 +4,17 @@ extension Model {
     var passesRowsDirectly: Bool { kernel is BinaryLogisticKernel }
 
     /// The binary pass over `features`' rows `row(0) … row(n − 1)`, whatever
-    /// their element type: uint8 rows in fixed point (FixedPointRowPass), unless
-    /// they are wider than its kernels take or the weights are not finite (then,
-    /// like float rows, in float: BinaryRowPass). `buffers` are the pass's,
-    /// allocated once per sweep.
+    /// their element type: uint8 rows in fixed point (FixedPointRowPass) where it
+    /// takes them and the weights (`FixedPointRowPass.weightExponent`), else, like
+    /// float rows, in float (BinaryRowPass). `buffers` are the pass's, allocated
+    /// once per sweep.
     func binaryRowPass(features: Tensor, count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>,
                        gradient: UnsafeMutablePointer<Float>, loss: Bool, buffers: RowPassBuffers) -> Double {
         let w = UnsafePointer(parameters.floats.baseAddress!)
         let d = inputDimension
         switch features.dtype {
         case .uint8:
-            if let exponent = FixedPointRowPass.weightExponent(w, width: d) {
+            if let exponent = FixedPointRowPass.weightExponent(w, width: d, rows: features.rows) {
                 return FixedPointRowPass.run(w, weightExponent: exponent, rows: features.bytes.baseAddress!, width: d,
                                              count: n, row: row, labels: labels, gradient: gradient, loss: loss,
                                              buffers: buffers.fixedPoint)
