@@ -133,6 +133,23 @@ import Testing
         }
     }
 
+    /// Random shapes (widths 1–300, 1–2,100 rows) and weight scales from 1e-30 to 1e3.
+    @Test func randomProblemsMatchDoublePrecision() throws {
+        let g = Generator(seed: 77)
+        for case_ in 0..<40 {
+            let n = 1 + g.below(2100), d = 1 + g.below(300)
+            let scale = Float(_exp((-30 + 33 * g.uniform()) * _log(10)))
+            let (x, y, model) = try FixedPointTests.problem(n: n, d: d, seed: UInt64(100 + case_), scale: scale)
+            let gradient = try model.gradient(features: x, labels: y)
+            let reference = FixedPointTests.referenceGradient(x, y, model)
+            let largest = reference.map(abs).max()!
+            for k in reference.indices {
+                #expect(abs(Double(gradient.floats[k]) - reference[k]) <= 1e-6 * largest,
+                        "case \(case_): n \(n) d \(d) scale \(scale) coordinate \(k)")
+            }
+        }
+    }
+
     /// Sums of integers do not depend on the order of the rows.
     @Test func rowOrderDoesNotChangeTheGradient() throws {
         let (x, y, model) = try FixedPointTests.problem(n: 900, d: 100, seed: 12)
