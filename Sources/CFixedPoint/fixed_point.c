@@ -125,10 +125,26 @@ static void accumulate_portable(const uint8_t *base, int64_t d, const int32_t *r
     }
 }
 
-static void add_sums_portable(const int32_t *planes, int64_t d, double scale, double *total) {
+/* The accumulator holds four planes of 32-bit sums, one per digit of q. The
+   vector kernel interleaves four rows byte by byte so that one dpbusd adds, for
+   16 features, the products with the four rows' digits; that leaves feature
+   64c + 16L + 4t + e in slot 64c + 16t + 4L + e of a plane. */
+static inline int64_t plane_slot(int64_t j) {
+    const int64_t r = j & 63;
+    return (j - r) + ((r >> 2) & 3) * 16 + (r >> 4) * 4 + (r & 3);
+}
+
+/* Features from ..< d, the planes in the portable layout (slot j) or, from the
+   vector kernel, its interleaved one (`plane_slot`). */
+static void add_sums_range(const int32_t *planes, int64_t from, int64_t d, int interleaved, double scale,
+                           double *total, float *floats) {
     const int64_t plane = flipside_fixed_stride(d);
-    for (int64_t j = 0; j < d; j++)
-        total[j] += (double)combine(planes[j], planes[plane + j], planes[2 * plane + j], planes[3 * plane + j]) * scale;
+    for (int64_t j = from; j < d; j++) {
+        const int64_t s = interleaved ? plane_slot(j) : j;
+        const double v = (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
+        if (total) total[j] += v;
+        else floats[j] += (float)v;
+    }
 }
 
 #if defined(__x86_64__)
@@ -210,15 +226,6 @@ static void FLIPSIDE_VNNI dot_vnni(const uint8_t *base, int64_t d, const int32_t
     }
 }
 
-/* The accumulator holds four planes of 32-bit sums, one per digit of q. Four
-   rows are interleaved byte by byte so that one dpbusd adds, for 16 features,
-   the products with the four rows' digits; the interleaving leaves feature
-   64c + 16L + 4t + e in slot 64c + 16t + 4L + e of a plane. */
-static inline int64_t plane_slot(int64_t j) {
-    const int64_t r = j & 63;
-    return (j - r) + ((r >> 2) & 3) * 16 + (r >> 4) * 4 + (r & 3);
-}
-
 /* Rows of one pass over the accumulator: 64 rows stay in the first-level cache
    across the chunks of features. */
 enum { SWEEP_ROWS = 64 };
@@ -266,27 +273,35 @@ static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const 
 
 /* The planes' sums combine in double: every partial sum is an integer below
    2^53, so each step is exact, and the result is the 64-bit combination's. */
-static void FLIPSIDE_VNNI add_sums_vnni(const int32_t *planes, int64_t d, double scale, double *total) {
+/* The exact sums of slots 4L ..< 4L + 4 of the 16 at p in each plane. */
+static inline __m256d FLIPSIDE_VNNI slot_sums4(const int32_t *p, int64_t plane, int L) {
+    const __m256d radix = _mm256_set1_pd(256);
+    __m256d s = _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 3 * plane + 4 * L)));
+    s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 2 * plane + 4 * L))));
+    s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + plane + 4 * L))));
+    return _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 4 * L))));
+}
+
+/* Slots 4L ..< 4L + 4 of the 16 at planes + k + 16t hold features k + 16L + 4t + 0..3.
+   S · scale is exact (a power of two, far from the limits), so each total or float
+   is rounded once. */
+static void FLIPSIDE_VNNI add_sums_vnni(const int32_t *planes, int64_t d, double scale, double *total, float *floats) {
     const int64_t plane = flipside_fixed_stride(d), whole = d / 64 * 64;
-    const __m256d radix = _mm256_set1_pd(256), factor = _mm256_set1_pd(scale);
+    const __m256d factor = _mm256_set1_pd(scale);
     for (int64_t k = 0; k < whole; k += 64) {
         for (int t = 0; t < 4; t++) {
-            const int32_t *p = planes + k + 16 * t;
             for (int L = 0; L < 4; L++) {
-                /* Slots 4L ..< 4L + 4 of this t: features 16L + 4t + 0..3. */
-                __m256d s = _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 3 * plane + 4 * L)));
-                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 2 * plane + 4 * L))));
-                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + plane + 4 * L))));
-                s = _mm256_fmadd_pd(s, radix, _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 4 * L))));
-                double *out = total + k + 16 * L + 4 * t;
-                _mm256_storeu_pd(out, _mm256_fmadd_pd(s, factor, _mm256_loadu_pd(out)));
+                const __m256d s = slot_sums4(planes + k + 16 * t, plane, L);
+                const int64_t j = k + 16 * L + 4 * t;
+                if (total) {
+                    _mm256_storeu_pd(total + j, _mm256_fmadd_pd(s, factor, _mm256_loadu_pd(total + j)));
+                } else {
+                    _mm_storeu_ps(floats + j, _mm_add_ps(_mm_loadu_ps(floats + j), _mm256_cvtpd_ps(_mm256_mul_pd(s, factor))));
+                }
             }
         }
     }
-    for (int64_t j = whole; j < d; j++) {
-        const int64_t s = plane_slot(j);
-        total[j] += (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
-    }
+    add_sums_range(planes, whole, d, 1, scale, total, floats);
 }
 #endif
 
@@ -311,10 +326,10 @@ void flipside_fixed_accumulate(int kernel, const uint8_t *base, int64_t d, const
     accumulate_portable(base, d, rows, count, digits, stride, accumulator);
 }
 
-void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total) {
+void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total, float *floats) {
     const double scale = ldexp(1.0, exponent);
 #if defined(__x86_64__)
-    if (kernel > 0) { add_sums_vnni(accumulator, d, scale, total); return; }
+    if (kernel > 0) { add_sums_vnni(accumulator, d, scale, total, floats); return; }
 #endif
-    add_sums_portable(accumulator, d, scale, total);
+    add_sums_range(accumulator, 0, d, 0, scale, total, floats);
 }

@@ -74,8 +74,12 @@ import Testing
             }
             // Scaled by 2^-20 on top of 0.5: every sum (below 2^53) converts, scales and adds exactly.
             var total = [Double](repeating: 0.5, count: c.d)
-            flipside_fixed_add_sums(kernel, accumulator, Int64(c.d), -20, &total)
+            flipside_fixed_add_sums(kernel, accumulator, Int64(c.d), -20, &total, nil)
             #expect(total == expected.map { 0.5 + Double($0) / Double(1 << 20) }, "kernel \(kernel) d \(c.d) count \(c.count)")
+            // Into floats: each sum scaled exactly, then rounded once to float and added.
+            var floats = [Float](repeating: 0.25, count: c.d)
+            flipside_fixed_add_sums(kernel, accumulator, Int64(c.d), -20, nil, &floats)
+            #expect(floats == expected.map { 0.25 + Float(Double($0) / Double(1 << 20)) }, "kernel \(kernel) floats")
         }
     }
 

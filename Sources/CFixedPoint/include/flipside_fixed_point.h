@@ -46,7 +46,8 @@ void flipside_fixed_accumulate(int kernel, const uint8_t *base, int64_t d, const
 
 /* total[j] += S_j · 2^exponent for j < d, S_j the accumulator's exact integer
    sum for feature j: S_j is exact as a double for up to 32768 rows (below 2^53),
-   its scaling too, so the addition is the only rounding. */
-void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total);
+   its scaling too, so the addition is the only rounding. With total NULL,
+   floats[j] += (float)(S_j · 2^exponent) instead. */
+void flipside_fixed_add_sums(int kernel, const void *accumulator, int64_t d, int exponent, double *total, float *floats);
 
 #endif

@@ -92,7 +92,10 @@ public enum FixedPointRowPass {
                     count n: Int, row: (Int) -> Int, labels: UnsafePointer<Int32>, gradient: UnsafeMutablePointer<Float>,
                     loss: Bool, buffers b: FixedPointBuffers) -> Double {
         let scale = prepareWeights(w, exponent: weightExponent, width: d, buffers: b)
-        b.total.update(repeating: 0, count: d + 1)
+        // One block (a mini-batch) adds its sums to the gradient directly, rounded
+        // once, as the double totals of one block would be.
+        let sink: Sink = n <= blockRows ? .gradient(gradient) : .totals
+        if case .totals = sink { b.total.update(repeating: 0, count: d + 1) }
         var lossSum = CrossEntropy.BinaryLossSum()
         var start = 0
         while start < n {
@@ -126,16 +129,24 @@ public enum FixedPointRowPass {
             }
             // Residuals lie in [−1, 1]: their largest is finite; 0 means nothing to add.
             let largest = largestMagnitude(z, count: m)
-            if largest > 0 { addResidualProducts(block: m, largestResidual: largest, base: base, width: d, buffers: b) }
+            if largest > 0 {
+                addResidualProducts(block: m, largestResidual: largest, base: base, width: d, buffers: b, into: sink)
+            }
             start += m
         }
-        for j in 0...d { gradient[j] += Float(b.total[j]) }
+        if case .totals = sink { for j in 0...d { gradient[j] += Float(b.total[j]) } }
         return loss ? lossSum.value : 0
     }
 
-    /// total += Σ_i r_i·x̃_i for the block's rows (b.rows, b.residuals), r rounded to fixed point.
+    /// Where a block's Σ r_i·x̃_i goes: the buffers' double totals, or a float gradient.
+    private enum Sink {
+        case totals
+        case gradient(UnsafeMutablePointer<Float>)
+    }
+
+    /// Adds Σ_i r_i·x̃_i for the block's rows (b.rows, b.residuals), r rounded to fixed point, to `sink`.
     private static func addResidualProducts(block m: Int, largestResidual: Float, base: UnsafePointer<UInt8>, width d: Int,
-                                            buffers b: FixedPointBuffers) {
+                                            buffers b: FixedPointBuffers, into sink: Sink) {
         let exponent = exponent(largest: largestResidual)
         // The kernels read residual digits four rows at a time: the planes are zero past the block's last group.
         let padding = min(3, b.residualStride - m)
@@ -143,12 +154,19 @@ public enum FixedPointRowPass {
         flipside_fixed_split(kernel, b.residuals, Int64(m), Int32(exponent), b.residualDigits, Int64(b.residualStride))
         flipside_fixed_accumulate(kernel, base, Int64(d), b.rows, Int64(m), b.residualDigits, Int64(b.residualStride),
                                   b.accumulator)
-        flipside_fixed_add_sums(kernel, b.accumulator, Int64(d), Int32(exponent), b.total)
         // The bias column x = 1: the same rounded residuals, summed exactly.
         let scale = Double(sign: .plus, exponent: -exponent, significand: 1)
         var sum: Int64 = 0
         for i in 0..<m { sum += Int64((Double(b.residuals[i]) * scale).rounded(.toNearestOrEven)) }
-        b.total[d] += Double(sum) * Double(sign: .plus, exponent: exponent, significand: 1)
+        let biasSum = Double(sum) * Double(sign: .plus, exponent: exponent, significand: 1)
+        switch sink {
+        case .totals:
+            flipside_fixed_add_sums(kernel, b.accumulator, Int64(d), Int32(exponent), b.total, nil)
+            b.total[d] += biasSum
+        case .gradient(let gradient):
+            flipside_fixed_add_sums(kernel, b.accumulator, Int64(d), Int32(exponent), nil, gradient)
+            gradient[d] += Float(biasSum)
+        }
     }
 }
 
