@@ -47,6 +47,9 @@ enum CrossEntropy {
     struct BinaryLossSum {
         private var total = 0.0
         private var product = 1.0
+        /// The same sums for rows added four at a time, one lane per row of a group.
+        private var totals = SIMD4<Double>()
+        private var products = SIMD4<Double>(repeating: 1)
 
         @inline(__always)
         mutating func add(z: Float, e: Float, label: Int32) {
@@ -58,13 +61,26 @@ enum CrossEntropy {
             }
         }
 
-        /// Four rows at once; out of line, so that the loop that calls it keeps its registers.
-        @inline(never)
+        /// Four rows at once, lane by lane the operations of `add(z:e:label:)`.
+        @inline(__always)
         mutating func add(z: SIMD4<Float>, e: SIMD4<Float>, labels: UnsafePointer<Int32>) {
-            for i in 0..<4 { add(z: z[i], e: e[i], label: labels[i]) }
+            let z = SIMD4<Double>(z)
+            let positive = SIMD4<Int64>(Int64(labels[0]), Int64(labels[1]), Int64(labels[2]), Int64(labels[3])) .== 1
+            totals += z.replacing(with: 0, where: z .< 0) - SIMD4<Double>().replacing(with: z, where: positive)
+            products *= 1 + SIMD4<Double>(e)
+            if any(products .> 1e250) {
+                for i in 0..<4 where products[i] > 1e250 {
+                    total += _log(products[i])
+                    products[i] = 1
+                }
+            }
         }
 
-        var value: Double { product == 1 ? total : total + _log(product) }
+        var value: Double {
+            var sum = total + totals.sum()
+            for p in [product, products[0], products[1], products[2], products[3]] where p != 1 { sum += _log(p) }
+            return sum
+        }
     }
 
     /// One logit per row (binary). Returns the summed loss −log σ(±z) if
