@@ -136,14 +136,21 @@ static inline int64_t plane_slot(int64_t j) {
 
 /* Features from ..< d, the planes in the portable layout (slot j) or, from the
    vector kernel, its interleaved one (`plane_slot`). */
+static inline double scaled_sum(const int32_t *planes, int64_t plane, int64_t s, double scale) {
+    return (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
+}
+
+/* Two loops, not one with the destination chosen inside: vectorised, that
+   choice becomes masked loads and stores through the null pointer, which some
+   processors execute very slowly. */
 static void add_sums_range(const int32_t *planes, int64_t from, int64_t d, int interleaved, double scale,
                            double *total, float *floats) {
     const int64_t plane = flipside_fixed_stride(d);
-    for (int64_t j = from; j < d; j++) {
-        const int64_t s = interleaved ? plane_slot(j) : j;
-        const double v = (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
-        if (total) total[j] += v;
-        else floats[j] += (float)v;
+    if (total) {
+        for (int64_t j = from; j < d; j++) total[j] += scaled_sum(planes, plane, interleaved ? plane_slot(j) : j, scale);
+    } else {
+        for (int64_t j = from; j < d; j++)
+            floats[j] += (float)scaled_sum(planes, plane, interleaved ? plane_slot(j) : j, scale);
     }
 }
 
