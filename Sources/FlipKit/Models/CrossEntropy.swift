@@ -40,10 +40,11 @@ enum CrossEntropy {
         return (p - y, e)
     }
 
-    /// Σ −log σ(±z) = softplus(z) − y·z over rows, added one row at a time
-    /// from its logit z and e = exp(−|z|): the margins max(z, 0) − y·z summed,
-    /// the (1 + e) ∈ [1, 2] multiplied, and their log taken once per 1e250
-    /// and at the end (as in softmax) instead of a log per row.
+    /// Σ −log σ(±z) = softplus(z) − y·z over rows, added one row (or a group of
+    /// four, a lane each) at a time from its logit z and e = exp(−|z|): the
+    /// margins max(z, 0) − y·z summed, the (1 + e) ∈ [1, 2] multiplied, and
+    /// their log taken once per 1e250 and at the end (as in softmax) instead of
+    /// a log per row.
     struct BinaryLossSum {
         private var total = 0.0
         private var product = 1.0
