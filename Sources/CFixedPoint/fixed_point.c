@@ -10,17 +10,16 @@
 int64_t flipside_fixed_stride(int64_t n) { return (n + 63) / 64 * 64; }
 
 int flipside_fixed_best_kernel(void) {
-#if defined(__x86_64__)
     const char *chosen = getenv("FLIPSIDE_FIXED_KERNEL");
     if (chosen && strcmp(chosen, "float") == 0) return -1;
     if (chosen && strcmp(chosen, "portable") == 0) return 0;
+#if defined(__x86_64__)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
            __builtin_cpu_supports("avx512vnni");
 #else
-    const char *chosen = getenv("FLIPSIDE_FIXED_KERNEL");
-    return chosen && strcmp(chosen, "float") == 0 ? -1 : 0;
+    return 0;
 #endif
 }
 
@@ -28,7 +27,7 @@ const char *flipside_fixed_kernel_name(int kernel) {
     return kernel > 0 ? "avx512-vnni" : kernel == 0 ? "portable" : "float";
 }
 
-/* q = round(v · scale) for |q| < 2^30, and its digits (see the header). */
+/* round(v · scale), ties to even, for results below 2^30 in magnitude. */
 static inline int32_t round_fixed(float v, double scale) {
     /* Adding and taking away 1.5·2^52 rounds |t| < 2^51 to an integer, ties to
        even, in two additions (nearbyint may be a library call per element). */
@@ -134,15 +133,15 @@ static inline int64_t plane_slot(int64_t j) {
     return (j - r) + ((r >> 2) & 3) * 16 + (r >> 4) * 4 + (r & 3);
 }
 
-/* Features from ..< d, the planes in the portable layout (slot j) or, from the
-   vector kernel, its interleaved one (`plane_slot`). */
+/* The planes' exact sum at slot s, times scale. */
 static inline double scaled_sum(const int32_t *planes, int64_t plane, int64_t s, double scale) {
     return (double)combine(planes[s], planes[plane + s], planes[2 * plane + s], planes[3 * plane + s]) * scale;
 }
 
-/* Two loops, not one with the destination chosen inside: vectorised, that
-   choice becomes masked loads and stores through the null pointer, which some
-   processors execute very slowly. */
+/* Features from ..< d, the planes in the portable layout (slot j) or, from the
+   vector kernel, its interleaved one (`plane_slot`). Two loops, not one with the
+   destination chosen inside: vectorised, that choice becomes masked loads and
+   stores through the null pointer, which some processors execute very slowly. */
 static void add_sums_range(const int32_t *planes, int64_t from, int64_t d, int interleaved, double scale,
                            double *total, float *floats) {
     const int64_t plane = flipside_fixed_stride(d);
@@ -182,54 +181,54 @@ static inline __m512i FLIPSIDE_VNNI across_lanes4(__m512i u0, __m512i u1, __m512
     return _mm512_add_epi32(_mm512_shuffle_i32x4(v, w, 0x88), _mm512_shuffle_i32x4(v, w, 0xDD));
 }
 
+/* The four rows' exact sums into sums[0..3], prefetching the rows n[0..3] on the way. */
+static inline void FLIPSIDE_VNNI dot_group(const uint8_t *const p[4], const uint8_t *const n[4], int64_t d,
+                                           const int8_t *digits, int64_t stride, int64_t sums[4]) {
+    __m512i a[4][4];
+    for (int r = 0; r < 4; r++)
+        for (int l = 0; l < 4; l++) a[r][l] = _mm512_setzero_si512();
+    for (int64_t k = 0; k < d; k += 64) {
+        const __mmask64 m = chunk_mask(d, k);
+        for (int r = 0; r < 4; r++) _mm_prefetch((const char *)(n[r] + k), _MM_HINT_T0);
+        const int whole = k + 64 <= d;
+        const __m512i x0 = load_chunk(p[0] + k, whole, m), x1 = load_chunk(p[1] + k, whole, m);
+        const __m512i x2 = load_chunk(p[2] + k, whole, m), x3 = load_chunk(p[3] + k, whole, m);
+        for (int l = 0; l < 4; l++) {
+            const __m512i w = _mm512_loadu_si512(digits + l * stride + k);
+            a[0][l] = _mm512_dpbusd_epi32(a[0][l], x0, w);
+            a[1][l] = _mm512_dpbusd_epi32(a[1][l], x1, w);
+            a[2][l] = _mm512_dpbusd_epi32(a[2][l], x2, w);
+            a[3][l] = _mm512_dpbusd_epi32(a[3][l], x3, w);
+        }
+    }
+    int32_t s[16] __attribute__((aligned(64)));
+    _mm512_store_si512(s, across_lanes4(lane_sums4(a[0][0], a[1][0], a[2][0], a[3][0]),
+                                        lane_sums4(a[0][1], a[1][1], a[2][1], a[3][1]),
+                                        lane_sums4(a[0][2], a[1][2], a[2][2], a[3][2]),
+                                        lane_sums4(a[0][3], a[1][3], a[2][3], a[3][3])));
+    for (int r = 0; r < 4; r++) sums[r] = combine(s[r], s[4 + r], s[8 + r], s[12 + r]);
+}
+
 static void FLIPSIDE_VNNI dot_vnni(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
                                    const int8_t *digits, int64_t stride, int64_t *out) {
-    const int64_t chunks = (d + 63) / 64;
     int64_t i = 0;
     for (; i + 4 <= count; i += 4) {
-        const uint8_t *p0 = base + (int64_t)rows[i] * d, *p1 = base + (int64_t)rows[i + 1] * d;
-        const uint8_t *p2 = base + (int64_t)rows[i + 2] * d, *p3 = base + (int64_t)rows[i + 3] * d;
-        /* The next group's rows, fetched while this one is summed (rows of a shuffled epoch are scattered). */
+        const uint8_t *const p[4] = {base + (int64_t)rows[i] * d, base + (int64_t)rows[i + 1] * d,
+                                     base + (int64_t)rows[i + 2] * d, base + (int64_t)rows[i + 3] * d};
+        /* The next group's rows, fetched while this one is summed (rows of a shuffled
+           epoch are scattered); for the last whole group, its own rows again. */
         const int64_t next = i + 8 <= count ? i + 4 : i;
-        const uint8_t *n0 = base + (int64_t)rows[next] * d, *n1 = base + (int64_t)rows[next + 1] * d;
-        const uint8_t *n2 = base + (int64_t)rows[next + 2] * d, *n3 = base + (int64_t)rows[next + 3] * d;
-        __m512i a[4][4];
-        for (int r = 0; r < 4; r++)
-            for (int l = 0; l < 4; l++) a[r][l] = _mm512_setzero_si512();
-        for (int64_t c = 0; c < chunks; c++) {
-            const int64_t k = 64 * c;
-            const __mmask64 m = chunk_mask(d, k);
-            _mm_prefetch((const char *)(n0 + k), _MM_HINT_T0);
-            _mm_prefetch((const char *)(n1 + k), _MM_HINT_T0);
-            _mm_prefetch((const char *)(n2 + k), _MM_HINT_T0);
-            _mm_prefetch((const char *)(n3 + k), _MM_HINT_T0);
-            const int whole = k + 64 <= d;
-            const __m512i x0 = load_chunk(p0 + k, whole, m), x1 = load_chunk(p1 + k, whole, m);
-            const __m512i x2 = load_chunk(p2 + k, whole, m), x3 = load_chunk(p3 + k, whole, m);
-            for (int l = 0; l < 4; l++) {
-                const __m512i w = _mm512_loadu_si512(digits + l * stride + k);
-                a[0][l] = _mm512_dpbusd_epi32(a[0][l], x0, w);
-                a[1][l] = _mm512_dpbusd_epi32(a[1][l], x1, w);
-                a[2][l] = _mm512_dpbusd_epi32(a[2][l], x2, w);
-                a[3][l] = _mm512_dpbusd_epi32(a[3][l], x3, w);
-            }
-        }
-        int32_t s[16] __attribute__((aligned(64)));
-        _mm512_store_si512(s, across_lanes4(lane_sums4(a[0][0], a[1][0], a[2][0], a[3][0]),
-                                            lane_sums4(a[0][1], a[1][1], a[2][1], a[3][1]),
-                                            lane_sums4(a[0][2], a[1][2], a[2][2], a[3][2]),
-                                            lane_sums4(a[0][3], a[1][3], a[2][3], a[3][3])));
-        for (int r = 0; r < 4; r++) out[i + r] = combine(s[r], s[4 + r], s[8 + r], s[12 + r]);
+        const uint8_t *const n[4] = {base + (int64_t)rows[next] * d, base + (int64_t)rows[next + 1] * d,
+                                     base + (int64_t)rows[next + 2] * d, base + (int64_t)rows[next + 3] * d};
+        dot_group(p, n, d, digits, stride, out + i);
     }
-    for (; i < count; i++) {
-        const uint8_t *p = base + (int64_t)rows[i] * d;
-        __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-        for (int64_t k = 0; k < d; k += 64) {
-            const __m512i x = _mm512_maskz_loadu_epi8(chunk_mask(d, k), p + k);
-            for (int l = 0; l < 4; l++) a[l] = _mm512_dpbusd_epi32(a[l], x, _mm512_loadu_si512(digits + l * stride + k));
-        }
-        out[i] = combine(_mm512_reduce_add_epi32(a[0]), _mm512_reduce_add_epi32(a[1]), _mm512_reduce_add_epi32(a[2]),
-                         _mm512_reduce_add_epi32(a[3]));
+    if (i < count) {
+        /* The last rows, padded to a group by repeating the last one; the padding's sums are dropped. */
+        const uint8_t *p[4];
+        for (int r = 0; r < 4; r++) p[r] = base + (int64_t)rows[i + r < count ? i + r : count - 1] * d;
+        int64_t sums[4];
+        dot_group(p, p, d, digits, stride, sums);
+        for (int r = 0; i + r < count; r++) out[i + r] = sums[r];
     }
 }
 
@@ -239,7 +238,7 @@ enum { SWEEP_ROWS = 64 };
 
 static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const int32_t *rows, int64_t count,
                                           const int8_t *digits, int64_t stride, int32_t *planes) {
-    const int64_t chunks = (d + 63) / 64, plane = 64 * chunks;
+    const int64_t chunks = (d + 63) / 64, plane = 64 * chunks, last = count - 1;
     if (count <= 0) memset(planes, 0, (size_t)(4 * plane) * sizeof(int32_t));
     /* The first sweep starts the sums from zero; later ones add to them. */
     for (int64_t start = 0; start < count; start += SWEEP_ROWS) {
@@ -253,8 +252,7 @@ static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const 
                 for (int l = 0; l < 4; l++)
                     acc[t][l] = start == 0 ? _mm512_setzero_si512() : _mm512_loadu_si512(planes + l * plane + k + 16 * t);
             for (int64_t i = start; i < end; i += 4) {
-                /* A group past the last row repeats it, with digits zero (the split zeroes past count). */
-                const int64_t last = count - 1;
+                /* A group past the last row repeats it, with digits zero (the caller zeroes them past count). */
                 const uint8_t *p0 = base + (int64_t)rows[i] * d + k;
                 const uint8_t *p1 = base + (int64_t)rows[i + 1 <= last ? i + 1 : last] * d + k;
                 const uint8_t *p2 = base + (int64_t)rows[i + 2 <= last ? i + 2 : last] * d + k;
@@ -278,9 +276,9 @@ static void FLIPSIDE_VNNI accumulate_vnni(const uint8_t *base, int64_t d, const 
     }
 }
 
-/* The planes' sums combine in double: every partial sum is an integer below
-   2^53, so each step is exact, and the result is the 64-bit combination's. */
-/* The exact sums of slots 4L ..< 4L + 4 of the 16 at p in each plane. */
+/* The exact sums of slots 4L ..< 4L + 4 of the 16 at p, the planes combined in
+   double: every partial sum is an integer below 2^53, so each step is exact,
+   and the result is the 64-bit combination's. */
 static inline __m256d FLIPSIDE_VNNI slot_sums4(const int32_t *p, int64_t plane, int L) {
     const __m256d radix = _mm256_set1_pd(256);
     __m256d s = _mm256_cvtepi32_pd(_mm_loadu_si128((const void *)(p + 3 * plane + 4 * L)));

@@ -100,7 +100,7 @@ import Testing
         }
     }
 
-    /// uint8 features with a model: gradient of the mean loss against double.
+    /// Random uint8 features, labels and a binary model with weights of about `scale`.
     static func problem(n: Int, d: Int, seed: UInt64, scale: Float = 0.002) throws -> (Tensor, Tensor, Model) {
         let g = Generator(seed: seed)
         let x = try Tensor(zeros: [n, d], dtype: .uint8)
@@ -111,26 +111,12 @@ import Testing
         return (x, y, model)
     }
 
-    static func referenceGradient(_ x: Tensor, _ y: Tensor, _ model: Model) -> [Double] {
-        let (n, d) = (x.shape[0], x.shape[1])
-        let alpha = model.parameters.floats.map(Double.init)
-        var reference = [Double](repeating: 0, count: d + 1)
-        for i in 0..<n {
-            var z = alpha[d]
-            for k in 0..<d { z += Double(x.bytes[i * d + k]) * alpha[k] }
-            let r = 1 / (1 + _exp(-z)) - Double(y.int32s[i])
-            for k in 0..<d { reference[k] += r * Double(x.bytes[i * d + k]) / Double(n) }
-            reference[d] += r / Double(n)
-        }
-        return reference
-    }
-
     /// Several blocks of rows (1024 share a residual exponent), widths around the kernels' 64.
     @Test(arguments: [(2500, 70), (1030, 64), (300, 784)])
     func gradientMatchesDoublePrecision(_ size: (Int, Int)) throws {
         let (x, y, model) = try FixedPointTests.problem(n: size.0, d: size.1, seed: UInt64(size.0 + size.1))
         let gradient = try model.gradient(features: x, labels: y)
-        let reference = FixedPointTests.referenceGradient(x, y, model)
+        let reference = LogisticRegressionTests.referenceGradient(x, y, model)
         let largest = reference.map(abs).max()!
         for k in reference.indices {
             #expect(abs(Double(gradient.floats[k]) - reference[k]) <= 1e-6 * largest, "coordinate \(k)")
@@ -145,7 +131,7 @@ import Testing
             let scale = Float(_exp((-30 + 33 * g.uniform()) * _log(10)))
             let (x, y, model) = try FixedPointTests.problem(n: n, d: d, seed: UInt64(100 + case_), scale: scale)
             let gradient = try model.gradient(features: x, labels: y)
-            let reference = FixedPointTests.referenceGradient(x, y, model)
+            let reference = LogisticRegressionTests.referenceGradient(x, y, model)
             let largest = reference.map(abs).max()!
             for k in reference.indices {
                 #expect(abs(Double(gradient.floats[k]) - reference[k]) <= 1e-6 * largest,
@@ -173,7 +159,7 @@ import Testing
         let width = FixedPointRowPass.maxWidth + 1
         let (wide, labels, wideModel) = try FixedPointTests.problem(n: 3, d: width, seed: 4, scale: 1e-5)
         let gradient = try wideModel.gradient(features: wide, labels: labels)
-        let reference = FixedPointTests.referenceGradient(wide, labels, wideModel)
+        let reference = LogisticRegressionTests.referenceGradient(wide, labels, wideModel)
         for k in stride(from: 0, to: reference.count, by: 997) {
             #expect(abs(Double(gradient.floats[k]) - reference[k]) <= 1e-4 * max(1, abs(reference[k])))
         }

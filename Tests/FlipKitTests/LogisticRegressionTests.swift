@@ -25,6 +25,21 @@ import Testing
         return total / Double(n)
     }
 
+    /// Gradient of the mean loss over uint8 rows, computed in double from scratch.
+    static func referenceGradient(_ x: Tensor, _ y: Tensor, _ model: Model) -> [Double] {
+        let (n, d) = (x.shape[0], x.shape[1])
+        let alpha = model.parameters.floats.map(Double.init)
+        var reference = [Double](repeating: 0, count: d + 1)
+        for i in 0..<n {
+            var z = alpha[d]
+            for k in 0..<d { z += Double(x.bytes[i * d + k]) * alpha[k] }
+            let r = 1 / (1 + _exp(-z)) - Double(y.int32s[i])
+            for k in 0..<d { reference[k] += r * Double(x.bytes[i * d + k]) / Double(n) }
+            reference[d] += r / Double(n)
+        }
+        return reference
+    }
+
     @Test func gradientMatchesFiniteDifferences() throws {
         for seed in 1...5 as ClosedRange<UInt64> {
             let (x, y, model) = try LogisticRegressionTests.problem(seed: seed)
@@ -64,15 +79,7 @@ import Testing
         let model = try Model.binaryLogistic(dimension: d)
         try model.setParameters(try Tensor((0...d).map { _ in Float(0.01 * g.normal()) }))
         let gradient = try model.gradient(features: bytes, labels: y)
-        let alpha = model.parameters.floats.map(Double.init)
-        var reference = [Double](repeating: 0, count: d + 1)
-        for i in 0..<n {
-            var z = alpha[d]
-            for k in 0..<d { z += Double(bytes.bytes[i * d + k]) * alpha[k] }
-            let r = 1 / (1 + _exp(-z)) - Double(y.int32s[i])
-            for k in 0..<d { reference[k] += r * Double(bytes.bytes[i * d + k]) / Double(n) }
-            reference[d] += r / Double(n)
-        }
+        let reference = LogisticRegressionTests.referenceGradient(bytes, y, model)
         for k in 0...d {
             #expect(abs(Double(gradient.floats[k]) - reference[k]) <= 1e-4 * max(1, abs(reference[k])), "d \(d) n \(n) coordinate \(k)")
         }

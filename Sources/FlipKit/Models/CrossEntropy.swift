@@ -79,7 +79,8 @@ enum CrossEntropy {
 
         var value: Double {
             var sum = total + totals.sum()
-            for p in [product, products[0], products[1], products[2], products[3]] where p != 1 { sum += _log(p) }
+            if product != 1 { sum += _log(product) }
+            for i in 0..<4 where products[i] != 1 { sum += _log(products[i]) }
             return sum
         }
     }
