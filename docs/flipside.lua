@@ -14,8 +14,11 @@
 ---class labels: an int32 tensor or a table of integers
 ---@alias flipside.Labels flipside.Tensor|integer[]
 
----a flip policy: the rows to flip and their new labels, or nil for none
----@alias flipside.FlipPolicy fun(ctx: flipside.PolicyContext): flipside.Rows|nil, flipside.Labels|nil
+---a flip policy: the rows to flip, their new labels and optionally the Δ it ranked by (provenance measures the objective with it), or nil for none
+---@alias flipside.FlipPolicy fun(ctx: flipside.PolicyContext): flipside.Rows|nil, flipside.Labels|nil, flipside.Tensor|nil
+
+---robust: Δ from log-domain residuals, rescaled (vanishes only with the true gradient); float: the plain float32 gradient, as a float32 framework computes it
+---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
 ---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"
@@ -89,30 +92,47 @@
 ---@field eps number? the denominator's guard (1e-8)
 ---@field weight_decay number? L2 weight decay (0)
 
----What a flip policy is called with.
+---What a flip policy is called with (stdlib/flipside/context.lua), in the protocol's epochs and the server's rounds alike. `ctx:layer_delta(i)` is layer i of delta (only that layer computed where the model allows); `ctx:derive(fields [, drop])` a context with fields replaced, the rest inherited (delta too, still uncomputed) but for the names in `drop`.
 ---@class flipside.PolicyContext
----@field features flipside.Tensor the training features
----@field labels flipside.Tensor the honest labels
+---@field features flipside.Tensor the training features, read-only
+---@field labels flipside.Tensor the honest labels, read-only
 ---@field subset flipside.Tensor the attacker's rows K this epoch or round (1-based, int32)
----@field budget integer the most flips allowed
+---@field budget integer the most flips allowed, ⌊b·|K|⌋
 ---@field classes integer the number of classes
----@field model flipside.Model the current model (a copy in server rounds)
----@field delta flipside.Tensor Δ: minus the honest gradient, shaped like the parameters
+---@field model flipside.Model a copy of the current model
+---@field direction flipside.Direction how delta is computed
+---@field delta flipside.Tensor Δ = −∇L_{D_H} (robust: minus its direction), shaped like the parameters, read-only, computed when first read
 ---@field rng flipside.Generator the attacker's generator
 ---@field epoch integer the epoch (or round)
 ---@field round integer? server rounds: the round
 ---@field worker integer? server rounds: the attacking worker, 1-based
 ---@field honest_mean flipside.Tensor? server rounds, omniscient attacker: the honest workers' mean message
 
----What `flipside.attack.provenance` measures for one attacked epoch.
+---The options of `flipside.attack.epoch`.
+---@class flipside.AttackEpochOptions
+---@field model flipside.Model the attacked model
+---@field data flipside.Dataset the training data {x, y}
+---@field subset flipside.Rows? the attacker's rows K, 1-based (or give k and rng)
+---@field k number? the fraction of the rows K holds, drawn from rng (0)
+---@field rng flipside.Generator? the generator K is drawn from, with k
+---@field b number? the fraction of K the attacker may flip (0)
+---@field direction flipside.Direction? how Δ is computed ("robust")
+---@field number integer? the epoch's number (1)
+
+---What an attack epoch's applied answer did (`flipside.AttackEpoch:provenance`).
 ---@class flipside.Provenance
 ---@field rows flipside.Tensor the flipped rows, 1-based
 ---@field old flipside.Tensor their honest labels
 ---@field new flipside.Tensor their poisoned labels
----@field objective_before number ⟨Σ_{i∈K} ∇ℓ_i, −Δ⟩ with the honest labels
+---@field objective_before number |K|·⟨∇L_K, −Δ⟩ with the honest labels, Δ the one the policy ranked by (in double, from the direction of ∇L_K and its scale)
 ---@field objective_after number the same with the poisoned labels
----@field deviation number ‖poisoned gradient − honest gradient‖
----@field cosine number? cosine between the poisoned and honest gradients (when the honest gradient is given)
+---@field objective_delta string which Δ: "robust" or "float" (the epoch's) or "policy" (one the policy returned)
+---@field deviation number ‖poisoned gradient − honest gradient‖ in float32
+---@field cosine number? cosine between the poisoned and honest gradients (nil when either is zero)
+---@field gradient_norm number ‖∇L_{D_H}‖ as float32 computes it
+---@field log_gradient_norm number log of the true ‖∇L_{D_H}‖ (its direction's norm and scale); −inf when it is zero
+---@field log_scale number the direction's scale: ∇L_{D_H} = e^log_scale · direction
+---@field underflow boolean the float32 gradient is zero or holds less than half the true norm
 
 ---Options of `flipside.server.aggregator`.
 ---@class flipside.AggregatorOptions
@@ -135,6 +155,8 @@
 ---@field attackers integer[]? the attacking workers, 1-based
 ---@field b number? the fraction of its batch an attacker may flip (0)
 ---@field omniscient boolean? whether attackers see the honest mean (true)
+---@field direction flipside.Direction? how the attackers' Δ is computed: "robust" (the default) or "float"
+---@field provenance boolean? record each attack's provenance in the round's record (false)
 ---@field mode "gradient"|"local"|nil workers send gradients (default) or local updates
 ---@field local_steps integer? local mode: steps per round (1)
 ---@field local_lr number? local mode: the workers' learning rate (0.01)
@@ -573,6 +595,17 @@ function Model:status() end
 ---@return flipside.Tensor # float32, shaped like the parameters
 function Model:gradient(x, y, rows, labels) end
 
+---The direction of `gradient(features, labels, rows, labels)` and its scale: gradient = e^log_scale · direction. Residuals come from the log domain, rescaled by the largest of the pass, so the direction vanishes only where the true gradient does (the float32 gradient is exactly zero once every residual rounds to 0, as on separable raw-scale data).
+---
+---Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes; as many override labels as visited rows are needed.
+---@param x flipside.Tensor features, one row per sample (float32, or uint8 pixels)
+---@param y flipside.Tensor int32 labels 0..classes − 1, one per row of x
+---@param rows? flipside.Rows only these 1-based rows (all by default)
+---@param labels? flipside.Labels a label for each visited row
+---@return flipside.Tensor # float32, shaped like the parameters; its largest residual has magnitude 1
+---@return number # log_scale, the natural log of the largest residual magnitude (−inf without rows)
+function Model:direction(x, y, rows, labels) end
+
 ---Layer i of `gradient(features, labels, rows, labels)`, the same numbers. For the MLP's output layer the pass stops at that layer (no product back through the inner layer), about half the work of the whole gradient.
 ---
 ---Errors: a layer that does not exist; features whose width is not the model's dimension; labels that do not match the rows or the classes; as many override labels as visited rows are needed.
@@ -677,6 +710,59 @@ function Optimizer:reset() end
 ---@param model flipside.Model the model to update
 ---@param gradient flipside.Tensor float32, shaped like the model's parameters
 function Optimizer:step(model, gradient) end
+
+---One attacked epoch of Algorithm 2, or one attacking worker's server round: the attacker's rows K, the budget ⌊b·|K|⌋, the honest Δ (computed when first asked for, at the model's parameters when the epoch was made), the threat model's check of the policy's answer and its provenance. `flipside.context` shows it to a policy.
+---@class flipside.AttackEpoch
+local AttackEpoch = {}
+
+---Δ, read-only: minus the honest gradient's direction (robust) or minus the float32 gradient.
+---@return flipside.Tensor # shaped like the parameters
+function AttackEpoch:delta() end
+
+---Layer i of Δ; while the whole Δ is unknown, only that layer is computed where the model allows (the MLP's output layer).
+---
+---Errors: a layer that does not exist.
+---@param i integer the 1-based layer
+---@return flipside.Tensor # [outputs, inputs + 1], read-only
+function AttackEpoch:layer_delta(i) end
+
+---The attacker's rows K.
+---@return flipside.Tensor # 1-based, int32
+function AttackEpoch:subset() end
+
+---⌊b·|K|⌋.
+---@return integer # the most flips allowed
+function AttackEpoch:budget() end
+
+---The epoch's (or round's) number.
+---@return integer # from 1
+function AttackEpoch:number() end
+
+---How Δ is computed.
+---@return flipside.Direction # the mode
+function AttackEpoch:direction() end
+
+---A copy of the model as the epoch began.
+---@return flipside.Model # the policy's own copy
+function AttackEpoch:model() end
+
+---The training data, read-only.
+---@return flipside.Dataset # {x, y, classes}
+function AttackEpoch:data() end
+
+---The threat model's check of an answer against this epoch's own K and budget: a poisoned copy of the labels, or an error and no change.
+---
+---Errors: a row outside K, a row flipped twice, more flips than the budget, a label outside the classes, or rows and labels of different lengths; a delta of another size, or not finite ("the policy's delta is not finite").
+---@param rows flipside.Tensor|integer[] the rows to flip, 1-based
+---@param labels flipside.Labels their new labels
+---@param delta? flipside.Tensor the Δ the policy ranked by, for the provenance
+---@return flipside.Tensor # the poisoned copy of the labels
+---@return integer # the number of flips
+function AttackEpoch:apply(rows, labels, delta) end
+
+---What the applied answer did.
+---@return flipside.Provenance? # nil before an answer was applied
+function AttackEpoch:provenance() end
 
 ---An aggregation rule with its pre-aggregation steps; `tostring` names them.
 ---@class flipside.Aggregator
@@ -910,7 +996,7 @@ function attack.scores(x, subset, delta) end
 
 ---The binary greedy rule: which subset rows to flip, and to what.
 ---
----Errors: labels other than 0 and 1; a delta of another size; a non-finite score (the model or Δ diverged).
+---Errors: labels other than 0 and 1; a delta of another size; a delta that is not finite ("delta is not finite"); a non-finite score (the model or Δ diverged).
 ---@param x flipside.Tensor features, one row per sample
 ---@param y flipside.Tensor the honest int32 labels
 ---@param subset flipside.Rows the attacker's rows K, 1-based
@@ -932,7 +1018,7 @@ function attack.class_scores(x, subset, delta) end
 
 ---The multi-class greedy rule (Algorithm 1): which subset rows to flip, and to what.
 ---
----Errors: the paper's rule without a model; a label outside the classes; a delta of another shape; a non-finite score.
+---Errors: the paper's rule without a model; a label outside the classes; a delta of another shape; a delta that is not finite ("delta is not finite"); a non-finite score.
 ---@param x flipside.Tensor features, one row per sample
 ---@param y flipside.Tensor the honest int32 labels
 ---@param subset flipside.Rows the attacker's rows K, 1-based
@@ -944,18 +1030,12 @@ function attack.class_scores(x, subset, delta) end
 ---@return flipside.Tensor # their new labels (int32), in the same order
 function attack.greedy_multiclass(x, y, subset, delta, budget, variant, model) end
 
----What a set of flips did to the attacker's objective and to the gradient.
+---An attack epoch: the attacker's rows (given, or a fraction k drawn from rng), the budget ⌊b·|K|⌋ and the honest Δ of the model on the data.
 ---
----Errors: label tensors of different sizes; a delta of another size.
----@param model flipside.Model the current model
----@param x flipside.Tensor features, one row per sample
----@param honest flipside.Tensor the honest labels
----@param poisoned flipside.Tensor the poisoned labels
----@param subset flipside.Rows the attacker's rows K, 1-based
----@param delta flipside.Tensor Δ, shaped like the parameters
----@param honest_gradient? flipside.Tensor the honest gradient, for the cosine
----@return flipside.Provenance # the flips and the measures
-function attack.provenance(model, x, honest, poisoned, subset, delta, honest_gradient) end
+---Errors: a missing model or data; both subset and k, or k without rng; k or b outside [0, 1]; a direction other than "robust" and "float".
+---@param opts flipside.AttackEpochOptions model, data, subset or k and rng, b, direction, number
+---@return flipside.AttackEpoch # the epoch
+function attack.epoch(opts) end
 
 ---The threat model's check: a poisoned copy of y, or an error and no change.
 ---

@@ -115,3 +115,17 @@ extension Tensor: LuaExternalMemory {
 extension Model: LuaExternalMemory {
     public var externalBytes: Int { parameterCount * 4 }
 }
+
+extension LuaTable {
+    /// The option `data`, a dataset table {x, y} of tensors.
+    func dataset(_ call: LuaCall) throws -> (x: Tensor, y: Tensor) {
+        try withField("data") { top in
+            guard call.type(top) == LUA_TABLE_TYPE else { throw fieldError("data", "dataset table {x, y} expected, got \(call.typeName(top))") }
+            let data = nested(at: top)
+            guard let x = try data.object("x", Tensor.self), let y = try data.object("y", Tensor.self) else {
+                throw fieldError("data", "dataset table {x, y} expected")
+            }
+            return (x, y)
+        }
+    }
+}

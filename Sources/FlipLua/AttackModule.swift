@@ -4,6 +4,12 @@ import LuaHost
 /// flipside.attack: the greedy rules and the threat model's checks.
 /// Row indices are 1-based dataset rows.
 enum AttackModule {
+    static func register(in vm: LuaVM) {
+        vm.registerType(AttackEpoch.self, name: "flipside.AttackEpoch", methods: AttackEpochMethods.methods) { e in
+            "AttackEpoch(\(e.number): \(e.subset.count) attacker rows, budget \(e.budget), \(e.mode.rawValue) Δ)"
+        }
+    }
+
     /// The arguments both greedy rules take: (x, y, subset, delta, budget [, variant]).
     static func greedyArguments(_ call: LuaCall) throws
         -> (x: Tensor, y: Tensor, subset: Tensor, delta: Tensor, budget: Int, variant: GreedyVariant) {
@@ -58,26 +64,9 @@ enum AttackModule {
             return try pushFlips(call, try GreedyMulticlass.choose(model: model, features: a.x, labels: a.y, subset: a.subset,
                                                                    delta: a.delta, budget: a.budget, variant: a.variant))
         },
-        // provenance(model, x, honest, poisoned, subset, delta [, honest_gradient]) ->
-        //   {rows, old, new, objective_before, objective_after, deviation, cosine}
-        LuaFunction("provenance") { call in
-            let model = try call.object(1, Model.self)
-            let x = try call.tensor(2)
-            let honest = try call.tensor(3)
-            let poisoned = try call.tensor(4)
-            let subset = try call.rowIndices(5, limit: x.rows)
-            let delta = try call.tensor(6)
-            let gradient = try call.objectIfPresent(7, Tensor.self)
-            let p = try Provenance.measure(model: model, features: x, honest: honest, poisoned: poisoned, subset: subset,
-                                           delta: delta, honestGradient: gradient)
-            lua_createtable_of(call, 0)
-            try call.setField("rows") { try call.pushOneBased(p.rows) }
-            try call.setField("old") { try call.push(try Tensor(int32: p.oldLabels)) }
-            try call.setField("new") { try call.push(try Tensor(int32: p.newLabels)) }
-            call.setField("objective_before") { call.push(p.objectiveBefore) }
-            call.setField("objective_after") { call.push(p.objectiveAfter) }
-            call.setField("deviation") { call.push(p.deviation) }
-            if let cosine = p.cosine { call.setField("cosine") { call.push(cosine) } }
+        // epoch{model, data, subset | k and rng, b, direction, number} -> AttackEpoch
+        LuaFunction("epoch") { call in
+            try call.push(try AttackEpochOptions.read(call, try call.table(1)))
             return 1
         },
         // apply(y, subset, rows, labels, budget, classes) -> poisoned copy of y

@@ -48,6 +48,7 @@ public enum Flipside {
         TensorModule.register(in: vm)
         RandomModule.register(in: vm)
         ModelModule.register(in: vm)
+        AttackModule.register(in: vm)
         ServerModule.register(in: vm)
         for (name, functions) in modules {
             vm.preload("flipside.\(name)", loader: LuaFunction("require") { call in

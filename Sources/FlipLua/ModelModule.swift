@@ -104,6 +104,16 @@ enum ModelModule {
             try call.push(try m.gradient(features: x, labels: y, rows: rows, overrides: overrides))
             return 1
         },
+        // direction(x, y [, rows [, labels]]) -> direction, log_scale: gradient = e^log_scale * direction
+        LuaFunction("direction") { call in
+            let (m, x, y) = try data(call)
+            let rows = try call.optionalRows(4, limit: x.rows)
+            let overrides = try call.optionalLabels(5)
+            let d = try m.gradientDirection(features: x, labels: y, rows: rows, overrides: overrides)
+            try call.push(d.direction)
+            call.push(d.logScale)
+            return 2
+        },
         // layer_gradient(i, x, y [, rows [, labels]]): layer i of gradient(x, y, rows, labels)
         LuaFunction("layer_gradient") { call in
             let m = try model(call)

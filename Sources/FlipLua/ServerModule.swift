@@ -104,5 +104,14 @@ enum ServerModule {
         if let loss = r.honestLoss { call.setField("honest_loss") { call.push(loss) } }
         call.setField("status") { call.push(r.status) }
         call.setField("aggregation") { pushDiagnostics(call, r.aggregate) }
+        if !r.provenance.isEmpty {
+            try call.setField("provenance") {
+                lua_createtable_of(call, 0)
+                for (worker, p) in r.provenance {
+                    try AttackEpochMethods.pushProvenance(call, p)
+                    lua_rawseti_of(call, -2, worker + 1)
+                }
+            }
+        }
     }
 }

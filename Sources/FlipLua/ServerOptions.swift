@@ -4,20 +4,14 @@ import LuaHost
 /// Builds a parameter server from flipside.server.new's options:
 /// model, data {x, y}, shards (list of row lists or data.shards tables) or
 /// workers (an iid split), batch (64), attackers (1-based workers), b (0),
-/// omniscient (true), mode ("gradient" | "local", with local_steps and
+/// omniscient (true), direction ("robust" | "float", the attackers' Δ),
+/// provenance (false), mode ("gradient" | "local", with local_steps and
 /// local_lr), lr (0.1) or optimizer, seed (1) or rng, and the aggregation
 /// (rule, f, m, ..., steps — see AggregatorOptions).
 enum ServerOptions {
     static func read(_ call: LuaCall, _ o: LuaTable) throws -> ParameterServer {
         guard let model = try o.object("model", Model.self) else { throw o.fieldError("model", "Model expected, got nil") }
-        let (x, y) = try o.withField("data") { top -> (Tensor, Tensor) in
-            guard call.type(top) == LUA_TABLE_TYPE else { throw o.fieldError("data", "dataset table {x, y} expected, got \(call.typeName(top))") }
-            let data = o.nested(at: top)
-            guard let x = try data.object("x", Tensor.self), let y = try data.object("y", Tensor.self) else {
-                throw o.fieldError("data", "dataset table {x, y} expected")
-            }
-            return (x, y)
-        }
+        let (x, y) = try o.dataset(call)
         let generator = try o.object("rng", Generator.self) ?? Generator(seed: UInt64(bitPattern: Int64(try o.integer("seed", default: 1))))
         let shards = try readShards(call, o, rows: x.rows, generator: generator)
         let attackers = try (o.numbers("attackers") ?? []).map { v -> Int in
@@ -43,7 +37,8 @@ enum ServerOptions {
                 aggregator: try AggregatorOptions.read(call, argument, o),
                 optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? 0.1 : 1)),
                 budgetFraction: try o.number("b", default: 0), omniscient: try o.boolean("omniscient", default: true),
-                generator: generator)
+                direction: try o.option("direction", default: DirectionMode.standard),
+                recordsProvenance: try o.boolean("provenance", default: false), generator: generator)
         }
     }
 

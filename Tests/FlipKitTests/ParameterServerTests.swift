@@ -51,7 +51,7 @@ import Testing
         let record = try server.round { request in
             requests.append(request)
             let rows = Array(request.batch.int32Values.prefix(request.budget))
-            return FlipSet(rows: rows, labels: rows.map { (y.int32s[Int($0)] + 1) % 3 })
+            return (FlipSet(rows: rows, labels: rows.map { (y.int32s[Int($0)] + 1) % 3 }), nil)
         }
         let request = try #require(requests.first)
         #expect(request.worker == 3 && request.budget == 5 && request.batch.count == 10)
@@ -66,12 +66,12 @@ import Testing
         let (x, y, shards) = try ParameterServerTests.setup()
         let model = try Model.softmax(inputs: 4, classes: 3)
         let server = try ParameterServerTests.server(model, x, y, shards, attackers: [0], b: 0.2, omniscient: false, batch: 10)
-        #expect(throws: FlipError.self) { try server.round { _ in FlipSet(rows: [119], labels: [0]) } }
+        #expect(throws: FlipError.self) { try server.round { _ in (FlipSet(rows: [119], labels: [0]), nil) } }
         #expect(model.parameters.floatValues.allSatisfy { $0 == 0 })
         #expect(server.rounds == 0)
         _ = try server.round { request in
             #expect(request.honestMean == nil)
-            return FlipSet()
+            return (FlipSet(), nil)
         }
     }
 

@@ -7,6 +7,7 @@ local last_layer = require "flipside.policies.last_layer"
 local surrogate = require "flipside.policies.surrogate"
 local targets = require "flipside.targets"
 local protocol = require "flipside.protocol"
+local context_of = require("flipside.context").from
 local attack, model, T = flipside.attack, flipside.model, flipside.tensor
 
 local rng = flipside.generator(11)
@@ -18,7 +19,7 @@ local function context(n, d, classes, kind)
   local m = kind == "logistic" and model.logistic(d) or model.softmax(d, classes)
   m:set_params(rng:normal(m:params():shape()))
   local subset = rng:sample(n, rng:integer(n))
-  return {
+  return context_of {
     features = x, labels = y, classes = classes, model = m, rng = rng:split(),
     subset = subset, budget = rng:integer(subset:size(1) + 1) - 1,
     delta = -m:gradient(x, y),
@@ -76,8 +77,9 @@ for trial = 1, 40 do
   local r = baselines.random()(ctx)
   check.eq(r:size(1), math.min(ctx.budget, ctx.subset:size(1)), "random flips use the whole budget")
   local function objective(rows, labels)
-    local poisoned = attack.apply(ctx.labels, ctx.subset, rows, labels, ctx.budget, ctx.classes)
-    return attack.provenance(ctx.model, ctx.features, ctx.labels, poisoned, ctx.subset, ctx.delta).objective_after
+    local epoch = attack.epoch { model = ctx.model, data = { x = ctx.features, y = ctx.labels }, subset = ctx.subset, b = 1 }
+    epoch:apply(rows, labels, ctx.delta)
+    return epoch:provenance().objective_after
   end
   local e, p = objective(greedy.multiclass("exact")(ctx)), objective(greedy.multiclass("paper")(ctx))
   check.truthy(e <= p + 1e-3 * math.max(1, math.abs(p)), string.format("exact %.6g <= paper %.6g", e, p))
@@ -119,7 +121,7 @@ check.truthy(distance_to_target(greedy.multiclass("exact", { target = target }))
 
 -- Provenance in the protocol: flips with old and new labels, objective lowered.
 local history = protocol.train { model = model.softmax(4, 3), data = blobs, epochs = 3, k = 0.3, b = 0.5, lr = 0.1,
-  policy = greedy.multiclass("exact"), seed = 3 }
+  policy = greedy.multiclass("exact"), seed = 3, provenance = true }
 for _, record in ipairs(history) do
   local p = record.provenance
   check.eq(p.rows:size(1), record.flips, "provenance lists every flip")
@@ -130,7 +132,7 @@ end
 
 -- The last-layer attack on an MLP, and a limited-knowledge attacker.
 local mlp = model.mlp(4, 8, 3, flipside.generator(5))
-local mctx = { features = blobs.x, labels = blobs.y, classes = 3, model = mlp, rng = flipside.generator(6),
+local mctx = context_of { features = blobs.x, labels = blobs.y, classes = 3, model = mlp, rng = flipside.generator(6),
   subset = flipside.generator(7):sample(300, 60), budget = 20 }
 mctx.delta = -mlp:gradient(blobs.x, blobs.y)
 local rows, labels = last_layer.wrap(greedy.multiclass("exact"))(mctx)
@@ -139,7 +141,7 @@ local head = model.softmax(8, 3)
 head:set_params(mlp:layer(2))
 local direct, direct_labels = attack.greedy_multiclass(h, blobs.y, mctx.subset, mlp:layer(2, mctx.delta), 20, "exact")
 same(rows, labels, direct, direct_labels, "last layer = greedy on penultimate features")
-local blind = { features = blobs.x, labels = blobs.y, classes = 3, rng = flipside.generator(8),
+local blind = context_of { features = blobs.x, labels = blobs.y, classes = 3, rng = flipside.generator(8),
   subset = mctx.subset, budget = 20 }
 local srows = surrogate.wrap(greedy.multiclass("exact"), { make = function() return model.softmax(4, 3) end, lr = 0.1 })(blind)
 check.truthy(srows:size(1) > 0 and srows:size(1) <= 20, "the surrogate attacker flips without the server's model")

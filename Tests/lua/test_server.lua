@@ -62,10 +62,11 @@ check.truthy(record.flips[1] > 0 and record.flips[1] <= 10, "flips within budget
 check.truthy(record.norm_ratio > 0, "norm ratio reported")
 check.truthy(record.cosine < 1, "the aggregate leans away from the honest mean")
 
--- Every attacker of a round sees the same honest mean, and delta = -honest mean;
--- the server's data and honest mean are read-only to a policy.
+-- Every attacker of a round sees the same honest mean, and delta = -honest mean
+-- (float) or its direction (robust); the server's data and honest mean are
+-- read-only to a policy.
 local views = {}
-local pair = make { attackers = { 4, 5 }, b = 0.5, policy = function(ctx)
+local pair = make { attackers = { 4, 5 }, b = 0.5, direction = "float", policy = function(ctx)
   views[#views + 1] = { delta = ctx.delta:clone(), honest = ctx.honest_mean:clone() }
   check.truthy(ctx.features:is_readonly() and ctx.labels:is_readonly() and ctx.honest_mean:is_readonly(), "read-only")
   check.raises("bad argument #1 to 'set' %(the tensor is read%-only", ctx.labels.set, ctx.labels, 1, 0)
@@ -78,6 +79,14 @@ check.eq(#views, 2, "both attackers asked")
 check.truthy(views[1].honest:equal(views[2].honest), "one honest mean per round")
 for _, view in ipairs(views) do check.truthy(view.delta:equal(-view.honest), "delta = -honest mean") end
 check.truthy(quiet.cosine > 0.9, "without flips every message is honest: the aggregate points along the honest mean")
+local robust = {}
+make({ attackers = { 4, 5 }, b = 0.5, policy = function(ctx)
+  robust[#robust + 1] = ctx.delta:clone()
+  check.eq(ctx.direction, "robust", "robust by default")
+  return nil
+end }):round()
+check.truthy(robust[1]:equal(robust[2]), "one direction per round")
+check.near(flipside.metrics.cosine(robust[1], -views[1].honest), 1, 1e-5, "the robust direction is the honest mean's")
 check.eq(train.y:is_readonly(), false, "the caller's data stays writable")
 
 -- Same seed, same run; a Lua rule equal to the mean gives the same model.

@@ -2,6 +2,7 @@
 -- object whose rounds run natively, with the flip policy and an optional
 -- aggregation rule written in Lua.
 local server = require "flipside.server"
+local context = require "flipside.context"
 
 local federated = {}
 
@@ -9,9 +10,10 @@ local Server = {}
 Server.__index = Server
 
 --- opts: everything flipside.server.new takes (model, data, workers or shards,
--- batch, attackers, b, omniscient, mode, local_steps, local_lr, lr or
--- optimizer, seed or rng, rule, f, m, tau, tolerance, iterations, steps),
--- plus policy = function(ctx) -> rows, labels (the attackers' flips) and
+-- batch, attackers, b, omniscient, direction, provenance, mode, local_steps,
+-- local_lr, lr or optimizer, seed or rng, rule, f, m, tau, tolerance,
+-- iterations, steps), plus policy = function(ctx) -> rows, labels [, delta]
+-- (the attackers' flips; ctx as flipside.context describes it) and
 -- rule = function(stack) -> vector (a rule written in Lua).
 function federated.server(opts)
   if type(opts) ~= "table" then error("federated.server: options table expected, got " .. type(opts), 2) end
@@ -32,7 +34,7 @@ end
 --- One round; returns its record {round, norms, attackers, flips, norm_ratio,
 -- cosine, honest_loss, status, aggregation}.
 function Server:round()
-  return self.core:round(self.policy, self.rule)
+  return self.core:round(self.policy and context.native(self.policy), self.rule)
 end
 
 function Server:model() return self.core:model() end

@@ -31,4 +31,12 @@ public enum FlipValidator {
         for (row, label) in zip(flips.rows, flips.labels) { poisoned.int32s[Int(row)] = label }
         return poisoned
     }
+
+    /// The rule for every Δ a greedy rule ranks by or a policy reports: every
+    /// value finite. (A diverged model's Δ is refused here, before any flip.)
+    public static func requireFinite(delta: Tensor, what: String = "delta") throws {
+        for (k, v) in delta.floats.enumerated() where !v.isFinite {
+            throw FlipError("\(what) is not finite (\(v) at element \(k + 1)): the model or Δ diverged")
+        }
+    }
 }

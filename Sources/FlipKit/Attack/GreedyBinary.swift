@@ -27,6 +27,7 @@ public enum GreedyBinary {
         try features.checkFeatures(dimension: d)
         guard delta.count == d + 1 else { throw FlipError("delta needs \(d + 1) elements (features and bias), got \(delta.count)") }
         try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
+        try FlipValidator.requireFinite(delta: delta)
         // Scores are float32 sums, so a policy in Lua reading them as a tensor
         // ranks the points exactly as the native rule does.
         guard subset.count > 0 else { return [] }

@@ -20,6 +20,7 @@ public enum GreedyMulticlass {
             throw FlipError("delta must be [C, \(d + 1)] (one row of weights and bias per class), got \(delta.shapeText)")
         }
         try Tensor.checkIndices(subset, limit: features.rows, what: "subset row")
+        try FlipValidator.requireFinite(delta: delta)
         let c = delta.shape[0]
         let layer = DenseLayer(inputs: d, outputs: c)
         let m = subset.count

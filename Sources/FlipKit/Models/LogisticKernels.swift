@@ -24,8 +24,13 @@ struct BinaryLogisticKernel: ModelKernel {
         let z = workspace[0]
         layer.forward(parameters, x, rows: n, into: z)
         let total = CrossEntropy.binary(z, rows: n, labels: labels, outputs.crossEntropy)
-        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, z, x, rows: n) }
+        backward(parameters, x, rows: n, residuals: z, outputs, workspace: workspace)
         return total
+    }
+
+    func backward(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
+                  residuals dz: UnsafeMutablePointer<Float>, _ outputs: PassOutputs, workspace: Workspace) {
+        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, dz, x, rows: n) }
     }
 
     func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
@@ -62,8 +67,13 @@ struct SoftmaxKernel: ModelKernel {
         layer.forward(parameters, x, rows: n, into: z)
         let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
                                          labelLogits: workspace[1])
-        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, z, x, rows: n) }
+        backward(parameters, x, rows: n, residuals: z, outputs, workspace: workspace)
         return total
+    }
+
+    func backward(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
+                  residuals dz: UnsafeMutablePointer<Float>, _ outputs: PassOutputs, workspace: Workspace) {
+        if let gradient = outputs.gradient { layer.accumulateGradient(gradient, scale: outputs.gradientScale, dz, x, rows: n) }
     }
 
     func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,

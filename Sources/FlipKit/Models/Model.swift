@@ -82,6 +82,12 @@ protocol ModelKernel: Sendable {
     /// The logits of `n` augmented rows into `z` [n × logitWidth].
     func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
                 into z: UnsafeMutablePointer<Float>, workspace: Workspace)
+    /// The backward half of `pass`: adds `outputs.gradientScale` times the
+    /// gradient whose logit residuals are `dz` [n × logitWidth] to
+    /// `outputs.gradient`, reading what `logits` or `pass` left in `workspace`
+    /// for the same rows (the MLP's activations).
+    func backward(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
+                  residuals dz: UnsafeMutablePointer<Float>, _ outputs: PassOutputs, workspace: Workspace)
 }
 
 /// What a pass computes besides the logits. Everything but predictions needs labels.

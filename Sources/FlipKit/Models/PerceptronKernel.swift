@@ -48,20 +48,27 @@ struct PerceptronKernel: ModelKernel {
 
     func pass(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
               labels: UnsafePointer<Int32>?, _ outputs: PassOutputs, workspace: Workspace) -> Double {
-        let (a, h, z, dh) = (workspace[0], workspace[1], workspace[2], workspace[3])
-        let w2 = parameters + first.parameterCount
-        let activations = hiddenActivations(parameters, x, rows: n, a: a, h: h)
-        second.forward(w2, activations, rows: n, into: z)
+        let z = workspace[2]
+        let activations = hiddenActivations(parameters, x, rows: n, a: workspace[0], h: workspace[1])
+        second.forward(parameters + first.parameterCount, activations, rows: n, into: z)
         let total = CrossEntropy.softmax(z, rows: n, classes: classes, labels: labels, outputs.crossEntropy,
                                          labelLogits: workspace[4])
-        guard let gradient = outputs.gradient else { return total }
+        backward(parameters, x, rows: n, residuals: z, outputs, workspace: workspace)
+        return total
+    }
+
+    func backward(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,
+                  residuals dz: UnsafeMutablePointer<Float>, _ outputs: PassOutputs, workspace: Workspace) {
+        guard let gradient = outputs.gradient else { return }
+        let (a, dh) = (workspace[0], workspace[3])
+        let w2 = parameters + first.parameterCount
+        let activations = AugmentedRows(base: workspace[1], stride: hidden + 1)
         // dh reads W₂ before W₂'s gradient is added: the gradient may be the parameters.
-        if !outputs.outputLayerOnly { second.backward(w2, z, rows: n, into: dh) }
-        second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, z, activations, rows: n)
-        guard !outputs.outputLayerOnly else { return total }
+        if !outputs.outputLayerOnly { second.backward(w2, dz, rows: n, into: dh) }
+        second.accumulateGradient(gradient + first.parameterCount, scale: outputs.gradientScale, dz, activations, rows: n)
+        guard !outputs.outputLayerOnly else { return }
         for k in 0..<n * hidden where a[k] <= 0 { dh[k] = 0 }
         first.accumulateGradient(gradient, scale: outputs.gradientScale, dh, x, rows: n)
-        return total
     }
 
     func logits(_ parameters: UnsafeMutablePointer<Float>, _ x: AugmentedRows, rows n: Int,

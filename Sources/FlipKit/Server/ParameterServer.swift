@@ -19,16 +19,19 @@ public final class ParameterServer {
     public struct AttackRequest {
         /// 0-based worker index.
         public let worker: Int
-        /// The worker's batch this round (0-based dataset rows): the attacker's K_H.
-        public let batch: Tensor
-        /// At most this many flips: ⌊b·|batch|⌋.
-        public let budget: Int
+        /// The worker's attack this round: its batch is the attacker's K_H, its
+        /// budget ⌊b·|batch|⌋, its Δ the honest workers' (omniscient) or its own batch's.
+        public let epoch: AttackEpoch
         /// Mean of the honest workers' messages, for an omniscient attacker; nil otherwise.
         public let honestMean: Tensor?
         public let round: Int
+
+        public var batch: Tensor { epoch.subset }
+        public var budget: Int { epoch.budget }
     }
 
-    public typealias FlipPolicy = (AttackRequest) throws -> FlipSet
+    /// The flips and, optionally, the Δ the policy ranked them by.
+    public typealias FlipPolicy = (AttackRequest) throws -> (flips: FlipSet, delta: Tensor?)
     /// A rule written outside the engine: stacked messages [n, P] → aggregate [P].
     public typealias CustomRule = (Tensor) throws -> Tensor
 
@@ -43,6 +46,9 @@ public final class ParameterServer {
     public let optimizer: Optimizer
     public let budgetFraction: Double
     public let omniscient: Bool
+    public let direction: DirectionMode
+    /// Record each attack's provenance in the round's record.
+    public let recordsProvenance: Bool
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
@@ -51,7 +57,8 @@ public final class ParameterServer {
 
     public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
-                budgetFraction: Double = 0, omniscient: Bool = true, generator: Generator) throws {
+                budgetFraction: Double = 0, omniscient: Bool = true, direction: DirectionMode = .standard,
+                recordsProvenance: Bool = false, generator: Generator) throws {
         guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
         for (w, shard) in shards.enumerated() {
             try shard.requireDType(.int32, "shard of worker \(w + 1)")
@@ -86,6 +93,8 @@ public final class ParameterServer {
         self.optimizer = optimizer
         self.budgetFraction = budgetFraction
         self.omniscient = omniscient
+        self.direction = direction
+        self.recordsProvenance = recordsProvenance
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
     }
@@ -132,17 +141,21 @@ public final class ParameterServer {
         }
         let honestMean = honest.isEmpty ? nil : try Aggregator(rule: .mean).aggregate(try Aggregator.stack(honest.map { messages[$0]! })).vector
         var flips: [Int: Int] = [:]
+        var provenance: [Int: Provenance] = [:]
         for w in attackers.sorted() {
             let batch = batches[w]
-            let budget = try Budget.floorFraction(budgetFraction, of: batch.count)
+            let knows = omniscient ? honestMean : nil
+            let epoch = try AttackEpoch(model: model, features: features, labels: labels, subset: batch, budgetFraction: budgetFraction,
+                                        mode: direction,
+                                        source: knows.map { .workers(mean: $0, batches: honest.map { batches[$0] }) } ?? .rows(batch),
+                                        number: rounds + 1)
             var overrides: Tensor?
-            if let policy, budget > 0 {
-                let request = AttackRequest(worker: w, batch: batch, budget: budget,
-                                            honestMean: omniscient ? honestMean : nil, round: rounds + 1)
-                let chosen = try policy(request)
-                let poisoned = try FlipValidator.apply(labels: labels, subset: batch, flips: chosen, budget: budget, classes: model.classes)
+            if let policy, epoch.budget > 0 {
+                let answer = try policy(AttackRequest(worker: w, epoch: epoch, honestMean: knows, round: rounds + 1))
+                let poisoned = try epoch.apply(answer.flips, usedDelta: answer.delta)
                 overrides = try poisoned.gatherRows(batch)
-                flips[w] = chosen.rows.count
+                flips[w] = answer.flips.rows.count
+                if recordsProvenance { provenance[w] = try epoch.provenance() }
             }
             messages[w] = try message(batch: batch, overrides: overrides)
         }
@@ -151,7 +164,7 @@ public final class ParameterServer {
         try optimizer.step(model: model, gradient: result.vector)
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, attackers: attackers, honestMean: honestMean,
-                               aggregate: result, flips: flips,
+                               aggregate: result, flips: flips, provenance: provenance,
                                honestLoss: honest.isEmpty ? nil : honestLoss / Double(honest.count),
                                modelIsFinite: model.isFinite)
     }

@@ -17,11 +17,13 @@ public struct RoundRecord {
     /// Mean loss of the honest workers' batches before the update.
     public let honestLoss: Double?
     public let aggregate: AggregationResult
+    /// Each attack's provenance, by 0-based worker, when the server records it.
+    public let provenance: [Int: Provenance]
     /// "ok", or "diverged" once the model holds a non-finite parameter.
     public let status: String
 
     init(round: Int, stack: Tensor, attackers: Set<Int>, honestMean: Tensor?, aggregate: AggregationResult,
-         flips: [Int: Int], honestLoss: Double?, modelIsFinite: Bool) throws {
+         flips: [Int: Int], provenance: [Int: Provenance] = [:], honestLoss: Double?, modelIsFinite: Bool) throws {
         self.round = round
         let norms = try GradientGeometry.rowNorms(stack)
         let sorted = attackers.sorted()
@@ -38,6 +40,7 @@ public struct RoundRecord {
         cosineToHonest = honestMean.flatMap { try? GradientGeometry.cosine(aggregate.vector, $0) }
         self.honestLoss = honestLoss
         self.aggregate = aggregate
+        self.provenance = provenance
         status = modelIsFinite ? "ok" : "diverged"
     }
 }

@@ -152,7 +152,7 @@ public enum APIReference {
     ]
     public static let types: [TypeDoc] = [
         TensorReference.type, RandomReference.type, ModelReference.type, ModelReference.optimizer,
-        ServerReference.aggregator, ServerReference.server,
+        AttackReference.epoch, ServerReference.aggregator, ServerReference.server,
     ]
     public static let classes: [ClassDoc] =
         DataReference.classes + ModelReference.classes + AttackReference.classes + ServerReference.classes

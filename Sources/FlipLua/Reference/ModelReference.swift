@@ -115,6 +115,14 @@ enum ModelReference {
                 returns: [ReturnDoc("flipside.Tensor", "float32, shaped like the parameters")],
                 errors: shapeErrors + ["as many override labels as visited rows are needed"]),
             FunctionDoc(
+                "flipside.Model:direction",
+                "The direction of `gradient(features, labels, rows, labels)` and its scale: gradient = e^log_scale · direction. Residuals come from the log domain, rescaled by the largest of the pass, so the direction vanishes only where the true gradient does (the float32 gradient is exactly zero once every residual rounds to 0, as on separable raw-scale data).",
+                parameters: [features, labels, rows,
+                             ParameterDoc("labels", "flipside.Labels", "a label for each visited row", optional: true)],
+                returns: [ReturnDoc("flipside.Tensor", "float32, shaped like the parameters; its largest residual has magnitude 1"),
+                          ReturnDoc("number", "log_scale, the natural log of the largest residual magnitude (−inf without rows)")],
+                errors: shapeErrors + ["as many override labels as visited rows are needed"]),
+            FunctionDoc(
                 "flipside.Model:layer_gradient",
                 "Layer i of `gradient(features, labels, rows, labels)`, the same numbers. For the MLP's output layer the pass stops at that layer (no product back through the inner layer), about half the work of the whole gradient.",
                 parameters: [ParameterDoc("i", "integer", "the 1-based layer"), features, labels, rows,

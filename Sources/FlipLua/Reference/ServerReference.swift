@@ -29,6 +29,8 @@ enum ServerReference {
             FieldDoc("attackers", "integer[]?", "the attacking workers, 1-based"),
             FieldDoc("b", "number?", "the fraction of its batch an attacker may flip (0)"),
             FieldDoc("omniscient", "boolean?", "whether attackers see the honest mean (true)"),
+            FieldDoc("direction", "flipside.Direction?", "how the attackers' Δ is computed: \"robust\" (the default) or \"float\""),
+            FieldDoc("provenance", "boolean?", "record each attack's provenance in the round's record (false)"),
             FieldDoc("mode", #""gradient"|"local"|nil"#, "workers send gradients (default) or local updates"),
             FieldDoc("local_steps", "integer?", "local mode: steps per round (1)"),
             FieldDoc("local_lr", "number?", "local mode: the workers' learning rate (0.01)"),

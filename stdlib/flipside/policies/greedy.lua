@@ -1,7 +1,8 @@
 --- The greedy rules as flip policies: binary (paper Algorithm 3) and
 -- multi-class (Algorithm 1), each `paper` (as printed) or `exact` (the
 -- optimum under the budget), untargeted (delta = ctx.delta = -grad L_{D_H})
--- or targeted (delta = -(W_target - W_t), with opts.target a model).
+-- or targeted (delta = -(W_target - W_t), with opts.target a model; the
+-- policy then returns that delta as its third value, for provenance).
 -- These call the native rules; policies/greedy_lua.lua is the same in Lua.
 local attack = require "flipside.attack"
 
@@ -21,22 +22,28 @@ function greedy.delta(ctx, target)
   return ctx.model:params() - target:params()
 end
 
+--- A policy ranking by greedy.delta with choose(ctx, delta) -> rows, labels.
+function greedy.policy(target, choose)
+  return function(ctx)
+    local delta = greedy.delta(ctx, target)
+    local rows, labels = choose(ctx, delta)
+    return rows, labels, target and delta or nil
+  end
+end
+
 --- opts: target (a model of the attacked architecture) for the targeted attack.
 function greedy.binary(variant, opts)
   variant = check_variant("binary", variant)
-  local target = opts and opts.target
-  return function(ctx)
-    return attack.greedy_binary(ctx.features, ctx.labels, ctx.subset, greedy.delta(ctx, target), ctx.budget, variant)
-  end
+  return greedy.policy(opts and opts.target, function(ctx, delta)
+    return attack.greedy_binary(ctx.features, ctx.labels, ctx.subset, delta, ctx.budget, variant)
+  end)
 end
 
 function greedy.multiclass(variant, opts)
   variant = check_variant("multiclass", variant)
-  local target = opts and opts.target
-  return function(ctx)
-    return attack.greedy_multiclass(ctx.features, ctx.labels, ctx.subset, greedy.delta(ctx, target), ctx.budget,
-      variant, ctx.model)
-  end
+  return greedy.policy(opts and opts.target, function(ctx, delta)
+    return attack.greedy_multiclass(ctx.features, ctx.labels, ctx.subset, delta, ctx.budget, variant, ctx.model)
+  end)
 end
 
 --- The binary rule for a binary logistic model, the multi-class rule otherwise.

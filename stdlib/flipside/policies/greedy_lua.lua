@@ -53,11 +53,10 @@ local function policy(name, variant, opts, choose)
   if variant ~= "exact" and variant ~= "paper" then
     error(string.format("greedy_lua.%s: variant must be 'exact' or 'paper', got %s", name, tostring(variant)), 3)
   end
-  local target = opts and opts.target
-  return function(ctx)
-    local positions, labels = choose(ctx, greedy.delta(ctx, target), variant)
+  return greedy.policy(opts and opts.target, function(ctx, delta)
+    local positions, labels = choose(ctx, delta, variant)
     return ctx.subset:rows(positions), labels
-  end
+  end)
 end
 
 function greedy_lua.binary(variant, opts)

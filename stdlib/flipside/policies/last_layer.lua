@@ -3,7 +3,6 @@
 -- penultimate activations h(x). The wrapped policy sees those activations as
 -- features, the output layer as the model and its block of delta.
 local model_module = require "flipside.model"
-local protocol = require "flipside.protocol"
 local T = require "flipside.tensor"
 
 local last_layer = {}
@@ -11,7 +10,8 @@ local last_layer = {}
 --- Wraps `policy` (e.g. greedy.multiclass("exact")) for an MLP's context.
 -- Only the attacker's points are passed through the inner layer: the wrapped
 -- policy sees them as rows 1..|K| of its features, and its answer is mapped
--- back to dataset rows.
+-- back to dataset rows. The Delta it ranked by is returned on the whole
+-- model: the output layer's block, zero elsewhere.
 -- opts.target: a target MLP for the targeted attack (its output layer is the target).
 function last_layer.wrap(policy, opts)
   if type(policy) ~= "function" then error("last_layer.wrap: policy function expected, got " .. type(policy), 2) end
@@ -21,17 +21,17 @@ function last_layer.wrap(policy, opts)
     local count = mlp:layer_count()
     local head = model_module.softmax(mlp:layer(count):size(2) - 1, mlp:classes())
     head:set_params(mlp:layer(count))
-    local inner = {}
-    for key, value in next, ctx do inner[key] = value end -- (next: a lazy ctx.delta stays uncomputed)
-    inner.features = mlp:features(ctx.features, ctx.subset)
-    inner.labels = ctx.labels:rows(ctx.subset)
-    inner.subset = T.range(1, inner.labels:size(1))
-    inner.model = head
-    inner.delta = target and (mlp:layer(count) - target:layer(count)) or protocol.layer_delta(ctx, count)
-    local positions, labels = policy(inner)
+    local delta = target and (mlp:layer(count) - target:layer(count)) or ctx:layer_delta(count)
+    local labels = ctx.labels:rows(ctx.subset)
+    local inner = ctx:derive { features = mlp:features(ctx.features, ctx.subset), labels = labels,
+      subset = T.range(1, labels:size(1)), model = head, delta = delta }
+    local positions, new_labels, ranked = policy(inner)
     if positions == nil then return nil end
     if type(positions) == "table" then positions = T.new(positions, "int32") end
-    return ctx.subset:rows(positions), labels
+    local whole = mlp:clone()
+    whole:set_params(mlp:params() * 0)
+    whole:set_layer(count, ranked or delta)
+    return ctx.subset:rows(positions), new_labels, whole:params()
   end
 end
 

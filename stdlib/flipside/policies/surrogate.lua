@@ -2,7 +2,8 @@
 -- server's model or the honest gradient. It keeps a local surrogate of the
 -- same architecture, trains it on the points it controls (their honest
 -- labels) each time it is called, and runs the wrapped policy with the
--- surrogate as the model and delta = -(its gradient on those points).
+-- surrogate as the model and delta = -(its gradient on those points), the
+-- direction computed as ctx.direction says.
 local surrogate = {}
 
 --- opts: make = function() -> a fresh model (required), epochs (1 per call),
@@ -19,13 +20,12 @@ function surrogate.wrap(policy, opts)
     local step = { batch = opts.batch or 32, rows = ctx.subset, rng = opts.rng or ctx.rng, optimizer = opts.optimizer }
     if not opts.optimizer then step.lr = opts.lr or 0.01 end
     for _ = 1, epochs do local_model:train_epoch(ctx.features, ctx.labels, step) end
-    local limited = {}
-    for key, value in next, ctx do -- (next: the honest delta is neither copied nor computed)
-      if key ~= "honest_mean" then limited[key] = value end
-    end
-    limited.model = local_model
-    limited.delta = -local_model:gradient(ctx.features, ctx.labels, ctx.subset)
-    return policy(limited)
+    local gradient = ctx.direction == "float" and local_model:gradient(ctx.features, ctx.labels, ctx.subset)
+      or local_model:direction(ctx.features, ctx.labels, ctx.subset)
+    local delta = -gradient
+    local rows, labels, ranked = policy(ctx:derive({ model = local_model, delta = delta }, { "honest_mean" }))
+    if rows == nil then return nil end
+    return rows, labels, ranked or delta
   end
 end
 

@@ -1,0 +1,130 @@
+--- The context a flip policy is called with, one shape for Algorithm 2's
+-- epochs and the parameter server's rounds: a plain table of the attack
+-- epoch's fields (flipside.AttackEpoch), whose `delta` is computed when first
+-- read (a targeted policy never pays for the honest gradient).
+--
+-- ctx.features, ctx.labels  the training data, read-only
+-- ctx.subset                the attacker's rows K (1-based int32 tensor)
+-- ctx.budget                the most flips allowed, floor(b * |K|)
+-- ctx.classes, ctx.model    the class count; a copy of the current model
+-- ctx.rng                   the attacker's generator
+-- ctx.epoch                 the epoch (or round)
+-- ctx.direction             how delta is computed: "robust" or "float"
+-- ctx.delta                 Delta = -grad L_{D_H} (robust: its direction), read-only
+-- ctx:layer_delta(i)        layer i of delta (only that layer computed, where the model allows)
+-- ctx:derive(fields [, drop]) a context with `fields` replaced, the rest (delta too) inherited
+--                           but for the names listed in `drop`
+-- Server rounds add ctx.round, ctx.worker and, for an omniscient attacker, ctx.honest_mean.
+--
+-- A policy returns rows, labels [, delta]: the rows to flip, their new
+-- labels, and optionally the Delta it ranked by (provenance then measures
+-- the objective with it), or nil for no flips.
+local context = {}
+
+local epochs = setmetatable({}, { __mode = "k" })  -- context -> its attack epoch
+local parents = setmetatable({}, { __mode = "k" }) -- derived context -> the one it came from
+local dropped = setmetatable({}, { __mode = "k" }) -- derived context -> {name = true} it does not inherit
+
+local methods = {}
+local Context = { __metatable = "flipside.PolicyContext" }
+
+function Context.__index(ctx, key)
+  if key == "delta" then
+    local source = parents[ctx] or epochs[ctx]
+    if source == nil then return nil end
+    local delta = parents[ctx] and source.delta or source:delta()
+    rawset(ctx, "delta", delta)
+    return delta
+  end
+  local parent = parents[ctx]
+  if parent ~= nil then
+    if dropped[ctx][key] then return nil end
+    return parent[key]
+  end
+  return methods[key]
+end
+
+--- pairs(ctx) sees every field, delta included (and the inherited ones of a derived context).
+function Context.__pairs(ctx)
+  local fields = {}
+  local chain = {}
+  local c = ctx
+  while c do chain[#chain + 1] = c; c = parents[c] end
+  for i = #chain, 1, -1 do
+    for key in pairs(dropped[chain[i]] or {}) do fields[key] = nil end
+    for key, value in next, chain[i] do fields[key] = value end
+  end
+  fields.delta = ctx.delta
+  return next, fields, nil
+end
+
+function methods.layer_delta(ctx, i)
+  if math.type(i) ~= "integer" then
+    error("bad argument #1 to 'layer_delta' (integer expected, got " .. type(i) .. ")", 2)
+  end
+  local own = rawget(ctx, "delta")
+  if own ~= nil then return ctx.model:layer(i, own) end
+  local parent = parents[ctx]
+  if parent ~= nil then return parent:layer_delta(i) end
+  if epochs[ctx] == nil then error("layer_delta: this context has no delta", 2) end
+  return epochs[ctx]:layer_delta(i)
+end
+
+function methods.derive(ctx, fields, drop)
+  if type(fields) ~= "table" then
+    error("bad argument #1 to 'derive' (table expected, got " .. type(fields) .. ")", 2)
+  end
+  if drop ~= nil and type(drop) ~= "table" then
+    error("bad argument #2 to 'derive' (list of field names expected, got " .. type(drop) .. ")", 2)
+  end
+  local derived, hidden = {}, {}
+  for key, value in pairs(fields) do derived[key] = value end
+  for _, key in ipairs(drop or {}) do hidden[key] = true end
+  parents[derived], dropped[derived] = ctx, hidden
+  return setmetatable(derived, Context)
+end
+
+--- The context of `epoch` (a flipside.AttackEpoch), with `extra` fields added.
+function context.new(epoch, extra)
+  local data = epoch:data()
+  local ctx = {
+    features = data.x, labels = data.y, subset = epoch:subset(), budget = epoch:budget(), classes = data.classes,
+    model = epoch:model(), epoch = epoch:number(), direction = epoch:direction(),
+  }
+  for key, value in pairs(extra or {}) do ctx[key] = value end
+  epochs[ctx] = epoch
+  return setmetatable(ctx, Context)
+end
+
+--- A context from plain fields (a script or test calling a policy on data of
+-- its own): `fields.delta`, if any, is the delta; derive and layer_delta work.
+function context.from(fields)
+  if type(fields) ~= "table" then
+    error("bad argument #1 to 'from' (table of context fields expected, got " .. type(fields) .. ")", 2)
+  end
+  local ctx = {}
+  for key, value in pairs(fields) do ctx[key] = value end
+  return setmetatable(ctx, Context)
+end
+
+--- Calls policy(ctx) for `epoch` and applies its answer through the epoch's
+-- threat-model check: the poisoned labels and the flip count, or nil and 0
+-- when the policy flips nothing.
+function context.attack(epoch, policy, extra)
+  local rows, labels, delta = policy(context.new(epoch, extra))
+  if rows == nil then return nil, 0 end
+  return epoch:apply(rows, labels, delta)
+end
+
+--- `policy` in the form the native server calls: function(epoch, extra) ->
+-- rows, labels, delta (the server applies the answer itself).
+function context.native(policy)
+  return function(epoch, extra) return policy(context.new(epoch, extra)) end
+end
+
+--- True for a context made by context.new or derive.
+function context.is_context(value)
+  return type(value) == "table" and getmetatable(value) == "flipside.PolicyContext"
+end
+
+return context
