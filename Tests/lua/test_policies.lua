@@ -145,3 +145,26 @@ local blind = context_of { features = blobs.x, labels = blobs.y, classes = 3, rn
   subset = mctx.subset, budget = 20 }
 local srows = surrogate.wrap(greedy.multiclass("exact"), { make = function() return model.softmax(4, 3) end, lr = 0.1 })(blind)
 check.truthy(srows:size(1) > 0 and srows:size(1) <= 20, "the surrogate attacker flips without the server's model")
+
+-- A Delta that is not finite is the same documented error from the native rules,
+-- their Lua twins and an answer's reported delta; nothing is applied.
+for _, kind in ipairs { "logistic", "softmax" } do
+  local bad = context(20, 3, kind == "logistic" and 2 or 3, kind)
+  local delta = bad.delta:clone()
+  delta:reshape(delta:numel()):set(2, 0 / 0)
+  local nan_ctx = bad:derive { delta = delta }
+  local native = kind == "logistic" and greedy.binary or greedy.multiclass
+  local twin = kind == "logistic" and greedy_lua.binary or greedy_lua.multiclass
+  for _, variant in ipairs { "exact", "paper" } do
+    check.raises("delta is not finite %(nan at element 2%)", native(variant), nan_ctx)
+    check.raises("delta is not finite %(nan at element 2%)", twin(variant), nan_ctx)
+  end
+end
+do
+  local m = model.softmax(4, 3)
+  local nan_delta = m:params() * (0 / 0)
+  local before = m:params()
+  check.raises("the policy's delta is not finite", protocol.train, { model = m, data = blobs, epochs = 1, k = 0.5, b = 1,
+    policy = function(ctx) return { ctx.subset:get(1) }, { (ctx.labels:get(ctx.subset:get(1)) + 1) % 3 }, nan_delta end })
+  check.truthy(m:params():equal(before), "nothing trained after the refusal")
+end

@@ -23,7 +23,7 @@ function paper.settings(params)
   local s = {}
   for k, v in pairs(paper.defaults) do s[k] = v end
   if params.quick then for k, v in pairs(paper.quick) do s[k] = v end end
-  for _, k in ipairs { "epochs", "seeds", "batch", "lr", "hidden", "rule", "train_rows", "test_rows", "dataset", "dir" } do
+  for _, k in ipairs { "epochs", "seeds", "batch", "lr", "hidden", "rule", "direction", "train_rows", "test_rows", "dataset", "dir" } do
     if params[k] ~= nil then s[k] = params[k] end
   end
   s.dataset = s.dataset or "fashion-mnist"
@@ -97,9 +97,11 @@ end
 
 --- One run of Algorithm 2: returns the metrics of the final (or, with early
 -- stopping, the best) model, and one table per epoch.
--- params: task, model, attack, rule, k, b, epochs, batch, lr, optimizer,
--- normalize, early_stopping (patience in epochs), curve (test accuracy each
--- epoch), provenance, train_rows, test_rows, seed.
+-- params: task, model, attack, rule, direction, k, b, epochs, batch, lr,
+-- optimizer, normalize, early_stopping (patience in epochs), curve (test
+-- accuracy each epoch), provenance, train_rows, test_rows, seed. The metrics
+-- say which direction the attacker's delta took and in how many attacked
+-- epochs the float32 honest gradient underflowed (with provenance).
 function paper.run(params)
   local train, test = paper.data(params)
   local fit, validation = train, nil
@@ -109,17 +111,20 @@ function paper.run(params)
   local model = paper.model(params, train.classes, train.x:size(2), params.seed)
   local epochs, best, best_params, best_epoch, waited = {}, -1, nil, 0, 0
   local provenance = params.provenance and {} or nil
+  local direction, underflows = nil, 0
   protocol.train {
     model = model, data = fit, epochs = params.epochs, k = params.k or 0, b = params.b or 0,
-    policy = paper.policy(params, fit, model), seed = params.seed, batch = params.batch, lr = params.lr,
-    optimizer = optimizer(params), provenance = params.provenance or false,
+    policy = paper.policy(params, fit, model), direction = params.direction, seed = params.seed, batch = params.batch,
+    lr = params.lr, optimizer = optimizer(params), provenance = params.provenance or false,
     on_epoch = function(epoch, record)
+      direction = record.direction
       local row = { epoch = epoch, loss = record.loss, flips = record.flips }
       if params.curve then row.accuracy = model:accuracy(test.x, test.y) end
       epochs[epoch] = row
       if provenance and record.provenance then
         local p = record.provenance
         provenance[#provenance + 1] = { epoch = epoch, rows = p.rows:totable(), old = p.old:totable(), new = p.new:totable() }
+        if p.underflow then underflows = underflows + 1 end
       end
       if validation and record.status == "ok" then
         local accuracy = model:accuracy(validation.x, validation.y)
@@ -134,7 +139,8 @@ function paper.run(params)
     end,
   }
   if best_params then model:set_params(best_params) end
-  local metrics = { status = model:status(), epochs_run = #epochs, epochs = epochs, provenance = provenance }
+  local metrics = { status = model:status(), epochs_run = #epochs, epochs = epochs, provenance = provenance,
+    direction = direction, underflow_epochs = provenance and underflows or nil }
   if best_epoch > 0 then metrics.best_epoch = best_epoch end
   local report = model:evaluate(test.x, test.y)
   if report.status == "ok" then
@@ -152,7 +158,7 @@ function paper.norm_ratio(params)
   local policy = model:kind() == "mlp" and last_layer.wrap(greedy.multiclass(params.rule or "paper"))
     or greedy.rule(params.rule or "paper")
   local server = federated.server { model = model, data = train, workers = params.workers or 10, batch = params.batch,
-    attackers = { 1 }, b = params.b or 1, policy = policy, lr = params.lr, seed = params.seed }
+    attackers = { 1 }, b = params.b or 1, policy = policy, lr = params.lr, seed = params.seed, direction = params.direction }
   local ratios = {}
   for _, record in ipairs(server:run { rounds = params.rounds or 50 }) do
     if record.norm_ratio and record.norm_ratio == record.norm_ratio then ratios[#ratios + 1] = record.norm_ratio end

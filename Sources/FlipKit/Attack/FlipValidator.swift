@@ -36,7 +36,7 @@ public enum FlipValidator {
     /// value finite. (A diverged model's Δ is refused here, before any flip.)
     public static func requireFinite(delta: Tensor, what: String = "delta") throws {
         for (k, v) in delta.floats.enumerated() where !v.isFinite {
-            throw FlipError("\(what) is not finite (\(v) at element \(k + 1)): the model or Δ diverged")
+            throw FlipError("\(what) is not finite (\(v.isNaN ? "nan" : "\(v)") at element \(k + 1)): the model or Δ diverged")
         }
     }
 }
