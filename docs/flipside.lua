@@ -153,7 +153,8 @@
 ---@field shards (flipside.Rows|flipside.Shard)[]? each worker's 1-based rows, or `data.shards` tables
 ---@field batch integer? each worker's batch per round (64)
 ---@field attackers integer[]? the attacking workers, 1-based
----@field b number? the fraction of its batch an attacker may flip (0)
+---@field b number? the fraction of the rows it controls an attacker may flip (0)
+---@field share number? the fraction of its batch an attacker controls, drawn each round (1: all of it)
 ---@field omniscient boolean? whether attackers see the honest mean (true)
 ---@field direction flipside.Direction? how the attackers' Δ is computed: "robust" (the default) or "float"
 ---@field provenance boolean? record each attack's provenance in the round's record (false)

@@ -4,6 +4,7 @@ import LuaHost
 /// Builds a parameter server from flipside.server.new's options:
 /// model, data {x, y}, shards (list of row lists or data.shards tables) or
 /// workers (an iid split), batch (64), attackers (1-based workers), b (0),
+/// share (1: the fraction of its batch an attacker controls),
 /// omniscient (true), direction ("robust" | "float", the attackers' Δ),
 /// provenance (false), mode ("gradient" | "local", with local_steps and
 /// local_lr), lr (0.1) or optimizer, seed (1) or rng, and the aggregation
@@ -36,7 +37,7 @@ enum ServerOptions {
                 batchSize: try o.integer("batch", default: 64), kind: kind,
                 aggregator: try AggregatorOptions.read(call, argument, o),
                 optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? 0.1 : 1)),
-                budgetFraction: try o.number("b", default: 0), omniscient: try o.boolean("omniscient", default: true),
+                budgetFraction: try o.number("b", default: 0), attackerShare: try o.number("share", default: 1), omniscient: try o.boolean("omniscient", default: true),
                 direction: try o.option("direction", default: DirectionMode.standard),
                 recordsProvenance: try o.boolean("provenance", default: false), generator: generator)
         }

@@ -50,16 +50,37 @@ import Testing
         let server = try ParameterServerTests.server(model, x, y, shards, attackers: [3], b: 0.5, batch: 10)
         let record = try server.round { request in
             requests.append(request)
-            let rows = Array(request.batch.int32Values.prefix(request.budget))
+            let rows = Array(request.controlled.int32Values.prefix(request.budget))
             return (FlipSet(rows: rows, labels: rows.map { (y.int32s[Int($0)] + 1) % 3 }), nil)
         }
         let request = try #require(requests.first)
-        #expect(request.worker == 3 && request.budget == 5 && request.batch.count == 10)
-        #expect(request.batch.int32Values.allSatisfy { $0 >= 90 })
+        #expect(request.worker == 3 && request.budget == 5 && request.controlled.count == 10)
+        #expect(request.controlled.int32Values.allSatisfy { $0 >= 90 })
         #expect(request.honestMean?.count == model.parameterCount)
         #expect(record.flips == [5])
         #expect(try #require(record.normRatio) > 0)
         #expect(try #require(record.cosineToHonest) < 1)
+    }
+
+    @Test func anAttackerControlsItsShareOfTheBatch() throws {
+        let (x, y, shards) = try ParameterServerTests.setup()
+        let model = try Model.softmax(inputs: 4, classes: 3)
+        let server = try ParameterServer(model: model, features: x, labels: y, shards: shards, attackers: [3], batchSize: 10,
+                                         aggregator: try Aggregator(rule: .mean), optimizer: try Optimizer(.sgd(momentum: 0), learningRate: 0.1),
+                                         budgetFraction: 0.5, attackerShare: 0.4, generator: Generator(seed: 1))
+        var seen: [ParameterServer.AttackRequest] = []
+        _ = try server.round { request in
+            seen.append(request)
+            return (FlipSet(), nil)
+        }
+        let request = try #require(seen.first)
+        #expect(request.controlled.count == 4 && request.budget == 2, "⌊0.4 · 10⌋ rows, ⌊0.5 · 4⌋ flips")
+        #expect(request.controlled.int32Values.allSatisfy { (90..<120).contains($0) })
+        #expect(throws: FlipError.self) {
+            try ParameterServer(model: model, features: x, labels: y, shards: shards, attackers: [3], batchSize: 10,
+                                aggregator: try Aggregator(rule: .mean), optimizer: try Optimizer(.sgd(momentum: 0), learningRate: 0.1),
+                                attackerShare: 0, generator: Generator(seed: 1))
+        }
     }
 
     @Test func theThreatModelIsEnforcedAndNothingIsApplied() throws {

@@ -19,14 +19,15 @@ public final class ParameterServer {
     public struct AttackRequest {
         /// 0-based worker index.
         public let worker: Int
-        /// The worker's attack this round: its batch is the attacker's K_H, its
-        /// budget ⌊b·|batch|⌋, its Δ the honest workers' (omniscient) or its own batch's.
+        /// The worker's attack this round: its K_H (its batch, or the share of it
+        /// the attacker controls), the budget ⌊b·|K_H|⌋, its Δ the honest
+        /// workers' (omniscient) or its own batch's.
         public let epoch: AttackEpoch
         /// Mean of the honest workers' messages, for an omniscient attacker; nil otherwise.
         public let honestMean: Tensor?
         public let round: Int
 
-        public var batch: Tensor { epoch.subset }
+        public var controlled: Tensor { epoch.subset }
         public var budget: Int { epoch.budget }
     }
 
@@ -45,6 +46,8 @@ public final class ParameterServer {
     public let aggregator: Aggregator
     public let optimizer: Optimizer
     public let budgetFraction: Double
+    /// The fraction of its batch an attacker controls (its K_H, drawn each round); 1: all of it.
+    public let attackerShare: Double
     public let omniscient: Bool
     public let direction: DirectionMode
     /// Record each attack's provenance in the round's record.
@@ -57,7 +60,7 @@ public final class ParameterServer {
 
     public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
-                budgetFraction: Double = 0, omniscient: Bool = true, direction: DirectionMode = .standard,
+                budgetFraction: Double = 0, attackerShare: Double = 1, omniscient: Bool = true, direction: DirectionMode = .standard,
                 recordsProvenance: Bool = false, generator: Generator) throws {
         guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
         for (w, shard) in shards.enumerated() {
@@ -79,6 +82,9 @@ public final class ParameterServer {
         guard budgetFraction.isFinite, budgetFraction >= 0, budgetFraction <= 1 else {
             throw FlipError("budget fraction b must be in [0, 1], got \(formatNumber(budgetFraction))")
         }
+        guard attackerShare.isFinite, attackerShare > 0, attackerShare <= 1 else {
+            throw FlipError("the attacker's share of its batch must be in (0, 1], got \(formatNumber(attackerShare))")
+        }
         for step in aggregator.steps { try step.validate(workers: shards.count) }
         try aggregator.rule.validate(workers: shards.count)
         try optimizer.prepare(count: model.parameterCount)
@@ -92,6 +98,7 @@ public final class ParameterServer {
         self.aggregator = aggregator
         self.optimizer = optimizer
         self.budgetFraction = budgetFraction
+        self.attackerShare = attackerShare
         self.omniscient = omniscient
         self.direction = direction
         self.recordsProvenance = recordsProvenance
@@ -145,7 +152,10 @@ public final class ParameterServer {
         for w in attackers.sorted() {
             let batch = batches[w]
             let knows = omniscient ? honestMean : nil
-            let epoch = try AttackEpoch(model: model, features: features, labels: labels, subset: batch, budgetFraction: budgetFraction,
+            let controlled = attackerShare == 1 ? batch
+                : try Tensor(int32: try attackerGenerator.sample(batch.count, max(1, try Budget.floorFraction(attackerShare, of: batch.count)))
+                    .sorted().map { batch.int32s[Int($0)] })
+            let epoch = try AttackEpoch(model: model, features: features, labels: labels, subset: controlled, budgetFraction: budgetFraction,
                                         mode: direction,
                                         source: knows.map { .workers(mean: $0, batches: honest.map { batches[$0] }) } ?? .rows(batch),
                                         number: rounds + 1)
