@@ -98,9 +98,18 @@ import Testing
         for k in 0..<9 { model.parameters.floats[k] = Float(g.normal()) }
         let w = model.parameters.floats.map(Double.init)
         let (x, y) = try GradientDirectionTests.separable(g, n: 300, d: 8, margin: 120) { GradientDirectionTests.affine(w, $0, outputs: 1) }
-        try GradientDirectionTests.expectDirection(model, x, y) { row, _ in
+        let reference: Reference = { row, _ in
             (GradientDirectionTests.affine(w, row, outputs: 1), { GradientDirectionTests.outer($0, row) })
         }
+        try GradientDirectionTests.expectDirection(model, x, y, reference)
+        // uint8 rows take the fixed-point pass, rows listed or not.
+        let bytes = try x.converted(to: .uint8)
+        let expected = GradientDirectionTests.referenceDirection(x, y, count: 9, reference)
+        #expect(try model.gradient(features: bytes, labels: y).floatValues.allSatisfy { $0 == 0 })
+        #expect(GradientDirectionTests.cosine(try model.gradientDirection(features: bytes, labels: y).direction, expected) > 0.9999)
+        let listed = try Tensor(int32: (0..<300).map { Int32($0) })
+        #expect(GradientDirectionTests.cosine(try model.gradientDirection(features: bytes, labels: y, rows: listed).direction, expected) > 0.9999)
+        #expect(GradientDirectionTests.cosine(try model.gradientDirection(features: x, labels: y, rows: listed).direction, expected) > 0.9999)
     }
 
     @Test func softmaxDirectionWhereTheFloatGradientIsZero() throws {
@@ -142,6 +151,15 @@ import Testing
         let x = try Tensor((0..<500 * 5).map { _ in Float(g.normal()) }, shape: [500, 5])
         let y = try Tensor(int32: (0..<500).map { _ in Int32(g.below(3)) })
         let models = [try Model.softmax(inputs: 5, classes: 3), try Model.perceptron(inputs: 5, hidden: 7, classes: 3, generator: g)]
+        let binary = try Model.binaryLogistic(dimension: 5)
+        for k in 0..<6 { binary.parameters.floats[k] = Float(g.normal()) }
+        let y2 = try Tensor(int32: y.int32Values.map { $0 == 0 ? 0 : 1 })
+        for rows in [nil, try Tensor(int32: (0..<200).map { _ in Int32(g.below(500)) })] as [Tensor?] {
+            let gradient = try binary.gradient(features: x, labels: y2, rows: rows)
+            let d = try binary.gradientDirection(features: x, labels: y2, rows: rows)
+            let largest = gradient.floats.map { abs(Double($0)) }.max()!
+            for k in 0..<6 { #expect(abs(exp(d.logScale) * Double(d.direction.floats[k]) - Double(gradient.floats[k])) < 1e-5 * largest) }
+        }
         for model in models {
             for k in 0..<model.parameterCount { model.parameters.floats[k] = Float(g.normal()) }
             let rows = try Tensor(int32: (0..<200).map { _ in Int32(g.below(500)) })

@@ -138,6 +138,25 @@ public enum FixedPointRowPass {
         return loss ? lossSum.value : 0
     }
 
+    /// Adds Σ_j c_j·x̃_j over the rows `row(0) … row(n − 1)` of `base` to
+    /// `gradient` (d + 1 floats, bias last), the coefficients rounded to fixed
+    /// point per block as residuals are: the sums of a gradient whose residuals
+    /// were computed elsewhere (the log-domain direction, Model+BinaryDirection).
+    static func accumulate(_ c: UnsafePointer<Float>, rows base: UnsafePointer<UInt8>, width d: Int, count n: Int,
+                           row: (Int) -> Int, into gradient: UnsafeMutablePointer<Float>, buffers b: FixedPointBuffers) {
+        b.total.update(repeating: 0, count: d + 1)
+        var start = 0
+        while start < n {
+            let m = min(blockRows, n - start)
+            for i in 0..<m { b.rows[i] = Int32(row(start + i)) }
+            b.residuals.update(from: c + start, count: m)
+            let largest = largestMagnitude(b.residuals, count: m)
+            if largest > 0 { addResidualProducts(block: m, largestResidual: largest, base: base, width: d, buffers: b, into: .totals) }
+            start += m
+        }
+        for j in 0...d { gradient[j] += Float(b.total[j]) }
+    }
+
     /// Where a block's Σ r_i·x̃_i goes: the buffers' double totals, or a float gradient.
     private enum Sink {
         case totals

@@ -29,34 +29,41 @@ enum LogResiduals {
 
     /// Softmax, `c` logits per row: r_j = p_j for j ≠ y, and r_y = p_y − 1 =
     /// −Σ_{j≠y} p_j, whose log is logsumexp_{j≠y}(z) − logsumexp(z): no
-    /// cancellation however close p_y is to 1.
+    /// cancellation however close p_y is to 1. The sums of exponentials are
+    /// taken relative to their largest term, so float32 exponentials suffice.
     static func softmax(_ z: UnsafePointer<Float>, rows n: Int, classes c: Int, labels: UnsafePointer<Int32>,
                         logs: UnsafeMutablePointer<Double>, signs: UnsafeMutablePointer<Float>) {
         for i in 0..<n {
             let row = z + i * c, logRow = logs + i * c, signRow = signs + i * c
             let y = Int(labels[i])
-            let all = logSumExp(row, count: c, skipping: nil)
-            let others = logSumExp(row, count: c, skipping: y)
+            var top = -Float.infinity, other = -Float.infinity, finite = true
             for j in 0..<c {
-                logRow[j] = Double(row[j]) - all
+                finite = finite && row[j].isFinite
+                top = max(top, row[j])
+                if j != y { other = max(other, row[j]) }
+            }
+            guard finite else {
+                for j in 0..<c { logRow[j] = .nan; signRow[j] = 1 }
+                continue
+            }
+            var all: Float = 0, rest: Float = 0
+            for j in 0..<c {
+                all += exponentialOfNonPositive(row[j] - top)
+                if j != y { rest += exponentialOfNonPositive(row[j] - other) }
+            }
+            let lse = Double(top) + log(Double(all))
+            for j in 0..<c {
+                logRow[j] = Double(row[j]) - lse
                 signRow[j] = 1
             }
-            logRow[y] = others - all
+            logRow[y] = Double(other) + log(Double(rest)) - lse
             signRow[y] = -1
         }
     }
 
-    /// log Σ_j exp(v_j) over j < count, j ≠ skipping; NaN if a value is not finite.
-    @inline(__always)
-    static func logSumExp(_ v: UnsafePointer<Float>, count: Int, skipping: Int?) -> Double {
-        var top = -Double.infinity
-        for j in 0..<count where j != skipping {
-            let x = Double(v[j])
-            guard x.isFinite else { return .nan }
-            top = max(top, x)
-        }
-        var sum = 0.0
-        for j in 0..<count where j != skipping { sum += exp(Double(v[j]) - top) }
-        return top + log(sum)
+    /// r̃_k = sign_k · e^(L_k − M) for the n values of a pass whose largest log is M.
+    static func scaled(logs: UnsafePointer<Double>, signs: UnsafePointer<Float>, count n: Int, largest: Double,
+                       into out: UnsafeMutablePointer<Float>) {
+        for k in 0..<n { out[k] = signs[k] * exponentialOfNonPositive(Float(logs[k] - largest)) }
     }
 }

@@ -30,6 +30,7 @@ extension Model {
         let total = try validate(features: features, labels: labels, rows: rows, overrides: overrides)
         let out = try Tensor(zeros: parameters.shape)
         guard total > 0 else { return GradientDirection(direction: out, logScale: -.infinity) }
+        if passesRowsDirectly { return try binaryDirection(features: features, labels: labels, rows: rows, overrides: overrides) }
         let g = out.floats.baseAddress!
         let width = kernel.logitWidth
         let block = min(blockRows, total)
@@ -63,7 +64,7 @@ extension Model {
                 }
                 largest = blockLargest
             }
-            for k in 0..<n * width { z[k] = signs.buffer[k] * Float(exp(logs[k] - largest)) }
+            LogResiduals.scaled(logs: logs, signs: signs.buffer, count: n * width, largest: largest, into: z)
             kernel.backward(p, x, rows: n, residuals: z, outputs, workspace: workspace)
         }
         guard finite else {
