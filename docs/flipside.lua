@@ -26,6 +26,15 @@
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
 
+---The shared defaults (`flipside.defaults`): every entry point that takes one of these options uses this value.
+---@class flipside.Defaults
+---@field lr number plain SGD's learning rate (0.001)
+---@field batch integer rows per mini-batch and per worker per round (64)
+---@field seed integer a run's seed (1)
+---@field omniscient boolean whether the attacker reads the model and the honest gradient (true)
+---@field provenance boolean whether attacked epochs record their provenance (false)
+---@field direction flipside.Direction how the attacker's Δ is computed ("robust")
+
 ---A dataset: features, labels and the number of classes.
 ---@class flipside.Dataset
 ---@field x flipside.Tensor features, one row per sample (uint8 pixels stay uint8)
@@ -42,11 +51,11 @@
 ---@field rows flipside.Tensor the 1-based rows the worker owns (int32)
 ---@field worker integer the worker's number, 1-based
 
----Options of `flipside.data.load`; each dataset reads the ones it needs.
+---Options of `flipside.data.load`; each dataset takes the ones it reads, and refuses the others.
 ---@class flipside.LoadOptions
----@field split "train"|"test"|nil which split of an image dataset (train by default)
----@field dir string? the folder holding the dataset's files
----@field labels "fine"|"coarse"|nil cifar100's label set (fine by default)
+---@field split "train"|"test"|nil image datasets: which split (train by default)
+---@field dir string? image datasets: the folder holding the dataset's files
+---@field labels "fine"|"coarse"|nil cifar100: the label set (fine by default)
 ---@field path string? csv: the file
 ---@field label string|integer|nil csv: the label column, by name or 1-based number (the last by default)
 ---@field delimiter string? csv: the one-character delimiter (`,` by default)
@@ -80,7 +89,7 @@
 
 ---Options of `flipside.model.sgd`.
 ---@class flipside.SGDOptions
----@field lr number? the learning rate (0.01)
+---@field lr number? the learning rate (0.001)
 ---@field momentum number? the momentum (0)
 ---@field weight_decay number? L2 weight decay (0)
 
@@ -156,12 +165,12 @@
 ---@field b number? the fraction of the rows it controls an attacker may flip (0)
 ---@field share number? the fraction of its batch an attacker controls, drawn each round (1: all of it)
 ---@field omniscient boolean? whether attackers see the honest mean (true)
----@field direction flipside.Direction? how the attackers' Δ is computed: "robust" (the default) or "float"
+---@field direction flipside.Direction? how the attackers' Δ is computed: "robust" or "float" (robust)
 ---@field provenance boolean? record each attack's provenance in the round's record (false)
 ---@field mode "gradient"|"local"|nil workers send gradients (default) or local updates
 ---@field local_steps integer? local mode: steps per round (1)
----@field local_lr number? local mode: the workers' learning rate (0.01)
----@field lr number? the server's plain SGD rate (0.1 for gradients, 1 for local updates); not with `optimizer`
+---@field local_lr number? local mode: the workers' learning rate (0.001)
+---@field lr number? the server's plain SGD rate (0.001 for gradients, 1 for local updates, which apply the mean change as it is); not with `optimizer`
 ---@field optimizer flipside.Optimizer? the server's optimizer; not with `lr`
 ---@field seed integer? the seed of the batches (1); or give `rng`
 ---@field rng flipside.Generator? the generator of the batches
@@ -1139,6 +1148,7 @@ function server.new(options) end
 ---@field metrics flipside.metrics
 ---@field server flipside.server
 ---@field version string the engine's version
+---@field defaults flipside.Defaults the one default of each concept the native modules and the stdlib share
 ---@field seed integer the run's seed (`--seed`, default 1)
 ---@field fixed_point_kernel string what computes the binary logistic model on uint8 features: "avx512-vnni" or "portable" (exact integer sums, the same numbers either way), or "float" (the float pass, with `FLIPSIDE_FIXED_KERNEL=float`; `FLIPSIDE_FIXED_KERNEL=portable` chooses the portable kernel)
 ---@field params table<string, string|number|boolean> the run's `--set name=value` parameters; numbers and `true`/`false` converted
@@ -1160,6 +1170,19 @@ function flipside.clock() end
 ---@return integer # bytes held now by tensors and Lua heaps (all of this process's states)
 ---@return integer # the budget in bytes
 function flipside.memory() end
+
+---A value's type as error messages name it: `flipside.Tensor`, `flipside.Model`, ... for the engine's types, else Lua's type name.
+---@param value any any value
+---@return string # the type's name
+function flipside.type(value) end
+
+---The name a misspelt word most likely meant (edit distance at most a third of its letters, and at most 3): what an unknown option's error suggests.
+---
+---Errors: a name that is not a string.
+---@param word string the misspelt word
+---@param names string[] the known names
+---@return string? # the nearest name, or nil when none is close
+function flipside.nearest(word, names) end
 
 ---The same function as `flipside.random.generator`.
 ---

@@ -117,6 +117,9 @@ extension Model: LuaExternalMemory {
 }
 
 extension LuaTable {
+    /// Refuses a key that `fields` (an options table's declaration in the Reference) does not declare.
+    func requireDeclared(_ fields: [FieldDoc]) throws { try rejectUnknownKeys(fields.map(\.name)) }
+
     /// The option `data`, a dataset table {x, y} of tensors.
     func dataset(_ call: LuaCall) throws -> (x: Tensor, y: Tensor) {
         try withField("data") { top in

@@ -7,6 +7,7 @@ import LuaHost
 /// epoch's number.
 enum AttackEpochOptions {
     static func read(_ call: LuaCall, _ o: LuaTable) throws -> AttackEpoch {
+        try o.requireDeclared(AttackReference.epochOptions.fields)
         guard let model = try o.object("model", Model.self) else { throw o.fieldError("model", "Model expected, got nil") }
         let (x, y) = try o.dataset(call)
         let subset: Tensor
@@ -21,7 +22,7 @@ enum AttackEpochOptions {
             subset = try call.blaming(1) { try AttackEpoch.drawSubset(rows: x.rows, fraction: k, generator: rng) }
         }
         let b = try o.number("b", default: 0)
-        let mode = try o.option("direction", default: DirectionMode.standard)
+        let mode = try o.option("direction", default: Defaults.direction)
         let number = try o.integer("number", default: 1)
         return try call.blaming(1) {
             try AttackEpoch(model: model, features: x, labels: y, subset: subset, budgetFraction: b, mode: mode, number: number)

@@ -16,6 +16,14 @@ enum DataModule {
         LuaFunction("load") { call in
             let name = try call.string(1)
             let options = try call.optionalTable(2)
+            let declared: [FieldDoc]
+            switch name {
+            case "csv": declared = DataReference.csvOptions
+            case "blobs": declared = DataReference.blobOptions
+            case "cifar100": declared = DataReference.imageOptions + DataReference.cifar100Options
+            default: declared = DataReference.imageOptions
+            }
+            if datasetNames.contains(name) { try options?.requireDeclared(declared) }
             let split: IDXDataset.Split = try options?.option("split", default: .train) ?? .train
             let dir = try options?.string("dir")
             let env = environment()
@@ -91,6 +99,7 @@ enum DataModule {
             let d = try readDataset(call, 1)
             let workers = try call.integer(2, in: 1...1_000_000)
             let options = try call.table(3)
+            try options.requireDeclared(DataReference.shardOptions.fields)
             guard let g = try options.object("rng", Generator.self) else {
                 throw LuaArgumentError(3, "field 'rng': Generator expected, got nil")
             }

@@ -36,6 +36,34 @@ public enum Flipside {
         return 1
     }
 
+    /// flipside.type(value): the type as error messages name it ("flipside.Tensor", "number", ...).
+    static let typeName = LuaFunction("type") { call in
+        call.push(call.typeName(1))
+        return 1
+    }
+
+    /// flipside.nearest(word, names): the name a misspelt word most likely meant, or nil.
+    static let nearest = LuaFunction("nearest") { call in
+        let word = try call.string(1)
+        let names = try call.table(2).mapElements { n, top in
+            guard call.type(top) == LUA_STRING_TYPE else { throw LuaArgumentError(2, "element \(n): string expected, got \(call.typeName(top))") }
+            return try call.string(top)
+        }
+        if let name = nearestName(word, among: names) { call.push(name) } else { call.pushNil() }
+        return 1
+    }
+
+    /// flipside.defaults: the one default of each shared concept (FlipKit's Defaults).
+    static func pushDefaults(_ call: LuaCall) {
+        lua_createtable_of(call, 0)
+        call.setField("lr") { call.push(Defaults.learningRate) }
+        call.setField("batch") { call.push(Defaults.batch) }
+        call.setField("seed") { call.push(Defaults.seed) }
+        call.setField("omniscient") { call.push(Defaults.omniscient) }
+        call.setField("provenance") { call.push(Defaults.provenance) }
+        call.setField("direction") { call.push(Defaults.direction.rawValue) }
+    }
+
     /// flipside.memory(): the bytes tensors and Lua heaps hold, and the budget.
     static let memory = LuaFunction("memory") { call in
         call.push(MemoryBudget.used)
@@ -65,6 +93,9 @@ public enum Flipside {
             call.setField("version") { call.push(version) }
             call.setField("clock") { call.push(clock) }
             call.setField("memory") { call.push(memory) }
+            call.setField("type") { call.push(typeName) }
+            call.setField("nearest") { call.push(nearest) }
+            call.setField("defaults") { pushDefaults(call) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("fixed_point_kernel") { call.push(FixedPointRowPass.kernelName) }
             call.setField("params") { pushParameters(call, settings.parameters) }

@@ -34,7 +34,8 @@ enum ModelModule {
         },
         LuaFunction("sgd") { call in
             let o = try call.optionalTable(1)
-            let lr = try o?.number("lr") ?? 0.01
+            try o?.requireDeclared(ModelReference.sgdOptions.fields)
+            let lr = try o?.number("lr") ?? Defaults.learningRate
             let momentum = try o?.number("momentum") ?? 0
             let decay = try o?.number("weight_decay") ?? 0
             try call.push(try call.blaming(1) { try Optimizer(.sgd(momentum: momentum), learningRate: lr, weightDecay: decay) })
@@ -42,9 +43,10 @@ enum ModelModule {
         },
         LuaFunction("adam") { call in
             let o = try call.optionalTable(1)
+            try o?.requireDeclared(ModelReference.adamOptions.fields)
             let method = Optimizer.Method.adam(beta1: try o?.number("beta1") ?? 0.9, beta2: try o?.number("beta2") ?? 0.999,
                                                epsilon: try o?.number("eps") ?? 1e-8)
-            let lr = try o?.number("lr") ?? 0.001
+            let lr = try o?.number("lr") ?? Defaults.learningRate
             let decay = try o?.number("weight_decay") ?? 0
             try call.push(try call.blaming(1) { try Optimizer(method, learningRate: lr, weightDecay: decay) })
             return 1
@@ -149,11 +151,12 @@ enum ModelModule {
             try call.push(try m.penultimateFeatures(features: x, rows: try call.optionalRows(3, limit: x.rows)))
             return 1
         },
-        // train_epoch(x, y, {rng=, batch=64, lr=0.001 | optimizer=, rows=}) -> mean loss, status
+        // train_epoch(x, y, {rng=, batch=, lr= | optimizer=, rows=}) -> mean loss, status (defaults: Defaults)
         LuaFunction("train_epoch") { call in
             let (m, x, y) = try data(call)
             let options = try call.table(4)
-            let batch = try options.integer("batch", default: 64)
+            try options.requireDeclared(ModelReference.trainOptions.fields)
+            let batch = try options.integer("batch", default: Defaults.batch)
             guard let rng = try options.object("rng", Generator.self) else {
                 throw LuaArgumentError(4, "field 'rng': Generator expected, got nil")
             }
@@ -163,7 +166,7 @@ enum ModelModule {
                 throw LuaArgumentError(4, "give either field 'lr' (plain SGD) or field 'optimizer', not both")
             }
             let rows = try options.withField("rows") { i in try call.optionalRows(i, limit: x.rows) }
-            let chosen = try optimizer ?? call.blaming(4) { try Optimizer(.sgd(momentum: 0), learningRate: lr ?? 0.001) }
+            let chosen = try optimizer ?? call.blaming(4) { try Optimizer(.sgd(momentum: 0), learningRate: lr ?? Defaults.learningRate) }
             let loss = try m.trainEpoch(features: x, labels: y, rows: rows, batchSize: batch, optimizer: chosen, generator: rng)
             call.push(loss)
             call.push(m.isFinite && loss.isFinite ? "ok" : "diverged")

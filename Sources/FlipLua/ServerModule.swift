@@ -22,7 +22,9 @@ enum ServerModule {
     static let functions: [LuaFunction] = [
         // aggregator{rule = "krum", f = 1, steps = {{"clip", 5}}}
         LuaFunction("aggregator") { call in
-            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, try call.table(1))))
+            let options = try call.table(1)
+            try options.requireDeclared(ServerReference.aggregatorOptions.fields)
+            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, options)))
             return 1
         },
         // stack(list of tensors) -> [n, P]

@@ -11,9 +11,10 @@ import LuaHost
 /// (rule, f, m, ..., steps — see AggregatorOptions).
 enum ServerOptions {
     static func read(_ call: LuaCall, _ o: LuaTable) throws -> ParameterServer {
+        try o.requireDeclared(ServerReference.serverOptions.fields)
         guard let model = try o.object("model", Model.self) else { throw o.fieldError("model", "Model expected, got nil") }
         let (x, y) = try o.dataset(call)
-        let generator = try o.object("rng", Generator.self) ?? Generator(seed: UInt64(bitPattern: Int64(try o.integer("seed", default: 1))))
+        let generator = try o.object("rng", Generator.self) ?? Generator(seed: UInt64(bitPattern: Int64(try o.integer("seed", default: Defaults.seed))))
         let shards = try readShards(call, o, rows: x.rows, generator: generator)
         let attackers = try (o.numbers("attackers") ?? []).map { v -> Int in
             guard v == v.rounded(), v >= 1, v <= Double(shards.count) else {
@@ -24,7 +25,7 @@ enum ServerOptions {
         let kind: ParameterServer.MessageKind
         switch try o.string("mode") ?? "gradient" {
         case "gradient": kind = .gradient
-        case "local": kind = .localUpdate(steps: try o.integer("local_steps", default: 1), learningRate: try o.number("local_lr", default: 0.01))
+        case "local": kind = .localUpdate(steps: try o.integer("local_steps", default: 1), learningRate: try o.number("local_lr", default: Defaults.learningRate))
         case let other: throw o.fieldError("mode", "invalid option '\(other)', expected one of 'gradient', 'local'")
         }
         let optimizer = try o.object("optimizer", Optimizer.self)
@@ -34,12 +35,12 @@ enum ServerOptions {
         return try call.blaming(argument) {
             try ParameterServer(
                 model: model, features: x, labels: y, shards: shards, attackers: Set(attackers),
-                batchSize: try o.integer("batch", default: 64), kind: kind,
+                batchSize: try o.integer("batch", default: Defaults.batch), kind: kind,
                 aggregator: try AggregatorOptions.read(call, argument, o),
-                optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? 0.1 : 1)),
-                budgetFraction: try o.number("b", default: 0), attackerShare: try o.number("share", default: 1), omniscient: try o.boolean("omniscient", default: true),
-                direction: try o.option("direction", default: DirectionMode.standard),
-                recordsProvenance: try o.boolean("provenance", default: false), generator: generator)
+                optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? Defaults.learningRate : 1)),
+                budgetFraction: try o.number("b", default: 0), attackerShare: try o.number("share", default: 1), omniscient: try o.boolean("omniscient", default: Defaults.omniscient),
+                direction: try o.option("direction", default: Defaults.direction),
+                recordsProvenance: try o.boolean("provenance", default: Defaults.provenance), generator: generator)
         }
     }
 

@@ -27,6 +27,25 @@ public struct LuaTable {
         return try read(lua_gettop(state))
     }
 
+    /// Refuses a key that is not one of `known` (an options table's declared
+    /// fields): `(unknown option 'splt' (did you mean 'split'?))`. Raw reads only.
+    public func rejectUnknownKeys(_ known: [String]) throws {
+        lua_pushnil(state)
+        while lua_next(state, index) != 0 {
+            let key: String
+            if lua_type(state, -2) == LUA_TSTRING, let text = lua_tolstring(state, -2, nil) {
+                key = String(cString: text)
+            } else {
+                key = "[\(call.typeName(-2)) key]"
+            }
+            clua_pop(state, 1)
+            if !known.contains(key) {
+                clua_pop(state, 1)
+                throw LuaArgumentError(argument, unknownOptionMessage(key, known: known))
+            }
+        }
+    }
+
     public func has(_ key: String) -> Bool {
         (try? withField(key) { lua_type(state, $0) != LUA_TNIL }) ?? false
     }

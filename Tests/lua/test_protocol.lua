@@ -64,5 +64,23 @@ check.raises("field 'lr': number expected, got string", clean.train_epoch, clean
 check.raises("learning rate must be a positive number", clean.train_epoch, clean, train.x, train.y, { lr = -1, rng = flipside.generator(1) })
 check.raises("binary labels must be 0 or 1, got 3", clean.gradient, clean, train.x, flipside.tensor.full(400, 3, "int32"))
 check.raises("features have 6 columns, the model expects 5", flipside.model.logistic(5).predict, flipside.model.logistic(5), train.x)
-check.raises("protocol.train: 'k' must be in %[0, 1%]", protocol.train, { model = clean, data = train, k = 2 })
-check.raises("option 'data' must be a dataset table {x, y, classes} of tensors", protocol.train, { model = clean, data = { x = {}, y = train.y } })
+check.raises("protocol.train: option 'k' must be a number in %[0, 1%], got 2", protocol.train, { model = clean, data = train, k = 2 })
+check.raises("protocol.train: option 'data' must be flipside.Dataset, got table", protocol.train, { model = clean, data = { x = {}, y = train.y } })
+check.raises("protocol.train: option 'model' is required", protocol.train, { data = train })
+check.raises("protocol.train: option 'direction' must be one of 'robust', 'float', got \"plain\"", protocol.train,
+  { model = clean, data = train, direction = "plain" })
+check.raises("protocol.train: give either 'lr' %(plain SGD%) or 'optimizer', not both", protocol.train,
+  { model = clean, data = train, lr = 0.1, optimizer = flipside.model.sgd {} })
+
+-- A misspelt option is an error naming it and the option meant, before anything trains.
+local before = clean:params()
+for _, case in ipairs {
+  { { epoch = 5 }, "unknown option 'epoch' %(did you mean 'epochs'%?%)" },
+  { { polcy = greedy.binary("exact") }, "unknown option 'polcy' %(did you mean 'policy'%?%)" },
+  { { learning_rate = 0.1 }, "unknown option 'learning_rate'$" },
+} do
+  local opts = { model = clean, data = train }
+  for key, value in pairs(case[1]) do opts[key] = value end
+  check.raises("^protocol.train: " .. case[2], protocol.train, opts)
+end
+check.truthy(clean:params():equal(before), "nothing trained")

@@ -12,8 +12,6 @@ public enum DirectionMode: String, CaseIterable, Sendable {
     /// The plain float32 gradient, as a float32 framework computes it: zero
     /// once every residual rounds to 0 (for reproducing a float32 run exactly).
     case float
-
-    public static let standard = DirectionMode.robust
 }
 
 /// One attacked epoch of Algorithm 2, or one attacking worker's round on the
@@ -55,7 +53,7 @@ public final class AttackEpoch {
     }
 
     public init(model: Model, features: Tensor, labels: Tensor, subset: Tensor, budgetFraction b: Double,
-                mode: DirectionMode = .standard, source: HonestSource = .rows(nil), number: Int = 1) throws {
+                mode: DirectionMode = Defaults.direction, source: HonestSource = .rows(nil), number: Int = 1) throws {
         _ = try model.validate(features: features, labels: labels, rows: subset, overrides: nil)
         self.model = try model.clone()
         self.features = features

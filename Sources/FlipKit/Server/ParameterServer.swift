@@ -60,8 +60,8 @@ public final class ParameterServer {
 
     public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
-                budgetFraction: Double = 0, attackerShare: Double = 1, omniscient: Bool = true, direction: DirectionMode = .standard,
-                recordsProvenance: Bool = false, generator: Generator) throws {
+                budgetFraction: Double = 0, attackerShare: Double = 1, omniscient: Bool = Defaults.omniscient, direction: DirectionMode = Defaults.direction,
+                recordsProvenance: Bool = Defaults.provenance, generator: Generator) throws {
         guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
         for (w, shard) in shards.enumerated() {
             try shard.requireDType(.int32, "shard of worker \(w + 1)")

@@ -20,6 +20,17 @@ enum AttackReference {
                  "robust: Δ from log-domain residuals, rescaled (vanishes only with the true gradient); float: the plain float32 gradient, as a float32 framework computes it"),
     ]
 
+    static let epochOptions = ClassDoc("flipside.AttackEpochOptions", "The options of `flipside.attack.epoch`.", fields: [
+        FieldDoc("model", "flipside.Model", "the attacked model"),
+        FieldDoc("data", "flipside.Dataset", "the training data {x, y}"),
+        FieldDoc("subset", "flipside.Rows?", "the attacker's rows K, 1-based (or give k and rng)"),
+        FieldDoc("k", "number?", "the fraction of the rows K holds, drawn from rng (0)"),
+        FieldDoc("rng", "flipside.Generator?", "the generator K is drawn from, with k"),
+        FieldDoc("b", "number?", "the fraction of K the attacker may flip (0)"),
+        FieldDoc("direction", "flipside.Direction?", "how Δ is computed (\"robust\")"),
+        FieldDoc("number", "integer?", "the epoch's number (1)"),
+    ])
+
     static let classes = [
         ClassDoc("flipside.PolicyContext", "What a flip policy is called with (stdlib/flipside/context.lua), in the protocol's epochs and the server's rounds alike. `ctx:layer_delta(i)` is layer i of delta (only that layer computed where the model allows); `ctx:derive(fields [, drop])` a context with fields replaced, the rest inherited (delta too, still uncomputed) but for the names in `drop`.", fields: [
             FieldDoc("features", "flipside.Tensor", "the training features, read-only"),
@@ -36,16 +47,7 @@ enum AttackReference {
             FieldDoc("worker", "integer?", "server rounds: the attacking worker, 1-based"),
             FieldDoc("honest_mean", "flipside.Tensor?", "server rounds, omniscient attacker: the honest workers' mean message"),
         ]),
-        ClassDoc("flipside.AttackEpochOptions", "The options of `flipside.attack.epoch`.", fields: [
-            FieldDoc("model", "flipside.Model", "the attacked model"),
-            FieldDoc("data", "flipside.Dataset", "the training data {x, y}"),
-            FieldDoc("subset", "flipside.Rows?", "the attacker's rows K, 1-based (or give k and rng)"),
-            FieldDoc("k", "number?", "the fraction of the rows K holds, drawn from rng (0)"),
-            FieldDoc("rng", "flipside.Generator?", "the generator K is drawn from, with k"),
-            FieldDoc("b", "number?", "the fraction of K the attacker may flip (0)"),
-            FieldDoc("direction", "flipside.Direction?", "how Δ is computed (\"robust\")"),
-            FieldDoc("number", "integer?", "the epoch's number (1)"),
-        ]),
+        epochOptions,
         ClassDoc("flipside.Provenance", "What an attack epoch's applied answer did (`flipside.AttackEpoch:provenance`).", fields: [
             FieldDoc("rows", "flipside.Tensor", "the flipped rows, 1-based"),
             FieldDoc("old", "flipside.Tensor", "their honest labels"),

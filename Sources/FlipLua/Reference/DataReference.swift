@@ -2,6 +2,34 @@
 enum DataReference {
     static let dataset = ParameterDoc("dataset", "flipside.Dataset", "a dataset table {x, y, classes}")
 
+    /// The options of `flipside.data.load`, by the datasets that read them.
+    static let imageOptions = [
+        FieldDoc("split", #""train"|"test"|nil"#, "image datasets: which split (train by default)"),
+        FieldDoc("dir", "string?", "image datasets: the folder holding the dataset's files"),
+    ]
+    static let cifar100Options = [FieldDoc("labels", #""fine"|"coarse"|nil"#, "cifar100: the label set (fine by default)")]
+    static let csvOptions = [
+        FieldDoc("path", "string?", "csv: the file"),
+        FieldDoc("label", "string|integer|nil", "csv: the label column, by name or 1-based number (the last by default)"),
+        FieldDoc("delimiter", "string?", "csv: the one-character delimiter (`,` by default)"),
+    ]
+    static let blobOptions = [
+        FieldDoc("n", "integer?", "blobs: the number of samples (1000)"),
+        FieldDoc("d", "integer?", "blobs: the number of features (2)"),
+        FieldDoc("classes", "integer?", "blobs: the number of classes (2)"),
+        FieldDoc("separation", "number?", "blobs: the distance between class centres (3)"),
+        FieldDoc("seed", "integer?", "blobs: the seed (1)"),
+    ]
+    static let loadOptions = ClassDoc(
+        "flipside.LoadOptions", "Options of `flipside.data.load`; each dataset takes the ones it reads, and refuses the others.",
+        fields: imageOptions + cifar100Options + csvOptions + blobOptions)
+
+    static let shardOptions = ClassDoc("flipside.ShardOptions", "Options of `flipside.data.shards`.", fields: [
+        FieldDoc("rng", "flipside.Generator", "the generator that deals the rows (required)"),
+        FieldDoc("scheme", #""iid"|"dirichlet"|nil"#, "equal random shares (iid, the default) or Dirichlet class mixes"),
+        FieldDoc("alpha", "number?", "the Dirichlet concentration (0.5); smaller is more skewed"),
+    ])
+
     static let classes = [
         ClassDoc("flipside.Dataset", "A dataset: features, labels and the number of classes.", fields: [
             FieldDoc("x", "flipside.Tensor", "features, one row per sample (uint8 pixels stay uint8)"),
@@ -17,24 +45,8 @@ enum DataReference {
             FieldDoc("rows", "flipside.Tensor", "the 1-based rows the worker owns (int32)"),
             FieldDoc("worker", "integer", "the worker's number, 1-based"),
         ]),
-        ClassDoc("flipside.LoadOptions", "Options of `flipside.data.load`; each dataset reads the ones it needs.", fields: [
-            FieldDoc("split", #""train"|"test"|nil"#, "which split of an image dataset (train by default)"),
-            FieldDoc("dir", "string?", "the folder holding the dataset's files"),
-            FieldDoc("labels", #""fine"|"coarse"|nil"#, "cifar100's label set (fine by default)"),
-            FieldDoc("path", "string?", "csv: the file"),
-            FieldDoc("label", "string|integer|nil", "csv: the label column, by name or 1-based number (the last by default)"),
-            FieldDoc("delimiter", "string?", "csv: the one-character delimiter (`,` by default)"),
-            FieldDoc("n", "integer?", "blobs: the number of samples (1000)"),
-            FieldDoc("d", "integer?", "blobs: the number of features (2)"),
-            FieldDoc("classes", "integer?", "blobs: the number of classes (2)"),
-            FieldDoc("separation", "number?", "blobs: the distance between class centres (3)"),
-            FieldDoc("seed", "integer?", "blobs: the seed (1)"),
-        ]),
-        ClassDoc("flipside.ShardOptions", "Options of `flipside.data.shards`.", fields: [
-            FieldDoc("rng", "flipside.Generator", "the generator that deals the rows (required)"),
-            FieldDoc("scheme", #""iid"|"dirichlet"|nil"#, "equal random shares (iid, the default) or Dirichlet class mixes"),
-            FieldDoc("alpha", "number?", "the Dirichlet concentration (0.5); smaller is more skewed"),
-        ]),
+        loadOptions,
+        shardOptions,
     ]
 
     static let module = ModuleDoc(

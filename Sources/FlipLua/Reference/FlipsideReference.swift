@@ -1,3 +1,5 @@
+import FlipKit
+
 /// The documentation of `require "flipside"` itself.
 enum FlipsideReference {
     static let module = ModuleDoc(
@@ -22,6 +24,15 @@ enum FlipsideReference {
                 returns: [ReturnDoc("integer", "bytes held now by tensors and Lua heaps (all of this process's states)"),
                           ReturnDoc("integer", "the budget in bytes")]),
             FunctionDoc(
+                "flipside.type", "A value's type as error messages name it: `flipside.Tensor`, `flipside.Model`, ... for the engine's types, else Lua's type name.",
+                parameters: [ParameterDoc("value", "any", "any value")],
+                returns: [ReturnDoc("string", "the type's name")]),
+            FunctionDoc(
+                "flipside.nearest", "The name a misspelt word most likely meant (edit distance at most a third of its letters, and at most 3): what an unknown option's error suggests.",
+                parameters: [ParameterDoc("word", "string", "the misspelt word"), ParameterDoc("names", "string[]", "the known names")],
+                returns: [ReturnDoc("string?", "the nearest name, or nil when none is close")],
+                errors: ["a name that is not a string"]),
+            FunctionDoc(
                 "flipside.generator", "The same function as `flipside.random.generator`.",
                 parameters: [ParameterDoc("seed", "integer", "the seed")],
                 returns: [ReturnDoc("flipside.Generator", "a new generator")],
@@ -29,6 +40,7 @@ enum FlipsideReference {
         ],
         fields: [
             FieldDoc("version", "string", "the engine's version"),
+            FieldDoc("defaults", "flipside.Defaults", "the one default of each concept the native modules and the stdlib share"),
             FieldDoc("seed", "integer", "the run's seed (`--seed`, default 1)"),
             FieldDoc("fixed_point_kernel", "string",
                      """
@@ -41,4 +53,13 @@ enum FlipsideReference {
             FieldDoc("out", "string?",
                      "the run's output folder (`--out`, default `out/<script name>`); in `flipside test`, the file's TEST_TMP"),
         ])
+
+    static let defaults = ClassDoc("flipside.Defaults", "The shared defaults (`flipside.defaults`): every entry point that takes one of these options uses this value.", fields: [
+        FieldDoc("lr", "number", "plain SGD's learning rate (\(formatNumber(Defaults.learningRate)))"),
+        FieldDoc("batch", "integer", "rows per mini-batch and per worker per round (\(Defaults.batch))"),
+        FieldDoc("seed", "integer", "a run's seed (\(Defaults.seed))"),
+        FieldDoc("omniscient", "boolean", "whether the attacker reads the model and the honest gradient (\(Defaults.omniscient))"),
+        FieldDoc("provenance", "boolean", "whether attacked epochs record their provenance (\(Defaults.provenance))"),
+        FieldDoc("direction", "flipside.Direction", "how the attacker's Δ is computed (\"\(Defaults.direction.rawValue)\")"),
+    ])
 }

@@ -1,9 +1,33 @@
+import FlipKit
+
 /// The documentation of flipside.model, flipside.Model and flipside.Optimizer (ModelModule.swift).
 enum ModelReference {
     static let features = ParameterDoc("x", "flipside.Tensor", "features, one row per sample (float32, or uint8 pixels)")
     static let labels = ParameterDoc("y", "flipside.Tensor", "int32 labels 0..classes − 1, one per row of x")
     static let rows = ParameterDoc("rows", "flipside.Rows", "only these 1-based rows (all by default)", optional: true)
     static let shapeErrors = ["features whose width is not the model's dimension", "labels that do not match the rows or the classes"]
+
+    static let trainOptions = ClassDoc("flipside.TrainOptions", "Options of `Model:train_epoch`.", fields: [
+        FieldDoc("rng", "flipside.Generator", "the generator that shuffles the batches (required)"),
+        FieldDoc("batch", "integer?", "the batch size (\(Defaults.batch))"),
+        FieldDoc("lr", "number?", "plain SGD with this learning rate (\(formatNumber(Defaults.learningRate))); not with `optimizer`"),
+        FieldDoc("optimizer", "flipside.Optimizer?", "the optimizer to step; not with `lr`"),
+        FieldDoc("rows", "flipside.Rows?", "train on these 1-based rows only"),
+    ])
+
+    static let sgdOptions = ClassDoc("flipside.SGDOptions", "Options of `flipside.model.sgd`.", fields: [
+        FieldDoc("lr", "number?", "the learning rate (\(formatNumber(Defaults.learningRate)))"),
+        FieldDoc("momentum", "number?", "the momentum (0)"),
+        FieldDoc("weight_decay", "number?", "L2 weight decay (0)"),
+    ])
+
+    static let adamOptions = ClassDoc("flipside.AdamOptions", "Options of `flipside.model.adam`.", fields: [
+        FieldDoc("lr", "number?", "the learning rate (\(formatNumber(Defaults.learningRate)))"),
+        FieldDoc("beta1", "number?", "the first moment's decay (0.9)"),
+        FieldDoc("beta2", "number?", "the second moment's decay (0.999)"),
+        FieldDoc("eps", "number?", "the denominator's guard (1e-8)"),
+        FieldDoc("weight_decay", "number?", "L2 weight decay (0)"),
+    ])
 
     static let classes = [
         ClassDoc("flipside.Evaluation", "What `Model:evaluate` returns.", fields: [
@@ -13,25 +37,9 @@ enum ModelReference {
             FieldDoc("loss", "number?", "the mean loss"),
             FieldDoc("confusion", "flipside.Tensor?", "int32 [C, C] counts, rows are true classes"),
         ]),
-        ClassDoc("flipside.TrainOptions", "Options of `Model:train_epoch`.", fields: [
-            FieldDoc("rng", "flipside.Generator", "the generator that shuffles the batches (required)"),
-            FieldDoc("batch", "integer?", "the batch size (64)"),
-            FieldDoc("lr", "number?", "plain SGD with this learning rate (0.001); not with `optimizer`"),
-            FieldDoc("optimizer", "flipside.Optimizer?", "the optimizer to step; not with `lr`"),
-            FieldDoc("rows", "flipside.Rows?", "train on these 1-based rows only"),
-        ]),
-        ClassDoc("flipside.SGDOptions", "Options of `flipside.model.sgd`.", fields: [
-            FieldDoc("lr", "number?", "the learning rate (0.01)"),
-            FieldDoc("momentum", "number?", "the momentum (0)"),
-            FieldDoc("weight_decay", "number?", "L2 weight decay (0)"),
-        ]),
-        ClassDoc("flipside.AdamOptions", "Options of `flipside.model.adam`.", fields: [
-            FieldDoc("lr", "number?", "the learning rate (0.001)"),
-            FieldDoc("beta1", "number?", "the first moment's decay (0.9)"),
-            FieldDoc("beta2", "number?", "the second moment's decay (0.999)"),
-            FieldDoc("eps", "number?", "the denominator's guard (1e-8)"),
-            FieldDoc("weight_decay", "number?", "L2 weight decay (0)"),
-        ]),
+        trainOptions,
+        sgdOptions,
+        adamOptions,
     ]
 
     static let module = ModuleDoc(

@@ -1,3 +1,5 @@
+import FlipKit
+
 /// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
 enum ServerReference {
     static let aliases = [
@@ -18,28 +20,31 @@ enum ServerReference {
         FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} or {"nnm", f}"#),
     ]
 
-    static let classes = [
-        ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields),
-        ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator.", fields: [
+    static let classes = [aggregatorOptions, serverOptions] + results
+
+    static let aggregatorOptions = ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields)
+    static let serverOptions = ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator.", fields: [
             FieldDoc("model", "flipside.Model", "the global model (required)"),
             FieldDoc("data", "flipside.Dataset", "the training data {x, y} (required)"),
             FieldDoc("workers", "integer?", "an iid split over this many workers; not with `shards`"),
             FieldDoc("shards", "(flipside.Rows|flipside.Shard)[]?", "each worker's 1-based rows, or `data.shards` tables"),
-            FieldDoc("batch", "integer?", "each worker's batch per round (64)"),
+            FieldDoc("batch", "integer?", "each worker's batch per round (\(Defaults.batch))"),
             FieldDoc("attackers", "integer[]?", "the attacking workers, 1-based"),
             FieldDoc("b", "number?", "the fraction of the rows it controls an attacker may flip (0)"),
             FieldDoc("share", "number?", "the fraction of its batch an attacker controls, drawn each round (1: all of it)"),
-            FieldDoc("omniscient", "boolean?", "whether attackers see the honest mean (true)"),
-            FieldDoc("direction", "flipside.Direction?", "how the attackers' Δ is computed: \"robust\" (the default) or \"float\""),
-            FieldDoc("provenance", "boolean?", "record each attack's provenance in the round's record (false)"),
+            FieldDoc("omniscient", "boolean?", "whether attackers see the honest mean (\(Defaults.omniscient))"),
+            FieldDoc("direction", "flipside.Direction?", "how the attackers' Δ is computed: \"robust\" or \"float\" (\(Defaults.direction.rawValue))"),
+            FieldDoc("provenance", "boolean?", "record each attack's provenance in the round's record (\(Defaults.provenance))"),
             FieldDoc("mode", #""gradient"|"local"|nil"#, "workers send gradients (default) or local updates"),
             FieldDoc("local_steps", "integer?", "local mode: steps per round (1)"),
-            FieldDoc("local_lr", "number?", "local mode: the workers' learning rate (0.01)"),
-            FieldDoc("lr", "number?", "the server's plain SGD rate (0.1 for gradients, 1 for local updates); not with `optimizer`"),
+            FieldDoc("local_lr", "number?", "local mode: the workers' learning rate (\(formatNumber(Defaults.learningRate)))"),
+            FieldDoc("lr", "number?", "the server's plain SGD rate (\(formatNumber(Defaults.learningRate)) for gradients, 1 for local updates, which apply the mean change as it is); not with `optimizer`"),
             FieldDoc("optimizer", "flipside.Optimizer?", "the server's optimizer; not with `lr`"),
-            FieldDoc("seed", "integer?", "the seed of the batches (1); or give `rng`"),
+            FieldDoc("seed", "integer?", "the seed of the batches (\(Defaults.seed)); or give `rng`"),
             FieldDoc("rng", "flipside.Generator?", "the generator of the batches"),
-        ] + aggregationFields),
+        ] + aggregationFields)
+
+    static let results = [
         ClassDoc("flipside.AggregationInfo", "What an aggregation reports besides its vector.", fields: [
             FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based"),
             FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),

@@ -1,0 +1,129 @@
+--- Declarations of the stdlib's option tables: each option once, with its
+-- type, range or choices, default and one line of doc. The declaration checks
+-- a call's options (an unknown key is an error naming it and the nearest
+-- declared one), fills the defaults, and is what `flipside docs` writes into
+-- docs/api.md and the LuaCATS stubs.
+--
+--   local train_options = declare.options("protocol.train", "what it does", {
+--     { "epochs", "integer", "the number of epochs", default = 1, min = 0 },
+--     { "policy", "function", "the flip policy", optional = true },
+--     { "direction", "string", "how Delta is computed", choices = { "robust", "float" }, default = "robust" },
+--   })
+--   opts = train_options:check(opts)   -- in protocol.train
+local flipside = require "flipside"
+
+local declare = {}
+
+--- Every declaration made, in order (what the reference is generated from).
+declare.registry = {}
+
+local Options = {}
+Options.__index = Options
+
+local function describe(value)
+  if type(value) == "string" then return string.format("%q", value) end
+  if type(value) == "number" or type(value) == "boolean" or value == nil then return tostring(value) end
+  return flipside.type(value)
+end
+
+--- Whether `value` has the declared type: a Lua type name, "integer", "any",
+-- "flipside.Dataset" (a table of x and y tensors) or a flipside type
+-- ("flipside.Tensor", "flipside.Model", ...).
+local function has_type(value, t)
+  if t == "any" then return true end
+  if t == "integer" then return math.type(value) == "integer" end
+  if t == "flipside.Dataset" then
+    return type(value) == "table" and flipside.type(rawget(value, "x")) == "flipside.Tensor"
+      and flipside.type(rawget(value, "y")) == "flipside.Tensor"
+  end
+  if t:find("^flipside%.") then return flipside.type(value) == t end
+  return type(value) == t
+end
+
+local function article(t)
+  if t:find("^flipside%.") then return t end
+  return (t:find("^[aeiou]") and "an " or "a ") .. t
+end
+
+--- What a field expects, in words: "an integer in [0, 1]", "one of 'robust', 'float'".
+local function expectation(field)
+  if field.choices then
+    local words = {}
+    for i, c in ipairs(field.choices) do words[i] = string.format("'%s'", tostring(c)) end
+    return "one of " .. table.concat(words, ", ")
+  end
+  local text = article(field.type)
+  if field.min and field.max then
+    text = string.format("%s in [%s, %s]", text, tostring(field.min), tostring(field.max))
+  elseif field.min then
+    text = string.format("%s ≥ %s", text, tostring(field.min))
+  elseif field.max then
+    text = string.format("%s ≤ %s", text, tostring(field.max))
+  end
+  return text
+end
+
+--- A declaration of the options of `name`: fields {name, type, doc, default
+-- = v, required = true, optional = true, choices = {...}, min, max}. A field
+-- with neither a default nor `required` is optional (nil when not given).
+function declare.options(name, summary, fields)
+  local spec = setmetatable({ name = name, summary = summary, fields = {}, by_name = {} }, Options)
+  for i, f in ipairs(fields) do
+    local field = { name = f[1], type = f[2], doc = f[3], default = f.default, required = f.required == true,
+      choices = f.choices, min = f.min, max = f.max }
+    assert(type(field.name) == "string" and type(field.type) == "string" and type(field.doc) == "string",
+      name .. ": field " .. i .. " needs a name, a type and a doc")
+    spec.fields[i], spec.by_name[field.name] = field, field
+  end
+  declare.registry[#declare.registry + 1] = spec
+  return spec
+end
+
+--- The names of the declared fields, in order.
+function Options:names()
+  local names = {}
+  for i, f in ipairs(self.fields) do names[i] = f.name end
+  return names
+end
+
+--- Checks `opts` against the declaration and returns a copy with the
+-- defaults filled in. Errors name the function and the option, at `level`
+-- (default: the caller of the function that called check).
+function Options:check(opts, level)
+  level = (level or 2) + 1
+  if opts == nil then opts = {} end
+  if type(opts) ~= "table" then
+    error(string.format("%s: options table expected, got %s", self.name, describe(opts)), level)
+  end
+  for key in next, opts do
+    if type(key) ~= "string" or not self.by_name[key] then
+      local hint = type(key) == "string" and flipside.nearest(key, self:names())
+      error(string.format("%s: unknown option '%s'%s", self.name, tostring(key),
+        hint and string.format(" (did you mean '%s'?)", hint) or ""), level)
+    end
+  end
+  local out = {}
+  for _, f in ipairs(self.fields) do
+    local value = rawget(opts, f.name)
+    if value == nil then
+      if f.required then error(string.format("%s: option '%s' is required (%s)", self.name, f.name, expectation(f)), level) end
+      value = f.default
+    elseif not has_type(value, f.choices and "any" or f.type) then
+      error(string.format("%s: option '%s' must be %s, got %s", self.name, f.name, expectation(f), describe(value)), level)
+    else
+      local ok = true
+      if f.choices then
+        ok = false
+        for _, c in ipairs(f.choices) do ok = ok or value == c end
+      end
+      if (f.min and value < f.min) or (f.max and value > f.max) or value ~= value then ok = false end
+      if not ok then
+        error(string.format("%s: option '%s' must be %s, got %s", self.name, f.name, expectation(f), describe(value)), level)
+      end
+    end
+    out[f.name] = value
+  end
+  return out
+end
+
+return declare
