@@ -3,6 +3,7 @@
 -- aggregation rule written in Lua.
 local server = require "flipside.server"
 local context = require "flipside.context"
+local declare = require "flipside.declare"
 
 local federated = {}
 
@@ -40,10 +41,17 @@ end
 function Server:model() return self.core:model() end
 function Server:rounds() return self.core:rounds() end
 
---- Runs `rounds` rounds. With test = {x, y}, the record of every `every`-th
--- round (and the last) carries test_accuracy. Stops early if the model diverges.
+federated.run_options = declare.options("Server:run", "Runs rounds of a federated server; stops early if the model diverges. Returns the rounds' records.", {
+  { "rounds", "integer", "the number of rounds", default = 1, min = 0 },
+  { "test", "flipside.Dataset", "test data: every `every`-th round's record (and the last's) carries test_accuracy" },
+  { "every", "integer", "how often to measure test accuracy", default = 1, min = 1 },
+  { "on_round", "function", "called with each round's record" },
+})
+
+--- Runs opts.rounds rounds: federated.run_options declares the options.
 function Server:run(opts)
-  local rounds, every = opts.rounds or 1, opts.every or 1
+  opts = federated.run_options:check(opts)
+  local rounds, every = opts.rounds, opts.every
   local history = {}
   for r = 1, rounds do
     local record = self:round()

@@ -2,7 +2,42 @@
 -- <file>.gp (the plot, re-runnable by hand), <file>.png and <file>.svg.
 -- Kinds: lines with mean +/- std bands, heatmaps over two parameters, and
 -- several panels side by side.
+local declare = require "flipside.declare"
+
 local plot = {}
+
+local panel_fields = {
+  { "kind", "string", "what the panel draws", choices = { "lines", "heatmap" }, default = "lines" },
+  { "title", "string", "the panel's title" },
+  { "xlabel", "string", "the x axis's label" },
+  { "ylabel", "string", "the y axis's label" },
+  { "series", "table", "lines: {{name, x = {...}, y = {...}, err = {...}}, ...}, err drawn as a band" },
+  { "key", "string", "lines: where the key goes (gnuplot's words, e.g. \"bottom left\")" },
+  { "logx", "boolean", "lines: a logarithmic x axis" },
+  { "yrange", "table", "lines: {low, high} of the y axis" },
+  { "x", "table", "heatmap: the column values" },
+  { "y", "table", "heatmap: the row values" },
+  { "z", "table", "heatmap: z[iy][ix], printed in the cells" },
+  { "zlabel", "string", "heatmap: the colour bar's label" },
+  { "format", "string", "heatmap: the cells' number format", default = "%.3g" },
+  { "palette", "string", "heatmap: a gnuplot palette" },
+}
+local function with(fields, extra)
+  local all = {}
+  for _, f in ipairs(fields) do all[#all + 1] = f end
+  for _, f in ipairs(extra) do all[#all + 1] = f end
+  return all
+end
+local size_fields = {
+  { "width", "integer", "the image's width in pixels (900 a panel)", min = 1 },
+  { "height", "integer", "the image's height in pixels (620)", min = 1 },
+}
+plot.panel_options = declare.options("plot.panel", "One panel of plot.panels.", panel_fields)
+plot.figure_options = declare.options("plot.figure", "One panel of lines with mean ± std bands, or a heatmap: writes file.png, file.svg, file.dat and file.gp.",
+  with(with({ { "file", "string", "the path without extension", required = true } }, panel_fields), size_fields))
+plot.panels_options = declare.options("plot.panels", "Several panels side by side, under one title.",
+  with({ { "file", "string", "the path without extension", required = true }, { "title", "string", "the figure's title" },
+    { "panels", "table", "the panels (plot.panel's options each)", required = true } }, size_fields))
 
 local function fail(fmt, ...) error("plot: " .. string.format(fmt, ...), 3) end
 
@@ -150,16 +185,19 @@ local function render(file, panels, opts)
   return { png = file .. ".png", svg = file .. ".svg" }
 end
 
---- One panel of lines (spec as lines_panel) or a heatmap (spec.kind = "heatmap").
+--- One panel of lines or a heatmap: plot.figure_options declares spec.
 function plot.figure(spec)
-  if type(spec) ~= "table" then fail("a table expected, got %s", type(spec)) end
+  spec = plot.figure_options:check(spec)
   return render(spec.file, { spec }, spec)
 end
 
---- Several panels side by side: spec.panels = {panel, ...}, spec.file, spec.title.
+--- Several panels side by side: plot.panels_options declares spec.
 function plot.panels(spec)
-  if type(spec) ~= "table" or type(spec.panels) ~= "table" or #spec.panels == 0 then fail("'panels' must list at least one panel") end
-  return render(spec.file, spec.panels, spec)
+  spec = plot.panels_options:check(spec)
+  if #spec.panels == 0 then fail("'panels' must list at least one panel") end
+  local panels = {}
+  for i, panel in ipairs(spec.panels) do panels[i] = plot.panel_options:check(panel) end
+  return render(spec.file, panels, spec)
 end
 
 return plot

@@ -1,41 +1,47 @@
 --- Honest training with early stopping on a validation split.
 -- The epochs run natively; this file only decides when to stop and which
 -- parameters to keep.
+local flipside = require "flipside"
+local declare = require "flipside.declare"
 local random = require "flipside.random"
-local model_module = require "flipside.model"
 
 local training = {}
+local defaults = flipside.defaults
 
-local function fail(fmt, ...) error("training.fit: " .. string.format(fmt, ...), 3) end
+training.fit_options = declare.options("training.fit", "Honest training with early stopping: trains `model` on `train`, watching `val` after every epoch, and keeps the best epoch's parameters. Returns {status, epochs, best_epoch, stopped_early, history}, each record {epoch, loss, status, val_loss, val_accuracy}.", {
+  { "model", "flipside.Model", "the model, trained in place", required = true },
+  { "train", "table", "the training data {x, y [, rows]} (a dataset or a shard)", required = true },
+  { "val", "table", "the validation data {x, y}; without it every epoch runs" },
+  { "epochs", "integer", "the most epochs", default = 10, min = 0 },
+  { "batch", "integer", "rows per mini-batch", default = defaults.batch, min = 1 },
+  { "lr", "number", "plain SGD's learning rate, without an optimizer (" .. defaults.lr .. ")", min = 0 },
+  { "optimizer", "flipside.Optimizer", "the optimizer to step instead of plain SGD" },
+  { "seed", "integer", "the seed of the batch order", default = defaults.seed },
+  { "rng", "flipside.Generator", "the generator of the batch order (instead of seed)" },
+  { "patience", "integer", "epochs without improvement before stopping", default = 3, min = 1 },
+  { "min_delta", "number", "the least change that counts as an improvement", default = 0, min = 0 },
+  { "monitor", "string", "what improves", choices = { "loss", "accuracy" }, default = "loss" },
+  { "restore_best", "boolean", "end with the best epoch's parameters", default = true },
+  { "on_epoch", "function", "called with each epoch's record" },
+})
 
 local function dataset(value, name)
-  if type(value) ~= "table" or value.x == nil or value.y == nil then
-    fail("option '%s' must be a dataset table {x, y}, got %s", name, type(value))
+  if value ~= nil and (flipside.type(rawget(value, "x")) ~= "flipside.Tensor" or flipside.type(rawget(value, "y")) ~= "flipside.Tensor") then
+    error(string.format("training.fit: option '%s' must be a dataset table {x, y}", name), 3)
   end
   return value
 end
 
---- Trains opts.model on opts.train, watching opts.val after every epoch.
--- opts: model, train {x, y [, rows]}, val {x, y} (optional: without it every
--- epoch runs), epochs (10), batch (64), lr (0.001) or optimizer, seed or rng,
--- patience (3 epochs without improvement), min_delta (0), monitor ("loss" or
--- "accuracy"), restore_best (true), on_epoch(record).
--- Returns {status, epochs, best_epoch, stopped_early, history = {records}}, each
--- record {epoch, loss, status, val_loss, val_accuracy}.
+--- Trains opts.model on opts.train: training.fit_options declares the options.
 function training.fit(opts)
-  if type(opts) ~= "table" then fail("options table expected, got %s", type(opts)) end
+  opts = training.fit_options:check(opts)
   local model = opts.model
-  if not model_module.is_model(model) then fail("option 'model' must be a model, got %s", type(model)) end
-  local train, val = dataset(opts.train, "train"), opts.val and dataset(opts.val, "val")
-  local epochs, patience = opts.epochs or 10, opts.patience or 3
-  if math.type(epochs) ~= "integer" or epochs < 0 then fail("'epochs' must be a non-negative integer, got %s", tostring(epochs)) end
-  if math.type(patience) ~= "integer" or patience < 1 then fail("'patience' must be a positive integer, got %s", tostring(patience)) end
-  local monitor, min_delta = opts.monitor or "loss", opts.min_delta or 0
-  if monitor ~= "loss" and monitor ~= "accuracy" then fail("'monitor' must be 'loss' or 'accuracy', got %s", tostring(monitor)) end
-  if type(min_delta) ~= "number" or min_delta < 0 then fail("'min_delta' must be a non-negative number, got %s", tostring(min_delta)) end
-  local rng = opts.rng or random.generator(opts.seed or 1)
-  local step = { batch = opts.batch or 64, rng = rng, rows = train.rows, optimizer = opts.optimizer }
-  if not opts.optimizer then step.lr = opts.lr or 0.001 end
+  local train, val = dataset(opts.train, "train"), dataset(opts.val, "val")
+  local epochs, patience, monitor, min_delta = opts.epochs, opts.patience, opts.monitor, opts.min_delta
+  if opts.lr and opts.optimizer then error("training.fit: give either 'lr' (plain SGD) or 'optimizer', not both", 2) end
+  local rng = opts.rng or random.generator(opts.seed)
+  local step = { batch = opts.batch, rng = rng, rows = train.rows, optimizer = opts.optimizer }
+  if not opts.optimizer then step.lr = opts.lr or defaults.lr end
 
   local result = { status = "ok", epochs = 0, best_epoch = 0, stopped_early = false, history = {} }
   local best_score, best_params, waited = nil, nil, 0
@@ -67,7 +73,7 @@ function training.fit(opts)
       break
     end
   end
-  if best_params and opts.restore_best ~= false and result.status == "ok" then model:set_params(best_params) end
+  if best_params and opts.restore_best and result.status == "ok" then model:set_params(best_params) end
   return result
 end
 

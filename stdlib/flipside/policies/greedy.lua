@@ -5,8 +5,13 @@
 -- policy then returns that delta as its third value, for provenance).
 -- These call the native rules; policies/greedy_lua.lua is the same in Lua.
 local attack = require "flipside.attack"
+local declare = require "flipside.declare"
 
 local greedy = {}
+
+greedy.options = declare.options("greedy.rule", "Options of the greedy policies (greedy.binary, greedy.multiclass, greedy.rule and their greedy_lua twins).", {
+  { "target", "flipside.Model", "a model of the attacked architecture: the targeted attack, Delta = -(W_target - W_t)" },
+})
 
 local function check_variant(name, variant)
   variant = variant or "exact"
@@ -34,14 +39,16 @@ end
 --- opts: target (a model of the attacked architecture) for the targeted attack.
 function greedy.binary(variant, opts)
   variant = check_variant("binary", variant)
-  return greedy.policy(opts and opts.target, function(ctx, delta)
+  opts = greedy.options:check(opts)
+  return greedy.policy(opts.target, function(ctx, delta)
     return attack.greedy_binary(ctx.features, ctx.labels, ctx.subset, delta, ctx.budget, variant)
   end)
 end
 
 function greedy.multiclass(variant, opts)
   variant = check_variant("multiclass", variant)
-  return greedy.policy(opts and opts.target, function(ctx, delta)
+  opts = greedy.options:check(opts)
+  return greedy.policy(opts.target, function(ctx, delta)
     return attack.greedy_multiclass(ctx.features, ctx.labels, ctx.subset, delta, ctx.budget, variant, ctx.model)
   end)
 end

@@ -53,7 +53,7 @@ local function policy(name, variant, opts, choose)
   if variant ~= "exact" and variant ~= "paper" then
     error(string.format("greedy_lua.%s: variant must be 'exact' or 'paper', got %s", name, tostring(variant)), 3)
   end
-  return greedy.policy(opts and opts.target, function(ctx, delta)
+  return greedy.policy(greedy.options:check(opts, 3).target, function(ctx, delta)
     local positions, labels = choose(ctx, delta, variant)
     return ctx.subset:rows(positions), labels
   end)

@@ -4,8 +4,13 @@
 -- features, the output layer as the model and its block of delta.
 local model_module = require "flipside.model"
 local T = require "flipside.tensor"
+local declare = require "flipside.declare"
 
 local last_layer = {}
+
+last_layer.options = declare.options("last_layer.wrap", "Options of the last-layer attack.", {
+  { "target", "flipside.Model", "a target MLP for the targeted attack (its output layer is the target)" },
+})
 
 --- Wraps `policy` (e.g. greedy.multiclass("exact")) for an MLP's context.
 -- Only the attacker's points are passed through the inner layer: the wrapped
@@ -15,7 +20,7 @@ local last_layer = {}
 -- opts.target: a target MLP for the targeted attack (its output layer is the target).
 function last_layer.wrap(policy, opts)
   if type(policy) ~= "function" then error("last_layer.wrap: policy function expected, got " .. type(policy), 2) end
-  local target = opts and opts.target
+  local target = last_layer.options:check(opts).target
   return function(ctx)
     local mlp = ctx.model
     local count = mlp:layer_count()

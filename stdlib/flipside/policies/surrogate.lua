@@ -4,21 +4,30 @@
 -- labels) each time it is called, and runs the wrapped policy with the
 -- surrogate as the model and delta = -(its gradient on those points), the
 -- direction computed as ctx.direction says.
+local flipside = require "flipside"
+local declare = require "flipside.declare"
+
 local surrogate = {}
 
---- opts: make = function() -> a fresh model (required), epochs (1 per call),
--- batch (32), lr (0.01) or optimizer, rng (defaults to the context's).
+surrogate.options = declare.options("surrogate.wrap", "Options of the limited-knowledge attacker.", {
+  { "make", "function", "returns a fresh model of the attacked architecture", required = true },
+  { "epochs", "integer", "epochs of training on its points per call", default = 1, min = 0 },
+  { "batch", "integer", "rows per mini-batch", default = 32, min = 1 },
+  { "lr", "number", "plain SGD's learning rate, without an optimizer (" .. flipside.defaults.lr .. ")", min = 0 },
+  { "optimizer", "flipside.Optimizer", "the optimizer to step instead of plain SGD" },
+  { "rng", "flipside.Generator", "the generator of its batches (the context's by default)" },
+})
+
+--- surrogate.options declares opts.
 function surrogate.wrap(policy, opts)
   if type(policy) ~= "function" then error("surrogate.wrap: policy function expected, got " .. type(policy), 2) end
-  if type(opts) ~= "table" or type(opts.make) ~= "function" then
-    error("surrogate.wrap: opts.make, a function returning a fresh model, is required", 2)
-  end
+  opts = surrogate.options:check(opts)
   local local_model
-  local epochs = opts.epochs or 1
+  local epochs = opts.epochs
   return function(ctx)
     local_model = local_model or opts.make()
-    local step = { batch = opts.batch or 32, rows = ctx.subset, rng = opts.rng or ctx.rng, optimizer = opts.optimizer }
-    if not opts.optimizer then step.lr = opts.lr or 0.01 end
+    local step = { batch = opts.batch, rows = ctx.subset, rng = opts.rng or ctx.rng, optimizer = opts.optimizer }
+    if not opts.optimizer then step.lr = opts.lr or flipside.defaults.lr end
     for _ = 1, epochs do local_model:train_epoch(ctx.features, ctx.labels, step) end
     local gradient = ctx.direction == "float" and local_model:gradient(ctx.features, ctx.labels, ctx.subset)
       or local_model:direction(ctx.features, ctx.labels, ctx.subset)
