@@ -7,10 +7,18 @@
 local flipside = require "flipside"
 local protocol = require "flipside.protocol"
 local greedy = require "flipside.policies.greedy"
+local declare = require "flipside.declare"
 
-local P = flipside.params
-local epochs, k, b = P.epochs or 5, P.k or 0.2, P.b or 0.5
-local lr, batch, seeds = P.lr or 0.01, P.batch or 64, P.seeds or 3
+local P = declare.params {
+  { "epochs", "integer", "training epochs", default = 5, min = 0 },
+  { "k", "number", "the fraction of the rows the attacker controls each epoch", default = 0.2, min = 0, max = 1 },
+  { "b", "number", "the fraction of those it may flip", default = 0.5, min = 0, max = 1 },
+  { "lr", "number", "plain SGD's learning rate", default = 0.01, min = 0 },
+  { "batch", "integer", "rows per mini-batch", default = flipside.defaults.batch, min = 1 },
+  { "seeds", "integer", "seeds from --seed on", default = 3, min = 1 },
+  { "raw", "boolean", "raw pixels in 0..255 instead of [0, 1]", default = false },
+}
+local epochs, k, b, lr, batch, seeds = P.epochs, P.k, P.b, P.lr, P.batch, P.seeds
 
 local data = flipside.data
 local train = data.select_classes(data.load("fashion-mnist", { split = "train" }), { 0, 1 })

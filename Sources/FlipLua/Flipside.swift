@@ -1,4 +1,5 @@
 import FlipKit
+import Foundation
 import FlipResults
 import LuaHost
 
@@ -13,10 +14,15 @@ public enum Flipside {
         public var seed: Int
         /// The run's output folder, readable as flipside.out.
         public var outputDirectory: String?
-        public init(parameters: [(String, String)] = [], seed: Int = 1, outputDirectory: String? = nil) {
+        /// The script's folder: on package.path after the stdlib, so a script
+        /// requires a helper beside it from any working folder.
+        public var scriptDirectory: String?
+        public init(parameters: [(String, String)] = [], seed: Int = Defaults.seed, outputDirectory: String? = nil,
+                    script: String? = nil) {
             self.parameters = parameters
             self.seed = seed
             self.outputDirectory = outputDirectory
+            scriptDirectory = script.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
         }
     }
 
@@ -72,6 +78,8 @@ public enum Flipside {
     }
 
     public static func install(in vm: LuaVM, settings: RunSettings = RunSettings(), stdlib: String?) {
+        let parameters = RunParameters(settings.parameters)
+        vm.attachments[RunParameters.attachmentKey] = parameters
         Tensor.useSingleThreadedBLAS()
         TensorModule.register(in: vm)
         RandomModule.register(in: vm)
@@ -98,42 +106,16 @@ public enum Flipside {
             call.setField("defaults") { pushDefaults(call) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("fixed_point_kernel") { call.push(FixedPointRowPass.kernelName) }
-            call.setField("params") { pushParameters(call, settings.parameters) }
+            call.setField("params") { parameters.push(call) }
             if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }
             return 1
         })
+        if let folder = settings.scriptDirectory { vm.prependPackagePath(folder) }
         if let stdlib { vm.prependPackagePath(stdlib) }
-    }
-
-    /// `--set name=value` pairs as a table: numbers and booleans are converted.
-    static func pushParameters(_ call: LuaCall, _ parameters: [(String, String)]) {
-        lua_createtable_of(call, 0)
-        for (name, text) in parameters {
-            call.setField(name) {
-                switch parameterValue(text) {
-                case .integer(let i): call.push(i)
-                case .number(let d): call.push(d)
-                case .boolean(let b): call.push(b)
-                case .text(let s): call.push(s)
-                }
-            }
-        }
     }
 
     /// `--set` pairs as values (a later name wins).
     public static func parameterTable(_ parameters: [(String, String)]) -> [String: RunValue] {
-        Dictionary(parameters.map { ($0.0, parameterValue($0.1)) }) { $1 }
-    }
-
-    /// The value of `--set name=TEXT`: an integer, a number, a boolean, or the text.
-    public static func parameterValue(_ text: String) -> RunValue {
-        if let n = Double(text), !text.isEmpty, !text.hasPrefix("0x") {
-            if n == n.rounded(), abs(n) < 1e15, !text.contains("."), !text.lowercased().contains("e") {
-                return .integer(Int(n))
-            }
-            return .number(n)
-        }
-        if text == "true" || text == "false" { return .boolean(text == "true") }
-        return .text(text)
+        Dictionary(parameters.map { ($0.0, RunParameters.value($0.1)) }) { $1 }
     }
 }

@@ -12,6 +12,8 @@ public final class LuaVM {
     /// Set once `applySandbox` has restricted this VM; bindings that write
     /// files check their paths against it.
     public internal(set) var sandbox: LuaSandbox?
+    /// Objects the bindings keep with this VM (e.g. which `--set` parameters a script read).
+    public var attachments: [String: AnyObject] = [:]
 
     public init() throws {
         guard let state = flipside_newstate() else { throw LuaHostError("cannot create a Lua state (out of memory)") }

@@ -58,9 +58,20 @@ struct RunCommand: ParsableCommand {
 
     /// `name=value` options as pairs.
     static func pairs(_ options: [String]) throws -> [(String, String)] {
-        try options.map { p in
+        let pairs = try options.map { p in
             guard let i = p.firstIndex(of: "="), i != p.startIndex else { throw ValidationError("--set expects name=value, got '\(p)'") }
             return (String(p[..<i]), String(p[p.index(after: i)...]))
+        }
+        do { try RunParameters.check(pairs) } catch let error as ParameterError { throw ValidationError(error.description) }
+        return pairs
+    }
+
+    /// Options of flipside's own written after the script name reach the script
+    /// as arguments; say so, since that is rarely what was meant.
+    static func warnAboutOptions(in arguments: [String]) {
+        let own = ["--set", "--seed", "--jobs", "--time-limit", "--memory", "--db", "--out", "--sandbox"]
+        for argument in arguments where own.contains(where: { argument == $0 || argument.hasPrefix($0 + "=") }) {
+            FileHandleOutput.error("flipside: warning: '\(argument)' comes after the script, so the script gets it as an argument; flipside's options go before the script")
         }
     }
 
@@ -75,12 +86,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let pairs = try RunCommand.pairs(parameters)
+        RunCommand.warnAboutOptions(in: scriptArguments)
         if let memory { MemoryBudget.setLimit(bytes: memory << 20) }
         let stdlib = StdlibLocator.find()
         let output = out ?? ScriptHost.defaultOutputDirectory(for: script)
         if out != nil || sandbox { try ScriptHost.createDirectory(output) }
         let vm = try ScriptHost.makeVM(
-            settings: .init(parameters: pairs, seed: seed, outputDirectory: output), sandboxed: sandbox)
+            settings: .init(parameters: pairs, seed: seed, outputDirectory: output, script: script), sandboxed: sandbox)
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
@@ -90,6 +102,8 @@ struct RunCommand: ParsableCommand {
             if results == 1 && ScriptSession.isDataScript(vm) {
                 vm.clearLimits()  // the limit applies to each run of the grid
                 try runGrid(in: vm, parameters: pairs, stdlib: stdlib, output: output)
+            } else if let unread = RunParameters.of(vm) {
+                do { try unread.requireAllUsed() } catch let error as ParameterError { throw GridError(error.description) }
             }
         } catch let error as LuaScriptError {
             fflush(nil)

@@ -94,7 +94,7 @@ struct WorkerCommand: ParsableCommand {
     /// plain script has run whole by then and gives its outcome.
     func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String) throws -> WorkerMessage.Plan {
         let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput), stdlib: stdlib)
+        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput, script: script), stdlib: stdlib)
         if let rails = try sandboxIfAsked() { vm.applySandbox(rails) }
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()

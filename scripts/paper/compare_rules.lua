@@ -9,22 +9,23 @@ local paper = require "flipside.paper"
 local report = require "flipside.report"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local b = 0.5
 local ks = S.quick and { 0.2, 0.6 } or { 0.02, 0.1, 0.2, 0.4, 0.6, 0.8 }
 
 return {
+  params = params,
   description = "Algorithm 3/1 as printed vs the exact greedy rule",
-  grid = paper.points { task = { "binary", "multiclass" }, rule = { "paper", "exact" }, k = ks, b = { b }, attack = { "untargeted" } },
+  grid = paper.points { task = { "binary", "multiclass" }, variant = { "paper", "exact" }, k = ks, b = { b }, attack = { "untargeted" } },
   seeds = S.seeds,
   run = function(p) return paper.run(paper.with(S, {}, p)) end,
   report = function(results, ctx)
     local panels = {}
     for _, task in ipairs { "binary", "multiclass" } do
       local series = {}
-      for _, rule in ipairs { "paper", "exact" } do
-        local s = { name = rule, x = {}, y = {}, err = {} }
-        for _, g in ipairs(report.group(report.select(results, { task = task, rule = rule }), { "k" }, "accuracy")) do
+      for _, variant in ipairs { "paper", "exact" } do
+        local s = { name = variant, x = {}, y = {}, err = {} }
+        for _, g in ipairs(report.group(report.select(results, { task = task, variant = variant }), { "k" }, "accuracy")) do
           s.x[#s.x + 1], s.y[#s.y + 1], s.err[#s.err + 1] = g.params.k * b, 100 * g.mean, 100 * g.std
         end
         series[#series + 1] = s

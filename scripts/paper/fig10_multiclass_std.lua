@@ -4,10 +4,11 @@ local flipside = require "flipside"
 local paper = require "flipside.paper"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local ks = S.quick and { 0.05, 0.2 } or { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3 }
 
 return {
+  params = params,
   description = "Figure 10: ten classes, std of accuracy vs global budget (b = 1)",
   grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = { 1 } },
   seeds = math.max(S.seeds, 2),

@@ -5,11 +5,12 @@ local flipside = require "flipside"
 local paper = require "flipside.paper"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local axes = S.quick and { attack = { "untargeted", "targeted" }, k = { 0.2 }, b = { 0.5, 1 } }
   or { attack = { "untargeted", "targeted" }, k = { 0.01, 0.05, 0.1, 0.2, 0.3 }, b = { 0.5, 1 } }
 
 return {
+  params = params,
   description = "Figure 12: ten classes, MLP, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,

@@ -7,7 +7,7 @@ local paper = require "flipside.paper"
 local report = require "flipside.report"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local fractions = S.quick and { 0.1 } or { 0.001, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4 }
 local bs = S.quick and { 1, 0.5 } or { 1, 0.8, 0.5, 0.25, 0.1 }
 
@@ -22,6 +22,7 @@ for _, task in ipairs { "binary", "multiclass" } do
 end
 
 return {
+  params = params,
   description = "Figures 20-27: accuracy over epochs per corrupted fraction",
   grid = points,
   seeds = S.seeds,

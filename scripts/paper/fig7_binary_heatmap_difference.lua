@@ -5,7 +5,7 @@ local paper = require "flipside.paper"
 local report = require "flipside.report"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local ks = S.quick and { 0.1, 0.3 } or { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5 }
 local bs = S.quick and { 0.5, 1 } or { 0.1, 0.25, 0.5, 0.75, 1 }
 
@@ -19,6 +19,7 @@ local function mean_grid(results, attack)
 end
 
 return {
+  params = params,
   description = "Figure 7: binary task, untargeted minus targeted accuracy over k x b",
   grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = bs },
   seeds = S.seeds,

@@ -6,10 +6,11 @@ local flipside = require "flipside"
 local paper = require "flipside.paper"
 local report = require "flipside.report"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local rounds = S.quick and 3 or 200
 
 return {
+  params = params,
   description = "Tables 3-4: attacker/honest gradient-norm ratio, normalised vs raw",
   grid = paper.points { model = { "softmax", "mlp" }, normalize = { true, false } },
   seeds = S.seeds,

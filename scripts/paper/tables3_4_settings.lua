@@ -10,7 +10,7 @@ local flipside = require "flipside"
 local paper = require "flipside.paper"
 local report = require "flipside.report"
 
-local S = paper.settings(flipside.params)
+local S, params = paper.settings()
 local rounds = S.quick and 3 or 200
 local axes = S.quick and { model = { "softmax" }, normalize = { true, false }, share = { 1, 0.5 }, b = { 1 } }
   or { model = { "softmax", "mlp" }, normalize = { true, false }, share = { 1, 0.5, 0.1 }, b = { 0.25, 0.5, 1 } }
@@ -18,6 +18,7 @@ local measures = { "norm_ratio", "norm_ratio_median", "norm_ratio_of_means", "de
 local paper_figure = { [true] = 1.03, [false] = 7.3 }
 
 return {
+  params = params,
   description = "Tables 3-4: the norm ratio under the settings the paper leaves open",
   grid = paper.points(axes),
   seeds = S.quick and 2 or 3,

@@ -14,20 +14,20 @@ local paper = require "flipside.paper"
 local report = require "flipside.report"
 local plot = require "flipside.plot"
 
-local S = paper.settings(flipside.params)
-S.dataset = flipside.params.dataset or "blobs"
+local S, params = paper.settings(nil, { dataset = "blobs" })
 local axes = S.quick and { k = { 0.1, 0.4 }, b = { 0.5, 1 } }
   or { k = { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5 }, b = { 0.25, 0.5, 1 } }
-axes.rule, axes.direction, axes.attack = { "paper", "exact" }, { "float", "robust" }, { "untargeted" }
+axes.variant, axes.direction, axes.attack = { "paper", "exact" }, { "float", "robust" }, { "untargeted" }
 
 local combinations = {
-  { rule = "paper", direction = "float", title = "printed rule, float32 Δ" },
-  { rule = "paper", direction = "robust", title = "printed rule, robust Δ" },
-  { rule = "exact", direction = "float", title = "exact, float32 Δ" },
-  { rule = "exact", direction = "robust", title = "exact, robust Δ" },
+  { variant = "paper", direction = "float", title = "printed rule, float32 Δ" },
+  { variant = "paper", direction = "robust", title = "printed rule, robust Δ" },
+  { variant = "exact", direction = "float", title = "exact, float32 Δ" },
+  { variant = "exact", direction = "robust", title = "exact, robust Δ" },
 }
 
 return {
+  params = params,
   description = "Greedy rules with float32 and robust Δ on a separable raw-scale task",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
@@ -35,15 +35,15 @@ return {
   report = function(results, ctx)
     local panels = {}
     for _, c in ipairs(combinations) do
-      panels[#panels + 1] = { where = { attack = "untargeted", rule = c.rule, direction = c.direction }, title = c.title }
+      panels[#panels + 1] = { where = { attack = "untargeted", variant = c.variant, direction = c.direction }, title = c.title }
     end
     plot.panels { file = ctx.out .. "/underflow_rules", title = "Greedy rules, float32 vs robust Δ (" .. S.dataset .. ", raw scale)",
       panels = paper.budget_panels(results, panels) }
     local rows = {}
-    local keys, attacked = { "rule", "direction", "b", "k" }, report.select(results, { attack = "untargeted" })
+    local keys, attacked = { "variant", "direction", "b", "k" }, report.select(results, { attack = "untargeted" })
     local underflows, flips = report.group(attacked, keys, "underflow_epochs"), report.group(attacked, keys, "last_flips")
     for i, g in ipairs(report.group(attacked, keys, "accuracy")) do
-      rows[i] = { g.params.rule, g.params.direction, g.params.k, g.params.b, 100 * g.mean, 100 * g.std,
+      rows[i] = { g.params.variant, g.params.direction, g.params.k, g.params.b, 100 * g.mean, 100 * g.std,
         underflows[i].mean, flips[i].mean }
     end
     local headers = { "rule", "direction", "k", "b", "accuracy %", "std", "underflow epochs", "flips in the last epoch" }

@@ -66,8 +66,8 @@ end
 --- A declaration of the options of `name`: fields {name, type, doc, default
 -- = v, required = true, optional = true, choices = {...}, min, max}. A field
 -- with neither a default nor `required` is optional (nil when not given).
-function declare.options(name, summary, fields)
-  local spec = setmetatable({ name = name, summary = summary, fields = {}, by_name = {} }, Options)
+function declare.options(name, summary, fields, noun)
+  local spec = setmetatable({ name = name, summary = summary, fields = {}, by_name = {}, noun = noun or "option" }, Options)
   for i, f in ipairs(fields) do
     local field = { name = f[1], type = f[2], doc = f[3], default = f.default, required = f.required == true,
       choices = f.choices, min = f.min, max = f.max }
@@ -75,7 +75,7 @@ function declare.options(name, summary, fields)
       name .. ": field " .. i .. " needs a name, a type and a doc")
     spec.fields[i], spec.by_name[field.name] = field, field
   end
-  declare.registry[#declare.registry + 1] = spec
+  if spec.noun == "option" then declare.registry[#declare.registry + 1] = spec end
   return spec
 end
 
@@ -98,7 +98,7 @@ function Options:check(opts, level)
   for key in next, opts do
     if type(key) ~= "string" or not self.by_name[key] then
       local hint = type(key) == "string" and flipside.nearest(key, self:names())
-      error(string.format("%s: unknown option '%s'%s", self.name, tostring(key),
+      error(string.format("%s: unknown %s '%s'%s", self.name, self.noun, tostring(key),
         hint and string.format(" (did you mean '%s'?)", hint) or ""), level)
     end
   end
@@ -106,10 +106,10 @@ function Options:check(opts, level)
   for _, f in ipairs(self.fields) do
     local value = rawget(opts, f.name)
     if value == nil then
-      if f.required then error(string.format("%s: option '%s' is required (%s)", self.name, f.name, expectation(f)), level) end
+      if f.required then error(string.format("%s: %s '%s' is required (%s)", self.name, self.noun, f.name, expectation(f)), level) end
       value = f.default
     elseif not has_type(value, f.choices and "any" or f.type) then
-      error(string.format("%s: option '%s' must be %s, got %s", self.name, f.name, expectation(f), describe(value)), level)
+      error(string.format("%s: %s '%s' must be %s, got %s", self.name, self.noun, f.name, expectation(f), describe(value)), level)
     else
       local ok = true
       if f.choices then
@@ -118,12 +118,24 @@ function Options:check(opts, level)
       end
       if (f.min and value < f.min) or (f.max and value > f.max) or value ~= value then ok = false end
       if not ok then
-        error(string.format("%s: option '%s' must be %s, got %s", self.name, f.name, expectation(f), describe(value)), level)
+        error(string.format("%s: %s '%s' must be %s, got %s", self.name, self.noun, f.name, expectation(f), describe(value)), level)
       end
     end
     out[f.name] = value
   end
   return out
+end
+
+--- The script's parameters, declared like options (nmap's @args): every
+-- `--set name=value` must name one of `fields` and have its type; the
+-- result holds each parameter's value or default. A data script also
+-- returns the fields as its `params`, so the runner knows them.
+--   local P = declare.params { { "k", "number", "the attacker's fraction", default = 0.2, min = 0, max = 1 } }
+function declare.params(fields)
+  local spec = declare.options("--set", "the script's parameters", fields, "parameter")
+  local given = {}
+  for name, value in pairs(flipside.params) do given[name] = value end
+  return spec:check(given, 2), fields
 end
 
 return declare

@@ -9,26 +9,53 @@ local greedy = require "flipside.policies.greedy"
 local last_layer = require "flipside.policies.last_layer"
 local federated = require "flipside.federated"
 local report = require "flipside.report"
+local declare = require "flipside.declare"
 local T = flipside.tensor
 
 local paper = {}
 
---- The paper's settings, and what `quick` shrinks them to (for CI and a first look).
-paper.defaults = { epochs = 200, seeds = 6, batch = 64, lr = 0.001, hidden = 100, rule = "paper" }
+--- The parameters every paper script takes (`--set name=value`), with the
+-- paper's settings as defaults; a script returns them as its `params`.
+paper.params = {
+  { "quick", "boolean", "shrink epochs, seeds, grid and data (for CI and a first look)", default = false },
+  { "epochs", "integer", "training epochs", default = 200, min = 0 },
+  { "seeds", "integer", "seeds 1..n of every grid point", default = 6, min = 1 },
+  { "batch", "integer", "rows per mini-batch", default = flipside.defaults.batch, min = 1 },
+  { "lr", "number", "the learning rate", default = flipside.defaults.lr, min = 0 },
+  { "hidden", "integer", "the MLP's hidden width", default = 100, min = 1 },
+  { "variant", "string", "the greedy rule: as printed, or its exact correction", choices = { "paper", "exact" }, default = "paper" },
+  { "direction", "string", "how the attacker's Delta is computed", choices = { "robust", "float" }, default = flipside.defaults.direction },
+  { "train_rows", "integer", "only the first n training rows", min = 1 },
+  { "test_rows", "integer", "only the first n test rows", min = 1 },
+  { "dataset", "string", "the data: fashion-mnist, mnist, cifar10, or blobs (paper.separable)", default = "fashion-mnist" },
+  { "dir", "string", "the folder holding the dataset's files" },
+}
+--- What `quick` shrinks the settings to, where --set does not say otherwise.
 paper.quick = { epochs = 2, seeds = 2, train_rows = 2000, test_rows = 1000 }
 
---- Settings for a script: the paper's, or the quick ones when params.quick is set.
--- Values given with --set win over both.
-function paper.settings(params)
-  local s = {}
-  for k, v in pairs(paper.defaults) do s[k] = v end
-  if params.quick then for k, v in pairs(paper.quick) do s[k] = v end end
-  for _, k in ipairs { "epochs", "seeds", "batch", "lr", "hidden", "rule", "direction", "train_rows", "test_rows", "dataset", "dir" } do
-    if params[k] ~= nil then s[k] = params[k] end
+--- The script's settings: paper.params from --set, or their defaults (the
+-- script's own `defaults`, name = value, where given), with `extra`
+-- declarations of the script's own appended; quick mode applies. Returns the
+-- settings and the declarations (the script's `params`).
+function paper.settings(extra, defaults)
+  local fields = {}
+  for _, f in ipairs(paper.params) do
+    local field = f
+    if defaults and defaults[f[1]] ~= nil then
+      field = {}
+      for k, v in pairs(f) do field[k] = v end
+      field.default = defaults[f[1]]
+    end
+    fields[#fields + 1] = field
   end
-  s.dataset = s.dataset or "fashion-mnist"
-  s.quick = params.quick or false
-  return s
+  for _, f in ipairs(extra or {}) do fields[#fields + 1] = f end
+  local s = declare.params(fields)
+  if s.quick then
+    for k, v in pairs(paper.quick) do
+      if flipside.params[k] == nil then s[k] = v end
+    end
+  end
+  return s, fields
 end
 
 local function first_rows(d, n)
@@ -99,22 +126,22 @@ function paper.target(params, train)
   return cache.targets[key]
 end
 
---- The flip policy of params.attack ("none", "untargeted", "targeted") with params.rule.
+--- The flip policy of params.attack ("none", "untargeted", "targeted") with params.variant.
 function paper.policy(params, train, model)
   local attack = params.attack or "untargeted"
   if attack == "none" or (params.k or 0) == 0 or (params.b or 0) == 0 then return nil end
-  local rule = params.rule or "paper"
+  local variant = params.variant or "paper"
   local target = attack == "targeted" and paper.target(params, train) or nil
   if attack ~= "targeted" and attack ~= "untargeted" then
     error("paper.policy: attack must be 'none', 'untargeted' or 'targeted', got " .. tostring(attack), 2)
   end
-  if model:kind() == "mlp" then return last_layer.wrap(greedy.multiclass(rule), { target = target }) end
-  return greedy.rule(rule, { target = target })
+  if model:kind() == "mlp" then return last_layer.wrap(greedy.multiclass(variant), { target = target }) end
+  return greedy.rule(variant, { target = target })
 end
 
 --- One run of Algorithm 2: returns the metrics of the final (or, with early
 -- stopping, the best) model, and one table per epoch.
--- params: task, model, attack, rule, direction, k, b, epochs, batch, lr,
+-- params: task, model, attack, variant, direction, k, b, epochs, batch, lr,
 -- optimizer, normalize, early_stopping (patience in epochs), curve (test
 -- accuracy each epoch), provenance, train_rows, test_rows, seed. The metrics
 -- say which direction the attacker's delta took and in how many attacked
@@ -179,8 +206,8 @@ end
 function paper.norm_ratio(params)
   local train = paper.data(params)
   local model = paper.model(params, train.classes, train.x:size(2), params.seed)
-  local policy = model:kind() == "mlp" and last_layer.wrap(greedy.multiclass(params.rule or "paper"))
-    or greedy.rule(params.rule or "paper")
+  local policy = model:kind() == "mlp" and last_layer.wrap(greedy.multiclass(params.variant or "paper"))
+    or greedy.rule(params.variant or "paper")
   local server = federated.server { model = model, data = train, workers = params.workers or 10, batch = params.batch,
     attackers = { 1 }, b = params.b or 1, share = params.share, policy = policy, lr = params.lr, seed = params.seed,
     direction = params.direction, provenance = true }

@@ -10,6 +10,12 @@ public struct GridPlan: Sendable {
     public var points: [[String: RunValue]]
     public var seeds: [Int]
     public var hasReport: Bool
+    /// The names the script's `params` declares ({name, type, doc, ...} each, as
+    /// flipside.declare's fields): parameters its runs read besides the grid's.
+    public var declaredParameters: [String] = []
+
+    /// Every name a grid point sets.
+    public var axisNames: Set<String> { Set(points.flatMap(\.keys)) }
 
     /// Reads the plan from the script's table at `index` of `vm`'s stack.
     /// Grid: `{name = {values...}, ...}` (every combination, names in sorted order)
@@ -41,7 +47,9 @@ public struct GridPlan: Sendable {
         }
         let seedList = try seeds(try field("seeds"), script: script)
         let pointList = try points(try field("grid"), script: script, seedCount: seedList.count)
-        return GridPlan(description: description, points: pointList, seeds: seedList, hasReport: hasReport)
+        var plan = GridPlan(description: description, points: pointList, seeds: seedList, hasReport: hasReport)
+        plan.declaredParameters = try declared(try field("params"), script: script)
+        return plan
     }
 
     /// The most runs (points × seeds) one plan may hold: its list is built in
@@ -103,6 +111,23 @@ public struct GridPlan: Sendable {
             return points
         default:
             throw GridError("\(script): field 'grid' must be {name = {values...}} or a list of points")
+        }
+    }
+
+    static func declared(_ value: LuaValue, script: String) throws -> [String] {
+        switch value {
+        case .none: return []
+        case .table(let list, let fields) where fields.isEmpty:
+            return try list.enumerated().map { n, entry in
+                switch entry {
+                case .string(let name): return name
+                case .table(let parts, _): if case .string(let name)? = parts.first { return name }
+                default: break
+                }
+                throw GridError("\(script): params[\(n + 1)] must be a parameter's declaration {name, type, doc, ...}")
+            }
+        default:
+            throw GridError("\(script): field 'params' must list the parameters' declarations")
         }
     }
 

@@ -89,11 +89,22 @@ public struct GridRunner: Sendable {
         }
     }
 
+    /// Refuses, before any run, a `--set` that the script loaded in `vm` never
+    /// read and does not declare, or that a grid axis would override.
+    public static func requireParametersUsed(_ vm: LuaVM, _ plan: GridPlan) throws {
+        do {
+            try RunParameters.of(vm)?.requireAllUsed(declared: plan.declaredParameters, axes: plan.axisNames)
+        } catch let error as ParameterError {
+            throw GridError(error.description)
+        }
+    }
+
     /// Runs the grid of the script whose table is on top of `vm`, then its report.
     public func run(in vm: LuaVM, source: String) throws -> Summary {
         let started = LuaVM.monotonicSeconds()
         let session = try ScriptSession(adopting: vm, scriptPath: configuration.scriptPath)
         let plan = try session.plan()
+        try GridRunner.requireParametersUsed(vm, plan)
         let store = try ResultsStore(path: configuration.storePath)
         let scriptHash = ContentHash.of(source)
         let all = requests(plan, scriptHash: scriptHash)

@@ -15,7 +15,7 @@ public final class ScriptSession {
         vm = try LuaVM()
         self.scriptPath = scriptPath
         scriptName = GridRunner.Configuration.scriptName(of: scriptPath)
-        Flipside.install(in: vm, settings: .init(parameters: parameters, seed: 1, outputDirectory: outputFolder), stdlib: stdlib)
+        Flipside.install(in: vm, settings: .init(parameters: parameters, seed: 1, outputDirectory: outputFolder, script: scriptPath), stdlib: stdlib)
         if let sandbox { vm.applySandbox(sandbox) }
         if let loadTimeLimit { vm.setTimeLimit(seconds: loadTimeLimit) }
         defer { vm.clearLimits() }
