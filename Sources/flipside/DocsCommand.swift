@@ -15,8 +15,9 @@ struct DocsCommand: ParsableCommand {
     var out = "docs"
 
     func run() throws {
-        try ScriptHost.createDirectory(out)
-        for (name, contents) in ReferenceDocuments.files() {
+        try ScriptHost.createDirectory(out + "/stdlib")
+        guard let stdlib = StdlibLocator.find() else { throw LuaHostError("the stdlib folder was not found") }
+        for (name, contents) in ReferenceDocuments.files(stdlib: try StdlibReference.load(stdlib: stdlib)) {
             let path = out + "/" + name
             guard let file = fopen(path, "w") else {
                 throw LuaHostError("cannot write '\(path)': \(String(cString: strerror(errno)))")

@@ -14,7 +14,7 @@ import Testing
             local fs = require "flipside"
             local names = {}
             for key, value in pairs(fs) do
-              if type(value) == "table" and key ~= "params" then
+              if type(value) == "table" and key ~= "params" and key ~= "defaults" then
                 names[#names + 1] = "module flipside." .. key
                 for name, member in pairs(value) do
                   names[#names + 1] = (type(member) == "function" and "function " or "field ") .. "flipside." .. key .. "." .. name
@@ -90,8 +90,35 @@ import Testing
         }
     }
 
+    static func stdlib() throws -> StdlibReference {
+        try StdlibReference.load(stdlib: LuaScriptTests.root.appendingPathComponent("stdlib").path)
+    }
+
+    /// Every function a stdlib module exports is declared (so documented), and
+    /// every declaration names a function that exists, with a doc for each part.
+    @Test func everyStdlibFunctionIsDeclared() throws {
+        let stdlib = try ReferenceTests.stdlib()
+        let declared = Set(stdlib.modules.flatMap { $0.functions.map(\.name) })
+        #expect(stdlib.exported.count > 50)
+        for name in stdlib.exported {
+            #expect(declared.contains(name), "\(name) is exported but not declared (declare.module(...):func)")
+        }
+        #expect(declared.subtracting(stdlib.exported).isEmpty, "declared but not exported: \(declared.subtracting(stdlib.exported).sorted())")
+        for entry in stdlib.modules.flatMap(\.functions) + stdlib.types.flatMap(\.methods) {
+            #expect(!entry.summary.isEmpty && entry.parameters.allSatisfy { !$0.type.isEmpty && !$0.summary.isEmpty }, "\(entry.name)")
+        }
+        #expect(stdlib.types.first { $0.name == "flipside.federated.Server" }?.methods.count == 4)
+        let options = Set(stdlib.classes.map(\.name))
+        for name in ["flipside.protocol.train.Options", "flipside.training.fit.Options", "flipside.plot.figure.Options"] {
+            #expect(options.contains(name), "\(name)")
+        }
+        for shape in stdlib.classes { #expect(shape.fields.allSatisfy { !$0.summary.isEmpty }, "\(shape.name)") }
+        let train = try #require(stdlib.classes.first { $0.name == "flipside.protocol.train.Options" })
+        #expect(train.fields.contains { $0.name == "lr" && $0.summary.contains("0.001") }, "the shared default is documented")
+    }
+
     @Test func docsFolderMatchesTheGenerator() throws {
-        for (name, contents) in ReferenceDocuments.files() {
+        for (name, contents) in ReferenceDocuments.files(stdlib: try ReferenceTests.stdlib()) {
             let path = LuaScriptTests.root.appendingPathComponent("docs/\(name)")
             let onDisk = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
             let fresh = onDisk == contents
@@ -106,5 +133,8 @@ import Testing
         let vm = try LuaVM()
         vm.setGlobal("STUBS") { $0.push(LuaScriptTests.root.appendingPathComponent("docs/flipside.lua").path) }
         try vm.run("local chunk = assert(loadfile(STUBS, 't')); local stub = chunk(); assert(stub.tensor.zeros and stub.server.new)")
+        let module = LuaScriptTests.root.appendingPathComponent("docs/stdlib/flipside.protocol.lua").path
+        vm.setGlobal("MODULE") { $0.push(module) }
+        try vm.run("local chunk = assert(loadfile(MODULE, 't')); assert(chunk().train)")
     }
 }

@@ -1,40 +1,41 @@
 --- A small assertion library for Lua-level tests: `local check = require "flipside.check"`.
 -- Every failure is an error raised at the caller's line, so `flipside test`
 -- reports the test file and line that failed.
+local declare = require "flipside.declare"
 local check = {}
+local doc = declare.module("flipside.check", "Assertions for Lua-level tests (`flipside test`): each raises an error naming what failed.")
 
 local function fail(level, fmt, ...)
   error(string.format(fmt, ...), level + 1)
 end
 
---- actual == expected.
+doc:func("eq", "actual == expected.", { { "actual", "any", "the value" }, { "expected", "any", "what it must equal" }, { "what", "string", "what is checked", optional = true } }, {})
 function check.eq(actual, expected, what)
   if actual ~= expected then
     fail(2, "%s: expected %s, got %s", what or "value", tostring(expected), tostring(actual))
   end
 end
 
---- actual ~= unexpected.
+doc:func("ne", "actual ~= unexpected.", { { "actual", "any", "the value" }, { "unexpected", "any", "what it must not equal" }, { "what", "string", "what is checked", optional = true } }, {})
 function check.ne(actual, unexpected, what)
   if actual == unexpected then
     fail(2, "%s: expected anything but %s", what or "value", tostring(unexpected))
   end
 end
 
---- |actual - expected| <= tol.
+doc:func("near", "|actual − expected| ≤ tol.", { { "actual", "number", "the value" }, { "expected", "number", "the expected value" }, { "tol", "number", "the tolerance" }, { "what", "string", "what is checked", optional = true } }, {})
 function check.near(actual, expected, tol, what)
   if type(actual) ~= "number" or not (math.abs(actual - expected) <= tol) then
     fail(2, "%s: expected %s within %g, got %s", what or "value", tostring(expected), tol, tostring(actual))
   end
 end
 
---- v is neither nil nor false.
+doc:func("truthy", "v is neither nil nor false.", { { "v", "any", "the value" }, { "what", "string", "what is checked", optional = true } }, {})
 function check.truthy(v, what)
   if not v then fail(2, "%s is false", what or "condition") end
 end
 
---- Calls f(...) expecting an error whose message matches `pattern` (a Lua pattern).
--- Returns the message.
+doc:func("raises", "Calls f(...) expecting an error whose message matches `pattern` (a Lua pattern).", { { "pattern", "string", "a Lua pattern" }, { "f", "function", "the function" }, { "...", "any", "its arguments" } }, { { "string", "the message" } })
 function check.raises(pattern, f, ...)
   local ok, err = pcall(f, ...)
   if ok then fail(2, "expected an error matching '%s', got none", pattern) end
@@ -44,7 +45,7 @@ function check.raises(pattern, f, ...)
   return err
 end
 
---- Two sequences with equal elements.
+doc:func("same_table", "Two sequences with equal elements.", { { "a", "table", "a sequence" }, { "b", "table", "a sequence" }, { "what", "string", "what is checked", optional = true } }, {})
 function check.same_table(a, b, what)
   what = what or "table"
   if #a ~= #b then fail(2, "%s length: expected %d, got %d", what, #b, #a) end

@@ -19,7 +19,9 @@
 -- A policy returns rows, labels [, delta]: the rows to flip, their new
 -- labels, and optionally the Delta it ranked by (provenance then measures
 -- the objective with it), or nil for no flips.
+local declare = require "flipside.declare"
 local context = {}
+local doc = declare.module("flipside.context", "The context a flip policy is called with, one shape for Algorithm 2's epochs and the server's rounds (see flipside.PolicyContext): a table of the attack epoch's fields whose delta is computed when first read.")
 
 local epochs = setmetatable({}, { __mode = "k" })  -- context -> its attack epoch
 local parents = setmetatable({}, { __mode = "k" }) -- derived context -> the one it came from
@@ -84,7 +86,7 @@ function methods.derive(ctx, fields, drop)
   return setmetatable(derived, Context)
 end
 
---- The context of `epoch` (a flipside.AttackEpoch), with `extra` fields added.
+doc:func("new", "The context of an attack epoch, with `extra` fields added.", { { "epoch", "flipside.AttackEpoch", "the epoch" }, { "extra", "table", "more fields (rng, round, worker, honest_mean)", optional = true } }, { { "flipside.PolicyContext", "the context" } })
 function context.new(epoch, extra)
   local data = epoch:data()
   local ctx = {
@@ -96,8 +98,7 @@ function context.new(epoch, extra)
   return setmetatable(ctx, Context)
 end
 
---- A context from plain fields (a script or test calling a policy on data of
--- its own): `fields.delta`, if any, is the delta; derive and layer_delta work.
+doc:func("from", "A context from plain fields (a script or test calling a policy on data of its own): `fields.delta`, if any, is the delta; derive and layer_delta work.", { { "fields", "table", "the context's fields" } }, { { "flipside.PolicyContext", "the context" } })
 function context.from(fields)
   if type(fields) ~= "table" then
     error("bad argument #1 to 'from' (table of context fields expected, got " .. type(fields) .. ")", 2)
@@ -107,22 +108,19 @@ function context.from(fields)
   return setmetatable(ctx, Context)
 end
 
---- Calls policy(ctx) for `epoch` and applies its answer through the epoch's
--- threat-model check: the poisoned labels and the flip count, or nil and 0
--- when the policy flips nothing.
+doc:func("attack", "Calls policy(ctx) for `epoch` and applies its answer through the epoch's threat-model check.", { { "epoch", "flipside.AttackEpoch", "the epoch" }, { "policy", "flipside.FlipPolicy", "the policy" }, { "extra", "table", "more context fields", optional = true } }, { { "flipside.Tensor?", "the poisoned labels, or nil when the policy flips nothing" }, { "integer", "the number of flips" } })
 function context.attack(epoch, policy, extra)
   local rows, labels, delta = policy(context.new(epoch, extra))
   if rows == nil then return nil, 0 end
   return epoch:apply(rows, labels, delta)
 end
 
---- `policy` in the form the native server calls: function(epoch, extra) ->
--- rows, labels, delta (the server applies the answer itself).
+doc:func("native", "A policy in the form the native server calls, function(epoch, extra) → rows, labels, delta.", { { "policy", "flipside.FlipPolicy", "a policy of a context" } }, { { "function", "the native form" } })
 function context.native(policy)
   return function(epoch, extra) return policy(context.new(epoch, extra)) end
 end
 
---- True for a context made by context.new or derive.
+doc:func("is_context", "Whether a value is a context (made by new, from or derive).", { { "value", "any", "any value" } }, { { "boolean", "true for a context" } })
 function context.is_context(value)
   return type(value) == "table" and getmetatable(value) == "flipside.PolicyContext"
 end

@@ -3,8 +3,9 @@ local data = require "flipside.data"
 local declare = require "flipside.declare"
 
 local datasets = {}
+local doc = declare.module("flipside.datasets", "The paper's tasks (Appendix A, Table 2) built from flipside.data.")
 
-datasets.load_options = declare.options("datasets.load", "The train and test sets of one of the paper's tasks.", {
+datasets.load_options = declare.options("datasets.load", {
   { "dir", "string", "the folder holding the dataset's files" },
   { "binary", "boolean", "the paper's two-class task (Table 2) instead of all classes", default = false },
   { "normalize", "string", "fitted on the training set", choices = { "none", "minmax", "standardize" }, default = "none" },
@@ -18,7 +19,7 @@ datasets.binary_tasks = {
   cifar10 = { classes = { 0, 1 }, names = { "airplane", "automobile" } },
 }
 
---- train, test of a task: datasets.load_options declares opts.
+doc:func("load", "The train and test sets of a task.", { { "name", "string", "a dataset flipside.data.load knows" }, { "opts", "flipside.datasets.load.Options", "the options", optional = true } }, { { "flipside.Dataset", "train" }, { "flipside.Dataset", "test" } }, datasets.load_options)
 function datasets.load(name, opts)
   opts = datasets.load_options:check(opts)
   local task = opts.binary and datasets.binary_tasks[name]

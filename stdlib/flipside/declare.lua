@@ -4,7 +4,7 @@
 -- declared one), fills the defaults, and is what `flipside docs` writes into
 -- docs/api.md and the LuaCATS stubs.
 --
---   local train_options = declare.options("protocol.train", "what it does", {
+--   local train_options = declare.options("protocol.train", {
 --     { "epochs", "integer", "the number of epochs", default = 1, min = 0 },
 --     { "policy", "function", "the flip policy", optional = true },
 --     { "direction", "string", "how Delta is computed", choices = { "robust", "float" }, default = "robust" },
@@ -14,7 +14,8 @@ local flipside = require "flipside"
 
 local declare = {}
 
---- Every declaration made, in order (what the reference is generated from).
+--- Every declaration made, in order (what the reference is generated from):
+-- option tables (kind "options"), modules and functions.
 declare.registry = {}
 
 local Options = {}
@@ -64,10 +65,11 @@ local function expectation(field)
 end
 
 --- A declaration of the options of `name`: fields {name, type, doc, default
--- = v, required = true, optional = true, choices = {...}, min, max}. A field
--- with neither a default nor `required` is optional (nil when not given).
-function declare.options(name, summary, fields, noun)
-  local spec = setmetatable({ name = name, summary = summary, fields = {}, by_name = {}, noun = noun or "option" }, Options)
+-- = v, required = true, choices = {...}, min, max}. A field with neither a
+-- default nor `required` is optional (nil when not given).
+function declare.options(name, fields, noun)
+  local spec = setmetatable({ kind = "options", name = name, fields = {}, by_name = {},
+    noun = noun or "option" }, Options)
   for i, f in ipairs(fields) do
     local field = { name = f[1], type = f[2], doc = f[3], default = f.default, required = f.required == true,
       choices = f.choices, min = f.min, max = f.max }
@@ -126,16 +128,49 @@ function Options:check(opts, level)
   return out
 end
 
+local Module = {}
+Module.__index = Module
+
+--- A stdlib module's declaration: `doc:func(...)` declares its functions.
+function declare.module(name, summary)
+  local module = setmetatable({ kind = "module", name = name, summary = summary }, Module)
+  declare.registry[#declare.registry + 1] = module
+  return module
+end
+
+--- Declares the module's function `name` ("train", or "Server:run" for a
+-- method): its parameters {name, type, doc, optional = true}, its returns
+-- {type, doc}, and `options` (a declare.options spec) when a parameter is an
+-- options table (its type is then that spec's documented table).
+function Module:func(name, summary, params, returns, options)
+  local entry = { kind = "function", module = self.name, name = self.name .. "." .. name,
+    summary = summary, params = params or {}, returns = returns or {}, options = options and options.name }
+  declare.registry[#declare.registry + 1] = entry
+end
+
+--- The documented table type of an options spec: "flipside.<name>.Options".
+function declare.options_type(spec) return "flipside." .. spec.name:gsub(":", ".") .. ".Options" end
+
 --- The script's parameters, declared like options (nmap's @args): every
 -- `--set name=value` must name one of `fields` and have its type; the
 -- result holds each parameter's value or default. A data script also
 -- returns the fields as its `params`, so the runner knows them.
 --   local P = declare.params { { "k", "number", "the attacker's fraction", default = 0.2, min = 0, max = 1 } }
 function declare.params(fields)
-  local spec = declare.options("--set", "the script's parameters", fields, "parameter")
+  local spec = declare.options("--set", fields, "parameter")
   local given = {}
   for name, value in pairs(flipside.params) do given[name] = value end
   return spec:check(given, 2), fields
 end
+
+local doc = declare.module("flipside.declare", "Declarations of option tables, script parameters and stdlib functions: each option once, with its type, range or choices, default and doc; the declaration checks a call (an unknown key is an error naming it and the nearest declared one), fills the defaults, and is what `flipside docs` writes into the reference.")
+doc:func("options", "Declares the options of a function: fields {name, type, doc, default = v, required = true, choices = {...}, min, max}.",
+  { { "name", "string", "the function, as errors name it" }, { "fields", "table[]", "the options" } }, { { "table", "the declaration, with check(opts [, level]) and names()" } })
+doc:func("params", "Declares a script's parameters like options (nmap's @args) and reads them from --set: an unknown name, or a value of another type, is an error naming it.",
+  { { "fields", "table[]", "the parameters" } }, { { "table", "each parameter's value or default" }, { "table[]", "the fields (a data script's params)" } })
+doc:func("module", "Declares a stdlib module for the reference.", { { "name", "string", "the module's require name" },
+  { "summary", "string", "what it is for" } }, { { "table", "the declaration, with func(name, summary, params, returns [, options])" } })
+doc:func("options_type", "The reference's table type of a declaration of options.", { { "spec", "table", "a declaration" } },
+  { { "string", "\"flipside.<name>.Options\"" } })
 
 return declare

@@ -6,16 +6,12 @@ local context = require "flipside.context"
 local declare = require "flipside.declare"
 
 local federated = {}
+local doc = declare.module("flipside.federated", "Federated training on the parameter server (paper Section 2.2): a server object whose rounds run natively, with the flip policy and an optional aggregation rule written in Lua.")
 
 local Server = {}
 Server.__index = Server
 
---- opts: everything flipside.server.new takes (model, data, workers or shards,
--- batch, attackers, b, omniscient, direction, provenance, mode, local_steps,
--- local_lr, lr or optimizer, seed or rng, rule, f, m, tau, tolerance,
--- iterations, steps), plus policy = function(ctx) -> rows, labels [, delta]
--- (the attackers' flips; ctx as flipside.context describes it) and
--- rule = function(stack) -> vector (a rule written in Lua).
+doc:func("server", "A server: everything flipside.server.new takes (flipside.ServerOptions), plus policy (a flip policy of a context) and rule as a Lua function of the stacked messages.", { { "opts", "flipside.ServerOptions", "the server's options, plus policy and a Lua rule" } }, { { "table", "the server (round, run, model, rounds)" } })
 function federated.server(opts)
   if type(opts) ~= "table" then error("federated.server: options table expected, got " .. type(opts), 2) end
   if opts.policy ~= nil and type(opts.policy) ~= "function" then
@@ -32,23 +28,24 @@ function federated.server(opts)
   return setmetatable({ core = server.new(native), policy = opts.policy, rule = lua_rule }, Server)
 end
 
---- One round; returns its record {round, norms, attackers, flips, norm_ratio,
--- cosine, honest_loss, status, aggregation}.
+doc:func("Server:round", "One round.", {}, { { "flipside.RoundRecord", "its record" } })
 function Server:round()
   return self.core:round(self.policy and context.native(self.policy), self.rule)
 end
 
+doc:func("Server:model", "The global model.", {}, { { "flipside.Model", "the model" } })
 function Server:model() return self.core:model() end
+doc:func("Server:rounds", "Rounds run so far.", {}, { { "integer", "the count" } })
 function Server:rounds() return self.core:rounds() end
 
-federated.run_options = declare.options("Server:run", "Runs rounds of a federated server; stops early if the model diverges. Returns the rounds' records.", {
+federated.run_options = declare.options("Server:run", {
   { "rounds", "integer", "the number of rounds", default = 1, min = 0 },
   { "test", "flipside.Dataset", "test data: every `every`-th round's record (and the last's) carries test_accuracy" },
   { "every", "integer", "how often to measure test accuracy", default = 1, min = 1 },
   { "on_round", "function", "called with each round's record" },
 })
 
---- Runs opts.rounds rounds: federated.run_options declares the options.
+doc:func("Server:run", "Runs rounds.", { { "opts", "flipside.Server.run.Options", "the options" } }, { { "table[]", "the rounds' records" } }, federated.run_options)
 function Server:run(opts)
   opts = federated.run_options:check(opts)
   local rounds, every = opts.rounds, opts.every

@@ -13,6 +13,7 @@ local declare = require "flipside.declare"
 local T = flipside.tensor
 
 local paper = {}
+local doc = declare.module("flipside.paper", "The paper's experiments (Appendix A) as functions of a parameter table, shared by the scripts in scripts/paper/: data, target models, the attack policy, Algorithm 2, and the metrics and panels a figure needs.")
 
 --- The parameters every paper script takes (`--set name=value`), with the
 -- paper's settings as defaults; a script returns them as its `params`.
@@ -33,10 +34,7 @@ paper.params = {
 --- What `quick` shrinks the settings to, where --set does not say otherwise.
 paper.quick = { epochs = 2, seeds = 2, train_rows = 2000, test_rows = 1000 }
 
---- The script's settings: paper.params from --set, or their defaults (the
--- script's own `defaults`, name = value, where given), with `extra`
--- declarations of the script's own appended; quick mode applies. Returns the
--- settings and the declarations (the script's `params`).
+doc:func("settings", "The script's settings: paper.params read from --set (declare.params), or their defaults — the script's own `defaults` where given —, with `extra` declarations appended; quick mode applies where --set does not say otherwise.", { { "extra", "table[]", "more parameter declarations", optional = true }, { "defaults", "table", "name = default overrides of paper.params", optional = true } }, { { "table", "the settings" }, { "table[]", "the declarations (the script's params)" } })
 function paper.settings(extra, defaults)
   local fields = {}
   for _, f in ipairs(paper.params) do
@@ -66,11 +64,7 @@ end
 
 local cache = { data = {}, targets = {} }
 
---- A separable task at pixel scale (dataset = "blobs"): two Gaussian blobs
--- 8 standard deviations apart in 50 dimensions, features times 255, 12,000
--- training and 2,000 test rows (train_rows and test_rows shrink them). On
--- it the float32 honest gradient of logistic regression becomes exactly zero
--- within a few epochs at the paper's lr 0.001.
+doc:func("separable", "A separable task at pixel scale (dataset = \"blobs\"): two Gaussian blobs 8 standard deviations apart in 50 dimensions, features times 255, 12,000 training and 2,000 test rows (train_rows and test_rows shrink them). On it the float32 honest gradient of logistic regression becomes exactly zero within a few epochs at lr 0.001.", { { "params", "table", "train_rows, test_rows" } }, { { "flipside.Dataset", "train" }, { "flipside.Dataset", "test" } })
 function paper.separable(params)
   local train_rows, test_rows = params.train_rows or 12000, params.test_rows or 2000
   local blobs = flipside.data.load("blobs", { n = train_rows + test_rows, d = 50, classes = 2, separation = 8, seed = 7 })
@@ -78,8 +72,7 @@ function paper.separable(params)
   return flipside.data.split(scaled, test_rows / (train_rows + test_rows), flipside.generator(7))
 end
 
---- train, test for params.task ("binary": the paper's two-class task, else all
--- classes), raw pixels unless params.normalize, cached per Lua state.
+doc:func("data", "The train and test sets for params.task (\"binary\": the paper's two-class task, else all classes), raw pixels unless params.normalize; read-only, cached per Lua state.", { { "params", "table", "dataset, task, normalize, train_rows, test_rows, dir" } }, { { "flipside.Dataset", "train" }, { "flipside.Dataset", "test" } })
 function paper.data(params)
   local key = table.concat({ params.dataset or "fashion-mnist", params.task or "multiclass", tostring(params.normalize),
     tostring(params.train_rows), tostring(params.test_rows), tostring(params.dir) }, "|")
@@ -98,7 +91,7 @@ function paper.data(params)
   return table.unpack(cache.data[key])
 end
 
---- A fresh model of the kind params.model names ("logistic", "softmax" or "mlp").
+doc:func("model", "A fresh model of the kind params.model names (\"logistic\", \"softmax\" or \"mlp\"; by default logistic for the binary task, softmax otherwise).", { { "params", "table", "model, task, hidden" }, { "classes", "integer", "the classes" }, { "d", "integer", "the features" }, { "seed", "integer", "the MLP's initialisation seed" } }, { { "flipside.Model", "the model" } })
 function paper.model(params, classes, d, seed)
   local kind = params.model or (params.task == "binary" and "logistic" or "softmax")
   if kind == "logistic" then return flipside.model.logistic(d) end
@@ -112,8 +105,7 @@ local function optimizer(params)
   return nil
 end
 
---- The target model of Appendix A: an honest model trained on the labels
--- fully flipped (binary) or cyclically shifted (multi-class). Cached.
+doc:func("target", "The target model of Appendix A: an honest model trained on the labels fully flipped (binary) or cyclically shifted (multi-class); cached.", { { "params", "table", "the run's parameters" }, { "train", "flipside.Dataset", "the training data" } }, { { "flipside.Model", "the target" } })
 function paper.target(params, train)
   local key = table.concat({ params.dataset or "", params.task or "", params.model or "", tostring(params.normalize),
     tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "" }, "|")
@@ -126,7 +118,7 @@ function paper.target(params, train)
   return cache.targets[key]
 end
 
---- The flip policy of params.attack ("none", "untargeted", "targeted") with params.variant.
+doc:func("policy", "The flip policy of params.attack (\"none\", \"untargeted\", \"targeted\") with params.variant; nil for no attack.", { { "params", "table", "attack, variant, k, b" }, { "train", "flipside.Dataset", "the training data" }, { "model", "flipside.Model", "the attacked model" } }, { { "flipside.FlipPolicy?", "the policy" } })
 function paper.policy(params, train, model)
   local attack = params.attack or "untargeted"
   if attack == "none" or (params.k or 0) == 0 or (params.b or 0) == 0 then return nil end
@@ -139,13 +131,7 @@ function paper.policy(params, train, model)
   return greedy.rule(variant, { target = target })
 end
 
---- One run of Algorithm 2: returns the metrics of the final (or, with early
--- stopping, the best) model, and one table per epoch.
--- params: task, model, attack, variant, direction, k, b, epochs, batch, lr,
--- optimizer, normalize, early_stopping (patience in epochs), curve (test
--- accuracy each epoch), provenance, train_rows, test_rows, seed. The metrics
--- say which direction the attacker's delta took and in how many attacked
--- epochs the float32 honest gradient underflowed (with provenance).
+doc:func("run", "One run of Algorithm 2: the metrics of the final (or, with early stopping, the best) model, one table per epoch, the direction of the attacker's Δ, and with provenance the flips and the epochs whose float32 gradient underflowed.", { { "params", "table", "task, model, attack, variant, direction, k, b, epochs, batch, lr, optimizer, normalize, early_stopping, curve, provenance, train_rows, test_rows, seed" } }, { { "table", "the run's metrics" } })
 function paper.run(params)
   local train, test = paper.data(params)
   local fit, validation = train, nil
@@ -194,15 +180,7 @@ function paper.run(params)
   return metrics
 end
 
---- Tables 3-4: the attacker's gradient norm over the honest workers' on the
--- parameter server (params.workers workers, worker 1 attacking; it controls
--- the fraction params.share of its batch and may flip b of that), raw or
--- normalised pixels, params.rounds rounds. Measured several ways, since the
--- paper does not say which it used: norm_ratio is the mean over rounds of
--- ‖attacker message‖ / mean ‖honest message‖ (what Tables 3-4 print here),
--- norm_ratio_median its median, norm_ratio_of_means Σ‖attacker‖ / Σ mean
--- ‖honest‖, and deviation_ratio the mean of ‖attacker message − its honest
--- message‖ / mean ‖honest message‖ (the part of the norm the flips add).
+doc:func("norm_ratio", "Tables 3–4: the attacker's gradient norm over the honest workers' on the parameter server (worker 1 attacking, controlling params.share of its batch), as the mean, median and ratio of sums over rounds, and the deviation the flips add.", { { "params", "table", "workers, batch, b, share, rounds, variant, direction, model, normalize, lr, seed" } }, { { "table", "norm_ratio, norm_ratio_std, norm_ratio_median, norm_ratio_of_means, deviation_ratio, rounds, status" } })
 function paper.norm_ratio(params)
   local train = paper.data(params)
   local model = paper.model(params, train.classes, train.x:size(2), params.seed)
@@ -231,8 +209,7 @@ function paper.norm_ratio(params)
     deviation_ratio = report.mean(deviations), status = server:model():status() }
 end
 
---- The parameters of one run: the script's settings, then `fixed`, then the
--- grid point and seed the runner passes (later ones win).
+doc:func("with", "The parameters of one run: the settings, then `fixed`, then the grid point and seed (later ones win).", { { "settings", "table", "the script's settings" }, { "fixed", "table", "the script's fixed parameters", optional = true }, { "point", "table", "the runner's point and seed", optional = true } }, { { "table", "the merged parameters" } })
 function paper.with(settings, fixed, point)
   local out = {}
   for _, t in ipairs { settings, fixed or {}, point or {} } do
@@ -241,7 +218,7 @@ function paper.with(settings, fixed, point)
   return out
 end
 
---- Every combination of `axes` ({name = {values}}) as a list of points, plus `extra` points.
+doc:func("points", "Every combination of `axes` ({name = {values}}) as a list of points, plus `extra` points.", { { "axes", "table", "name = list of values" }, { "extra", "table[]", "more points", optional = true } }, { { "table[]", "the points" } })
 function paper.points(axes, extra)
   local names = {}
   for name in pairs(axes) do names[#names + 1] = name end
@@ -263,9 +240,7 @@ function paper.points(axes, extra)
   return points
 end
 
---- Accuracy (%) against the global budget k*b, one series per b: the panels of
--- Figures 5, 9, 12, 18 and 19. `attacks` lists {attack, title} (or {where =
--- {param = value, ...}, title}); `metric` defaults to accuracy.
+doc:func("budget_panels", "Accuracy (%) against the global budget k·b, one series per b, and the clean baseline: the panels of Figures 5, 9, 12, 18 and 19.", { { "results", "table[]", "the runs" }, { "attacks", "table[]", "{attack, title} or {where = {...}, title} per panel" }, { "opts", "table", "metric, scale, ylabel, yrange", optional = true } }, { { "table[]", "plot.panels' panels" } })
 function paper.budget_panels(results, attacks, opts)
   opts = opts or {}
   local metric = opts.metric or "accuracy"
@@ -298,8 +273,7 @@ function paper.budget_panels(results, attacks, opts)
   return panels
 end
 
---- The standard deviation over seeds of the final accuracy against k, one
--- series per attack: Figures 6 and 10.
+doc:func("std_series", "The standard deviation over seeds of the final accuracy against k, one series per attack: Figures 6 and 10.", { { "results", "table[]", "the runs" } }, { { "table[]", "the series" } })
 function paper.std_series(results)
   local series = {}
   for _, attack in ipairs { "untargeted", "targeted" } do

@@ -5,6 +5,7 @@
 local declare = require "flipside.declare"
 
 local plot = {}
+local doc = declare.module("flipside.plot", "Figures through gnuplot: each call writes <file>.dat (the numbers), <file>.gp (the plot, re-runnable by hand), <file>.png and <file>.svg; in a sandbox only the first two.")
 
 local panel_fields = {
   { "kind", "string", "what the panel draws", choices = { "lines", "heatmap" }, default = "lines" },
@@ -32,11 +33,9 @@ local size_fields = {
   { "width", "integer", "the image's width in pixels (900 a panel)", min = 1 },
   { "height", "integer", "the image's height in pixels (620)", min = 1 },
 }
-plot.panel_options = declare.options("plot.panel", "One panel of plot.panels.", panel_fields)
-plot.figure_options = declare.options("plot.figure", "One panel of lines with mean ± std bands, or a heatmap: writes file.png, file.svg, file.dat and file.gp.",
-  with(with({ { "file", "string", "the path without extension", required = true } }, panel_fields), size_fields))
-plot.panels_options = declare.options("plot.panels", "Several panels side by side, under one title.",
-  with({ { "file", "string", "the path without extension", required = true }, { "title", "string", "the figure's title" },
+plot.panel_options = declare.options("plot.panel", panel_fields)
+plot.figure_options = declare.options("plot.figure", with(with({ { "file", "string", "the path without extension", required = true } }, panel_fields), size_fields))
+plot.panels_options = declare.options("plot.panels", with({ { "file", "string", "the path without extension", required = true }, { "title", "string", "the figure's title" },
     { "panels", "table", "the panels (plot.panel's options each)", required = true } }, size_fields))
 
 local function fail(fmt, ...) error("plot: " .. string.format(fmt, ...), 3) end
@@ -61,7 +60,7 @@ end
 -- A sandboxed script starts no process: the sandbox removes both.
 local function starts_processes() return os.execute ~= nil and io.popen ~= nil end
 
---- True when gnuplot can be run (never in a sandbox).
+doc:func("available", "Whether gnuplot can be run (never in a sandbox).", {}, { { "boolean", "true when it can" } })
 function plot.available()
   if not starts_processes() then return false end
   local ok = os.execute("command -v gnuplot > /dev/null 2>&1")
@@ -185,13 +184,13 @@ local function render(file, panels, opts)
   return { png = file .. ".png", svg = file .. ".svg" }
 end
 
---- One panel of lines or a heatmap: plot.figure_options declares spec.
+doc:func("figure", "One panel of lines with mean ± std bands, or a heatmap.", { { "spec", "flipside.plot.figure.Options", "the figure" } }, { { "table", "the files written" } }, plot.figure_options)
 function plot.figure(spec)
   spec = plot.figure_options:check(spec)
   return render(spec.file, { spec }, spec)
 end
 
---- Several panels side by side: plot.panels_options declares spec.
+doc:func("panels", "Several panels side by side.", { { "spec", "flipside.plot.panels.Options", "the figure" } }, { { "table", "the files written" } }, plot.panels_options)
 function plot.panels(spec)
   spec = plot.panels_options:check(spec)
   if #spec.panels == 0 then fail("'panels' must list at least one panel") end

@@ -12,9 +12,10 @@ local declare = require "flipside.declare"
 local random = require "flipside.random"
 
 local protocol = {}
+local doc = declare.module("flipside.protocol", "Algorithm 2 of the paper: full training under a label-flipping attack. Each epoch an attack epoch (flipside.attack.epoch) draws K, sets the budget, computes Δ when the policy reads it and checks the policy's answer; the model trains one epoch on the poisoned labels.")
 local defaults = flipside.defaults
 
-protocol.train_options = declare.options("protocol.train", "Trains a model under Algorithm 2: each epoch an attack epoch, the policy's checked flips, one epoch of training on the poisoned labels. Returns a list of per-epoch records {epoch, loss, status, flips, direction, provenance}.", {
+protocol.train_options = declare.options("protocol.train", {
   { "model", "flipside.Model", "the model, trained in place", required = true },
   { "data", "flipside.Dataset", "the training data {x, y, classes}", required = true },
   { "epochs", "integer", "the number of epochs", default = 1, min = 0 },
@@ -31,7 +32,7 @@ protocol.train_options = declare.options("protocol.train", "Trains a model under
   { "provenance", "boolean", "each attacked epoch's record carries its provenance", default = defaults.provenance },
 })
 
---- Trains `opts.model` on `opts.data`: protocol.train_options declares the options.
+doc:func("train", "Trains a model under Algorithm 2.", { { "opts", "flipside.protocol.train.Options", "the options" } }, { { "table[]", "per-epoch records {epoch, loss, status, flips, direction, provenance}" } }, protocol.train_options)
 function protocol.train(opts)
   opts = protocol.train_options:check(opts)
   if opts.lr and opts.optimizer then error("protocol.train: give either 'lr' (plain SGD) or 'optimizer', not both", 2) end

@@ -1,14 +1,17 @@
 --- Helpers for a data script's report(results, context): group runs by
 -- parameters, summarise a metric over seeds, print and save tables.
+local declare = require "flipside.declare"
 local report = {}
+local doc = declare.module("flipside.report", "Helpers for a data script's report(results, context): group runs by parameters, summarise a metric over seeds, print and save tables.")
 
+doc:func("mean", "The mean of a list of numbers (NaN for none).", { { "values", "number[]", "the numbers" } }, { { "number", "the mean" } })
 function report.mean(values)
   local sum = 0
   for _, v in ipairs(values) do sum = sum + v end
   return #values > 0 and sum / #values or 0 / 0
 end
 
---- Sample standard deviation (n - 1); 0 for a single value.
+doc:func("std", "The sample standard deviation (n − 1) of a list of numbers; 0 for a single value.", { { "values", "number[]", "the numbers" } }, { { "number", "the standard deviation" } })
 function report.std(values)
   if #values < 2 then return 0 end
   local m, sum = report.mean(values), 0
@@ -16,7 +19,7 @@ function report.std(values)
   return math.sqrt(sum / (#values - 1))
 end
 
---- The runs that succeeded and match every name = value of `where`.
+doc:func("select", "The runs that succeeded and match every name = value of `where`.", { { "results", "table[]", "the runs a report receives" }, { "where", "table", "parameter name = value", optional = true } }, { { "table[]", "the matching runs" } })
 function report.select(results, where)
   local out = {}
   for _, r in ipairs(results) do
@@ -29,9 +32,7 @@ function report.select(results, where)
   return out
 end
 
---- Groups the successful runs by the parameters named in `keys` and summarises
--- `metric` (a name in r.metrics, or a function of the run) over the seeds.
--- Returns a list sorted by the keys: {params = {...}, mean, std, n, values}.
+doc:func("group", "Groups the successful runs by the parameters named in `keys` and summarises `metric` over the seeds; sorted by the keys.", { { "results", "table[]", "the runs" }, { "keys", "string[]", "the parameters that make a group" }, { "metric", "string|function", "a name in r.metrics, or a function of the run" } }, { { "table[]", "{params, mean, std, n, values} per group" } })
 function report.group(results, keys, metric)
   local groups, order = {}, {}
   for _, r in ipairs(report.select(results)) do
@@ -63,7 +64,7 @@ function report.group(results, keys, metric)
   return order
 end
 
---- Mean and std over seeds of a per-epoch metric, for the successful runs in `results`.
+doc:func("curve", "Mean and std over seeds of a per-epoch metric, for the successful runs in `results`.", { { "results", "table[]", "the runs" }, { "metric", "string", "a per-epoch metric" } }, { { "table", "{epoch = {...}, mean = {...}, std = {...}}" } })
 function report.curve(results, metric)
   local epochs, mean, std = {}, {}, {}
   local longest = 0
@@ -79,7 +80,7 @@ function report.curve(results, metric)
   return epochs, mean, std
 end
 
---- Prints rows (lists of values) under headers, columns aligned.
+doc:func("print_table", "Prints rows (lists of values) under headers, columns aligned.", { { "headers", "string[]", "the column headers" }, { "rows", "table[]", "lists of values" } }, {})
 function report.print_table(headers, rows)
   local widths = {}
   local function cell(v) return type(v) == "number" and string.format("%.4g", v) or tostring(v) end
@@ -96,7 +97,7 @@ function report.print_table(headers, rows)
   for _, row in ipairs(rows) do line(row) end
 end
 
---- Writes rows under headers as CSV and as a Markdown table (path without extension).
+doc:func("write_table", "Writes rows under headers as CSV and as a Markdown table.", { { "path", "string", "the path without extension" }, { "headers", "string[]", "the column headers" }, { "rows", "table[]", "lists of values" } }, {})
 function report.write_table(path, headers, rows)
   local function cell(v) return type(v) == "number" and string.format("%.6g", v) or tostring(v) end
   local csv, md = { table.concat(headers, ",") }, { "| " .. table.concat(headers, " | ") .. " |", "|" .. string.rep("---|", #headers) }

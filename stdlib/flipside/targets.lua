@@ -3,11 +3,11 @@
 -- server's model towards it with delta = -(W_target - W_t).
 local training = require "flipside.training"
 
+local declare = require "flipside.declare"
 local targets = {}
+local doc = declare.module("flipside.targets", "Target models for the targeted attack (paper Appendix A): relabelled data and an honest model trained on it.")
 
---- Labels relabelled by `mapping`: "cyclic" (y -> (y + 1) mod C), "flip"
--- (binary 0 <-> 1), or a table {[class] = new class} (classes it does not
--- name keep their label).
+doc:func("relabel", "Labels relabelled by `mapping`: \"cyclic\" (y → (y + 1) mod C), \"flip\" (binary 0 ↔ 1), or a table {[class] = new class} (other classes keep their label).", { { "y", "flipside.Tensor", "int32 labels" }, { "classes", "integer", "the number of classes" }, { "mapping", "string|table", "\"cyclic\", \"flip\" or {[class] = class}" } }, { { "flipside.Tensor", "the relabelled copy" } })
 function targets.relabel(y, classes, mapping)
   if mapping == "cyclic" then
     local shifted = y + 1
@@ -28,8 +28,7 @@ function targets.relabel(y, classes, mapping)
   error("targets.relabel: mapping must be 'cyclic', 'flip' or a table, got " .. tostring(mapping), 2)
 end
 
---- Trains `model` honestly on `data` relabelled by `mapping` and returns it.
--- opts are training.fit's (epochs, batch, lr or optimizer, seed, ...).
+doc:func("train", "Trains `model` honestly on `data` relabelled by `mapping` and returns it.", { { "model", "flipside.Model", "trained in place" }, { "data", "flipside.Dataset", "the training data" }, { "mapping", "string|table", "as targets.relabel takes it" }, { "opts", "flipside.training.fit.Options", "training.fit's options but model and train", optional = true } }, { { "flipside.Model", "the target model" } })
 function targets.train(model, data, mapping, opts)
   local relabelled = { x = data.x, y = targets.relabel(data.y, data.classes, mapping), classes = data.classes }
   local fit_opts = { model = model, train = relabelled }

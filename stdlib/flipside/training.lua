@@ -6,9 +6,10 @@ local declare = require "flipside.declare"
 local random = require "flipside.random"
 
 local training = {}
+local doc = declare.module("flipside.training", "Honest training with early stopping on a validation split: the epochs run natively; this module decides when to stop and which parameters to keep.")
 local defaults = flipside.defaults
 
-training.fit_options = declare.options("training.fit", "Honest training with early stopping: trains `model` on `train`, watching `val` after every epoch, and keeps the best epoch's parameters. Returns {status, epochs, best_epoch, stopped_early, history}, each record {epoch, loss, status, val_loss, val_accuracy}.", {
+training.fit_options = declare.options("training.fit", {
   { "model", "flipside.Model", "the model, trained in place", required = true },
   { "train", "table", "the training data {x, y [, rows]} (a dataset or a shard)", required = true },
   { "val", "table", "the validation data {x, y}; without it every epoch runs" },
@@ -32,7 +33,7 @@ local function dataset(value, name)
   return value
 end
 
---- Trains opts.model on opts.train: training.fit_options declares the options.
+doc:func("fit", "Trains a model, watching a validation split after every epoch.", { { "opts", "flipside.training.fit.Options", "the options" } }, { { "table", "{status, epochs, best_epoch, stopped_early, history}" } }, training.fit_options)
 function training.fit(opts)
   opts = training.fit_options:check(opts)
   local model = opts.model

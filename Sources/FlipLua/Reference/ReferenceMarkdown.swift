@@ -1,6 +1,6 @@
 /// docs/api.md: every module, function, type, method and table shape.
 enum ReferenceMarkdown {
-    static func document() -> String {
+    static func document(stdlib: StdlibReference) -> String {
         var out = """
             # The flipside Lua API
 
@@ -18,11 +18,16 @@ enum ReferenceMarkdown {
         out += "\n"
         for module in APIReference.modules { out += "- [`\(module.name)`](#\(anchor(module.name)))\n" }
         for type in APIReference.types { out += "- [`\(type.name)`](#\(anchor(type.name + " (userdata)")))\n" }
+        out += "- The stdlib (Lua):\n"
+        for module in stdlib.modules { out += "  - [`\(module.name)`](#\(anchor(module.name)))\n" }
+        for type in stdlib.types { out += "  - [`\(type.name)`](#\(anchor(type.name + " (object)")))\n" }
         out += "- [Tables](#tables)\n- [Named types](#named-types)\n"
         for module in APIReference.modules { out += "\n" + section(module) }
         for type in APIReference.types { out += "\n" + section(type) }
+        for module in stdlib.modules { out += "\n" + section(module) }
+        for type in stdlib.types { out += "\n" + section(type, kind: "object") }
         out += "\n## Tables\n\nTables the API takes or returns, with their known fields.\n"
-        for shape in APIReference.classes {
+        for shape in APIReference.classes + stdlib.classes {
             out += "\n### `\(shape.name)`\n\n\(shape.summary)\n\n" + fieldTable(shape.fields, heading: "field")
         }
         out += "\n## Named types\n\n| name | type | meaning |\n|---|---|---|\n"
@@ -49,8 +54,8 @@ enum ReferenceMarkdown {
         return out
     }
 
-    static func section(_ type: TypeDoc) -> String {
-        var out = "## \(type.name) (userdata)\n\n\(type.summary)\n"
+    static func section(_ type: TypeDoc, kind: String = "userdata") -> String {
+        var out = "## \(type.name) (\(kind))\n\n\(type.summary)\n"
         if !type.operators.isEmpty {
             out += "\n| operator | operand | result | meaning |\n|---|---|---|---|\n"
             for op in type.operators {

@@ -1,7 +1,7 @@
 /// docs/flipside.lua: LuaCATS annotations (`---@meta`) for lua-language-server,
 /// so that `require "flipside"` completes and scripts are type-checked.
 enum ReferenceStubs {
-    static func document() -> String {
+    static func document(stdlib: StdlibReference) -> String {
         var out = """
             ---@meta flipside
             -- The flipside Lua API for lua-language-server: add this folder to
@@ -11,14 +11,24 @@ enum ReferenceStubs {
         for alias in APIReference.aliases {
             out += "\n" + comment(alias.summary) + "---@alias \(alias.name) \(alias.type)\n"
         }
-        for shape in APIReference.classes {
+        for shape in APIReference.classes + stdlib.classes {
             out += "\n" + comment(shape.summary) + "---@class \(shape.name)\n"
             for field in shape.fields { out += "---@field \(field.name) \(field.type) \(oneLine(field.summary))\n" }
         }
+        for type in stdlib.types { out += "\n" + stub(type) }
         for type in APIReference.types { out += "\n" + stub(type) }
         for module in APIReference.modules where module.name != "flipside" { out += "\n" + stub(module) }
         out += "\n" + root()
         return out
+    }
+
+    /// docs/stdlib/<module>.lua: one stdlib module, so that `require "flipside.protocol"` completes.
+    static func document(module: ModuleDoc, stdlib: StdlibReference) -> String {
+        """
+        ---@meta \(module.name)
+        -- \(ReferenceDocuments.generatedNote)
+
+        """ + stub(module) + "\nreturn \(localName(module))\n"
     }
 
     static func stub(_ type: TypeDoc) -> String {

@@ -3,7 +3,9 @@
 -- different class. The points flipped are drawn from ctx.rng.
 local T = require "flipside.tensor"
 
+local declare = require "flipside.declare"
 local baselines = {}
+local doc = declare.module("flipside.policies.baselines", "Baseline flip policies under the greedy rules' budget accounting: at most ctx.budget flips, only of the attacker's points, each to a different class, drawn from ctx.rng.")
 
 --- Up to `budget` of the candidate positions (1-based into the subset), at random.
 local function draw(ctx, candidates)
@@ -13,7 +15,7 @@ local function draw(ctx, candidates)
   return candidates:rows(ctx.rng:sample(n, take))
 end
 
---- Random flips: budget points of K, each to a uniformly drawn other class.
+doc:func("random", "Random flips: budget points of K, each to a uniformly drawn other class.", {}, { { "flipside.FlipPolicy", "the policy" } })
 function baselines.random()
   return function(ctx)
     local y = ctx.labels:rows(ctx.subset)
@@ -24,7 +26,7 @@ function baselines.random()
   end
 end
 
---- All-to-all: y -> C - 1 - y, on budget points whose label changes.
+doc:func("all_to_all", "All-to-all: y → C − 1 − y, on budget points whose label changes.", {}, { { "flipside.FlipPolicy", "the policy" } })
 function baselines.all_to_all()
   return function(ctx)
     local y = ctx.labels:rows(ctx.subset)
@@ -34,8 +36,7 @@ function baselines.all_to_all()
   end
 end
 
---- Source -> target pairs: mapping = {[source] = target, ...} (classes 0..C-1);
--- budget points labelled with a source class get its target.
+doc:func("source_target", "Source → target pairs: budget points labelled with a source class get its target.", { { "mapping", "table<integer, integer>", "{[source] = target, ...}, classes 0..C − 1" } }, { { "flipside.FlipPolicy", "the policy" } })
 function baselines.source_target(mapping)
   if type(mapping) ~= "table" or next(mapping) == nil then
     error("baselines.source_target: a table {[source] = target, ...} expected", 2)

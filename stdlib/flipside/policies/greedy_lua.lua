@@ -6,13 +6,13 @@ local attack = require "flipside.attack"
 local T = require "flipside.tensor"
 local greedy = require "flipside.policies.greedy"
 
+local declare = require "flipside.declare"
 local greedy_lua = {}
+local doc = declare.module("flipside.policies.greedy_lua", "The greedy rules written in Lua over tensor operations: the native kernels compute the scores, the selection is a few whole-tensor steps. They choose exactly the native rules' flips, and are the starting point for new heuristics.")
 
 local function first(order, n) return order:rows(T.range(1, n)) end
 
---- Binary: s_i = <delta, (x_i, 1)>.
--- paper: the p smallest s_i get label 1 if s_i < 0, else 0 (kept where it changes).
--- exact: the p most negative gains s_i * (1 - 2 y_i), none with a gain >= 0.
+doc:func("select_binary", "Binary selection from scores s_i: paper gives the p smallest label 1 if s_i < 0, else 0 (kept where it changes); exact flips the p most negative gains s_i·(1 − 2y_i).", { { "s", "flipside.Tensor", "scores of the subset" }, { "y", "flipside.Tensor", "their honest labels" }, { "budget", "integer", "the most flips" }, { "variant", "flipside.GreedyVariant", "the rule" } }, { { "flipside.Tensor", "positions in the subset" }, { "flipside.Tensor", "their new labels" } })
 function greedy_lua.select_binary(s, y, budget, variant)
   local take = math.min(budget, s:size(1))
   if variant == "paper" then
@@ -26,8 +26,7 @@ function greedy_lua.select_binary(s, y, budget, variant)
   return top, 1 - y:rows(top)
 end
 
---- Multi-class: S [m, C], c* = argmin_c S; paper ranks by S[c*] - <p, S>,
--- exact by the gain S[c*] - S[y] and keeps negative gains only.
+doc:func("select_multiclass", "Multi-class selection from S [m, C]: c* = argmin_c S; paper ranks by S[c*] − ⟨p, S⟩, exact by the gain S[c*] − S[y] (negative gains only).", { { "S", "flipside.Tensor", "class scores [m, C]" }, { "y", "flipside.Tensor", "honest labels" }, { "budget", "integer", "the most flips" }, { "variant", "flipside.GreedyVariant", "the rule" }, { "probabilities", "flipside.Tensor", "the model's [m, C] (paper)", optional = true } }, { { "flipside.Tensor", "positions in the subset" }, { "flipside.Tensor", "their new labels" } })
 function greedy_lua.select_multiclass(S, y, budget, variant, probabilities)
   local best = S:argmin(2)
   local lowest = S:pick(best)
@@ -59,6 +58,7 @@ local function policy(name, variant, opts, choose)
   end)
 end
 
+doc:func("binary", "The binary rule in Lua, as a policy.", { { "variant", "flipside.GreedyVariant", "\"exact\" (default) or \"paper\"", optional = true }, { "opts", "flipside.greedy.rule.Options", "target", optional = true } }, { { "flipside.FlipPolicy", "the policy" } }, greedy.options)
 function greedy_lua.binary(variant, opts)
   return policy("binary", variant, opts, function(ctx, delta, v)
     local s = attack.scores(ctx.features, ctx.subset, delta)
@@ -66,6 +66,7 @@ function greedy_lua.binary(variant, opts)
   end)
 end
 
+doc:func("multiclass", "The multi-class rule in Lua, as a policy.", { { "variant", "flipside.GreedyVariant", "\"exact\" (default) or \"paper\"", optional = true }, { "opts", "flipside.greedy.rule.Options", "target", optional = true } }, { { "flipside.FlipPolicy", "the policy" } }, greedy.options)
 function greedy_lua.multiclass(variant, opts)
   return policy("multiclass", variant, opts, function(ctx, delta, v)
     local S = attack.class_scores(ctx.features, ctx.subset, delta)

@@ -7,17 +7,13 @@ local T = require "flipside.tensor"
 local declare = require "flipside.declare"
 
 local last_layer = {}
+local doc = declare.module("flipside.policies.last_layer", "The last-layer attack on the MLP (paper footnote 1): the wrapped policy sees the penultimate activations of the attacker's points as features, the output layer as the model and its block of Δ; the Δ it ranked by is returned on the whole model.")
 
-last_layer.options = declare.options("last_layer.wrap", "Options of the last-layer attack.", {
+last_layer.options = declare.options("last_layer.wrap", {
   { "target", "flipside.Model", "a target MLP for the targeted attack (its output layer is the target)" },
 })
 
---- Wraps `policy` (e.g. greedy.multiclass("exact")) for an MLP's context.
--- Only the attacker's points are passed through the inner layer: the wrapped
--- policy sees them as rows 1..|K| of its features, and its answer is mapped
--- back to dataset rows. The Delta it ranked by is returned on the whole
--- model: the output layer's block, zero elsewhere.
--- opts.target: a target MLP for the targeted attack (its output layer is the target).
+doc:func("wrap", "Wraps a policy (e.g. greedy.multiclass(\"exact\")) for an MLP's context.", { { "policy", "flipside.FlipPolicy", "the inner policy" }, { "opts", "flipside.last_layer.wrap.Options", "target", optional = true } }, { { "flipside.FlipPolicy", "the wrapped policy" } }, last_layer.options)
 function last_layer.wrap(policy, opts)
   if type(policy) ~= "function" then error("last_layer.wrap: policy function expected, got " .. type(policy), 2) end
   local target = last_layer.options:check(opts).target

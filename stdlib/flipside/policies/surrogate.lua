@@ -8,8 +8,9 @@ local flipside = require "flipside"
 local declare = require "flipside.declare"
 
 local surrogate = {}
+local doc = declare.module("flipside.policies.surrogate", "A limited-knowledge attacker (paper Section 7.4): it never reads the server's model or the honest gradient; it trains a local surrogate on its points each call and runs the wrapped policy with the surrogate as the model and its Δ (as ctx.direction says).")
 
-surrogate.options = declare.options("surrogate.wrap", "Options of the limited-knowledge attacker.", {
+surrogate.options = declare.options("surrogate.wrap", {
   { "make", "function", "returns a fresh model of the attacked architecture", required = true },
   { "epochs", "integer", "epochs of training on its points per call", default = 1, min = 0 },
   { "batch", "integer", "rows per mini-batch", default = 32, min = 1 },
@@ -18,7 +19,7 @@ surrogate.options = declare.options("surrogate.wrap", "Options of the limited-kn
   { "rng", "flipside.Generator", "the generator of its batches (the context's by default)" },
 })
 
---- surrogate.options declares opts.
+doc:func("wrap", "Wraps a policy for a limited-knowledge attacker.", { { "policy", "flipside.FlipPolicy", "the inner policy" }, { "opts", "flipside.surrogate.wrap.Options", "make, epochs, batch, lr or optimizer, rng" } }, { { "flipside.FlipPolicy", "the wrapped policy" } }, surrogate.options)
 function surrogate.wrap(policy, opts)
   if type(policy) ~= "function" then error("surrogate.wrap: policy function expected, got " .. type(policy), 2) end
   opts = surrogate.options:check(opts)
