@@ -103,6 +103,10 @@ local function build_pool()
     flipside.server.new { model = models[3]:clone(), data = multi, shards = { { 1, 2, 3 }, { 4, 5 }, { 6, 7, 8 } },
                           mode = "local", local_steps = 2, attackers = { 2 }, b = 0.5 },
   }
+  p.epochs = {
+    flipside.attack.epoch { model = models[1], data = bin, k = 0.5, b = 1, rng = random_module.generator(2) },
+    flipside.attack.epoch { model = models[3], data = multi, subset = { 1, 3, 5 }, b = 0.5, direction = "float" },
+  }
   return p
 end
 
@@ -236,7 +240,7 @@ end
 -- in a stable order so that a seed always means the same run.
 local targets = {}
 for _, module in ipairs(sorted_keys(flipside)) do
-  if type(flipside[module]) == "table" and module ~= "params" then
+  if type(flipside[module]) == "table" and module ~= "params" and module ~= "defaults" then
     for _, name in ipairs(sorted_keys(flipside[module])) do
       targets[#targets + 1] = { name = module .. "." .. name, fn = flipside[module][name] }
     end
@@ -266,12 +270,13 @@ end
 pool.idx_files = idx_files
 local instances = {
   Tensor = T.ones(2), Generator = pool.generators[1], Model = pool.models[1], Optimizer = pool.optimizers[1],
-  Aggregator = pool.aggregators[1], Server = pool.servers[1],
+  Aggregator = pool.aggregators[1], Server = pool.servers[1], AttackEpoch = pool.epochs[1],
 }
 local receivers = {
   Tensor = function() return pick(pool.tensors) end, Generator = function() return pick(pool.generators) end,
   Model = function() return pick(pool.models) end, Optimizer = function() return pick(pool.optimizers) end,
   Aggregator = function() return pick(pool.aggregators) end, Server = function() return pick(pool.servers) end,
+  AttackEpoch = function() return pick(pool.epochs) end,
 }
 for _, type_name in ipairs(sorted_keys(instances)) do
   local meta = debug.getmetatable(instances[type_name])
@@ -369,7 +374,23 @@ local templates = {
   end,
   ["Server:round"] = function(level) return pick(pool.servers), policy(level), R(3) == 1 and rule(level) or nil end,
 }
-for _, name in ipairs({ "accuracy", "evaluate", "loss", "gradient", "losses" }) do
+templates["attack.epoch"] = function()
+  local m, d = model_and_data()
+  if R(2) == 1 then
+    return { model = m, data = d, subset = some_rows(6), b = pick({ 0, 0.5, 1, 2 }), direction = pick({ "robust", "float", "x" }) }
+  end
+  return { model = m, data = d, k = pick({ 0, 0.3, 1, -1 }), rng = pick(pool.generators), b = pick({ 0, 0.5, 1 }) }
+end
+templates["AttackEpoch:apply"] = function()
+  local e = pick(pool.epochs)
+  local rows, labels = {}, {}
+  local subset = e:subset()
+  for i = 1, R(0, math.min(2, subset:size(1))) do rows[i], labels[i] = subset:get(i), R(0, 2) end
+  return e, rows, labels, R(3) == 1 and pick(pool.tensors) or nil
+end
+templates["AttackEpoch:layer_delta"] = function() return pick(pool.epochs), R(0, 3) end
+templates["Tensor:get"] = function() return pool.tensors[6], R(0, 3), R(2) == 1 and R(0, 3) or nil end
+for _, name in ipairs({ "accuracy", "evaluate", "loss", "gradient", "losses", "direction" }) do
   templates["Model:" .. name] = function()
     local m, d = model_and_data()
     local y = R(4) == 1 and pool.bin.y or d.y

@@ -23,7 +23,7 @@ end
 
 local model = flipside.model.logistic(train.x:size(2))
 protocol.train {
-  model = model, data = train, epochs = 5, lr = 0.01, batch = 64, seed = flipside.seed,
+  model = model, data = train, epochs = flipside.params.epochs or 5, lr = 0.01, batch = 64, seed = flipside.seed,
   k = flipside.params.k or 0.2, b = flipside.params.b or 0.5, policy = loudest,
 }
 print(string.format("test accuracy %.2f%%", 100 * model:accuracy(test.x, test.y)))

@@ -145,7 +145,7 @@ function paper.run(params)
   protocol.train {
     model = model, data = fit, epochs = params.epochs, k = params.k or 0, b = params.b or 0,
     policy = paper.policy(params, fit, model), direction = params.direction, seed = params.seed, batch = params.batch,
-    lr = params.lr, optimizer = optimizer(params), provenance = params.provenance or false,
+    lr = params.optimizer ~= "adam" and params.lr or nil, optimizer = optimizer(params), provenance = params.provenance or false,
     on_epoch = function(epoch, record)
       direction = record.direction
       local row = { epoch = epoch, loss = record.loss, flips = record.flips }
