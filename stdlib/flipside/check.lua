@@ -1,6 +1,3 @@
---- A small assertion library for Lua-level tests: `local check = require "flipside.check"`.
--- Every failure is an error raised at the caller's line, so `flipside test`
--- reports the test file and line that failed.
 local declare = require "flipside.declare"
 local check = {}
 local doc = declare.module("flipside.check", "Assertions for Lua-level tests (`flipside test`): each raises an error naming what failed.")

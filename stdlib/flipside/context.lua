@@ -1,24 +1,6 @@
---- The context a flip policy is called with, one shape for Algorithm 2's
--- epochs and the parameter server's rounds: a plain table of the attack
--- epoch's fields (flipside.AttackEpoch), whose `delta` is computed when first
--- read (a targeted policy never pays for the honest gradient).
---
--- ctx.features, ctx.labels  the training data, read-only
--- ctx.subset                the attacker's rows K (1-based int32 tensor)
--- ctx.budget                the most flips allowed, floor(b * |K|)
--- ctx.classes, ctx.model    the class count; a copy of the current model
--- ctx.rng                   the attacker's generator
--- ctx.epoch                 the epoch (or round)
--- ctx.direction             how delta is computed: "robust" or "float"
--- ctx.delta                 Delta = -grad L_{D_H} (robust: its direction), read-only
--- ctx:layer_delta(i)        layer i of delta (only that layer computed, where the model allows)
--- ctx:derive(fields [, drop]) a context with `fields` replaced, the rest (delta too) inherited
---                           but for the names listed in `drop`
--- Server rounds add ctx.round, ctx.worker and, for an omniscient attacker, ctx.honest_mean.
---
--- A policy returns rows, labels [, delta]: the rows to flip, their new
--- labels, and optionally the Delta it ranked by (provenance then measures
--- the objective with it), or nil for no flips.
+--- The policy context (flipside.PolicyContext in docs/api.md: its fields, ctx:layer_delta,
+-- ctx:derive). Its delta is computed on first read and cached as a plain field; a
+-- derived context reads what it does not replace from its parent.
 local declare = require "flipside.declare"
 local context = {}
 local doc = declare.module("flipside.context", "The context a flip policy is called with, one shape for Algorithm 2's epochs and the server's rounds (see flipside.PolicyContext): a table of the attack epoch's fields whose delta is computed when first read.")

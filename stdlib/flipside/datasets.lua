@@ -1,4 +1,3 @@
---- The paper's tasks (Appendix A, Table 2) built from flipside.data.
 local data = require "flipside.data"
 local declare = require "flipside.declare"
 

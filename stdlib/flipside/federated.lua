@@ -1,6 +1,3 @@
---- Federated training on the parameter server (paper Section 2.2): a server
--- object whose rounds run natively, with the flip policy and an optional
--- aggregation rule written in Lua.
 local server = require "flipside.server"
 local context = require "flipside.context"
 local declare = require "flipside.declare"

@@ -1,6 +1,3 @@
---- The paper's experiments (Appendix A) as one function of a parameter
--- table, shared by the scripts in scripts/paper/: data, target models,
--- the attack policy, Algorithm 2, and the metrics a figure needs.
 local flipside = require "flipside"
 local protocol = require "flipside.protocol"
 local datasets = require "flipside.datasets"

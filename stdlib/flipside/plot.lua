@@ -1,7 +1,3 @@
---- Figures through gnuplot: each call writes <file>.dat (the numbers),
--- <file>.gp (the plot, re-runnable by hand), <file>.png and <file>.svg.
--- Kinds: lines with mean +/- std bands, heatmaps over two parameters, and
--- several panels side by side.
 local declare = require "flipside.declare"
 
 local plot = {}

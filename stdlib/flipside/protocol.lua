@@ -1,10 +1,3 @@
---- Algorithm 2 of the paper: full training under a label-flipping attack.
--- Each epoch the attacker receives a random subset K_H of fraction k of the
--- training set, a policy chooses at most floor(b*|K|) flips, the engine checks
--- them against the threat model, the model trains one epoch on the poisoned
--- labels, and the clean labels are used again next epoch. The attack epoch
--- (flipside.attack.epoch) owns K, the budget, Delta, the check and the
--- provenance; flipside.context shows it to the policy.
 local flipside = require "flipside"
 local attack = require "flipside.attack"
 local context = require "flipside.context"

@@ -1,5 +1,3 @@
---- Helpers for a data script's report(results, context): group runs by
--- parameters, summarise a metric over seeds, print and save tables.
 local declare = require "flipside.declare"
 local report = {}
 local doc = declare.module("flipside.report", "Helpers for a data script's report(results, context): group runs by parameters, summarise a metric over seeds, print and save tables.")

@@ -1,6 +1,3 @@
---- Target models for the targeted attack (paper Appendix A): an honest model
--- trained on the data relabelled by a mapping. The attacker then steers the
--- server's model towards it with delta = -(W_target - W_t).
 local training = require "flipside.training"
 
 local declare = require "flipside.declare"

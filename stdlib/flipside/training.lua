@@ -1,6 +1,3 @@
---- Honest training with early stopping on a validation split.
--- The epochs run natively; this file only decides when to stop and which
--- parameters to keep.
 local flipside = require "flipside"
 local declare = require "flipside.declare"
 local random = require "flipside.random"

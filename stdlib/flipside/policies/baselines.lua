@@ -1,6 +1,3 @@
---- Baseline flip policies under the same budget accounting as the greedy
--- rules: at most ctx.budget flips, only of the attacker's points, each to a
--- different class. The points flipped are drawn from ctx.rng.
 local T = require "flipside.tensor"
 
 local declare = require "flipside.declare"

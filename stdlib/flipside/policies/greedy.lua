@@ -1,9 +1,3 @@
---- The greedy rules as flip policies: binary (paper Algorithm 3) and
--- multi-class (Algorithm 1), each `paper` (as printed) or `exact` (the
--- optimum under the budget), untargeted (delta = ctx.delta = -grad L_{D_H})
--- or targeted (delta = -(W_target - W_t), with opts.target a model; the
--- policy then returns that delta as its third value, for provenance).
--- These call the native rules; policies/greedy_lua.lua is the same in Lua.
 local attack = require "flipside.attack"
 local declare = require "flipside.declare"
 

@@ -1,7 +1,3 @@
---- The greedy rules of policies/greedy.lua written in Lua over tensor
--- operations: the native kernels compute the scores (O(|K| d)), the
--- selection is a few whole-tensor steps. They choose exactly the flips the
--- native rules choose, and are the starting point for new heuristics.
 local attack = require "flipside.attack"
 local T = require "flipside.tensor"
 local greedy = require "flipside.policies.greedy"

@@ -1,7 +1,3 @@
---- The last-layer attack on the MLP (paper footnote 1): with the inner layer
--- fixed for one step, the output layer is a softmax regression on the
--- penultimate activations h(x). The wrapped policy sees those activations as
--- features, the output layer as the model and its block of delta.
 local model_module = require "flipside.model"
 local T = require "flipside.tensor"
 local declare = require "flipside.declare"

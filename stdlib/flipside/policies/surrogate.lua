@@ -1,9 +1,3 @@
---- A limited-knowledge attacker (paper Section 7.4): it never reads the
--- server's model or the honest gradient. It keeps a local surrogate of the
--- same architecture, trains it on the points it controls (their honest
--- labels) each time it is called, and runs the wrapped policy with the
--- surrogate as the model and delta = -(its gradient on those points), the
--- direction computed as ctx.direction says.
 local flipside = require "flipside"
 local declare = require "flipside.declare"
 
