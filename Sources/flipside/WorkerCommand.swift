@@ -107,11 +107,13 @@ struct WorkerCommand: ParsableCommand {
             if ScriptSession.isDataScript(vm) {
                 let session = try ScriptSession(adopting: vm, scriptPath: script)
                 let plan = try session.plan()
+                try GridRunner.requireParametersUsed(vm, plan)
                 let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: "",
                                               outputFolder: "", stdlib: stdlib, codeVersion: codeVersion))
                 return WorkerMessage.Plan(kind: "data", description: plan.description, scriptHash: scriptHash,
                                           requests: runner.requests(plan, scriptHash: scriptHash), hasReport: plan.hasReport, plain: nil)
             }
+            try RunParameters.of(vm)?.requireAllUsed()
         } catch let error as LuaScriptError {
             plain.status = .failed
             plain.error = error.message
