@@ -1,0 +1,54 @@
+import CBLAS
+
+/// Whether the loaded BLAS kernel computes the products the engine asks of it:
+/// sgemm in the three layouts the models use and sgemv both ways, on sizes that
+/// are no multiple of any kernel's block, against a plain loop in double. A
+/// kernel the processor cannot run, or a broken one, misses by far more than
+/// float rounding; reordered float sums stay well inside the tolerance.
+public enum BLASCheck {
+    public static func passes() -> Bool {
+        let (m, n, k) = (67, 45, 300)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
+        }
+        let a = (0..<(m * k)).map { _ in next() }   // [m, k], or [k, m] read transposed
+        let b = (0..<(k * n)).map { _ in next() }   // [k, n], or [n, k] read transposed
+        let x = (0..<k).map { _ in next() }
+        let y = (0..<m).map { _ in next() }
+
+        func close(_ got: [Float], _ want: [Double], _ scale: [Double]) -> Bool {
+            zip(got, zip(want, scale)).allSatisfy { abs(Double($0) - $1.0) <= 1e-5 * $1.1 + 1e-30 }
+        }
+        for (ta, tb) in [(false, false), (true, false), (false, true)] {
+            var c = [Float](repeating: .nan, count: m * n)
+            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), 0, &c, Int32(n))
+            var want = [Double](repeating: 0, count: m * n), scale = want
+            for i in 0..<m {
+                for j in 0..<n {
+                    for p in 0..<k {
+                        let product = Double(ta ? a[p * m + i] : a[i * k + p]) * Double(tb ? b[j * k + p] : b[p * n + j])
+                        want[i * n + j] += product
+                        scale[i * n + j] += abs(product)
+                    }
+                }
+            }
+            if !close(c, want, scale) { return false }
+        }
+        var ax = [Float](repeating: .nan, count: m), ya = [Float](repeating: .nan, count: k)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), 1, a, Int32(k), x, 1, 0, &ax, 1)
+        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(k), 1, a, Int32(k), y, 1, 0, &ya, 1)
+        var wantAx = [Double](repeating: 0, count: m), scaleAx = wantAx
+        var wantYa = [Double](repeating: 0, count: k), scaleYa = wantYa
+        for i in 0..<m {
+            for p in 0..<k {
+                let a = Double(a[i * k + p])
+                wantAx[i] += a * Double(x[p]); scaleAx[i] += abs(a * Double(x[p]))
+                wantYa[p] += a * Double(y[i]); scaleYa[p] += abs(a * Double(y[i]))
+            }
+        }
+        return close(ax, wantAx, scaleAx) && close(ya, wantYa, scaleYa)
+    }
+}
