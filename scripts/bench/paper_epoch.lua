@@ -13,6 +13,7 @@
 -- of load from elsewhere cannot cover all its samples.
 --   flipside run [--set repeats=5 --set seconds=1 --set hidden=128 --set clock=cpu --set peers=false --set dir=PATH] scripts/bench/paper_epoch.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local greedy = require "flipside.policies.greedy"
 local attack, data, T = flipside.attack, flipside.data, flipside.tensor
 local P = flipside.params
