@@ -157,9 +157,11 @@ local function measure_sgemm()
   sgemm = math.max(sgemm, 2 * 1024 ^ 3 / best_of(math.max(repeats, 10), function() ma:matmul(mb) end))
 end
 
--- A child process with one OPENBLAS_CORETYPE: its sgemm rate and digest only.
+-- A child process with one OPENBLAS_CORETYPE: its sgemm rate (sampled for at
+-- least `seconds`, like the cases) and the digest only.
 if P.kernel_probe then
-  measure_sgemm()
+  local start = flipside.clock()
+  repeat measure_sgemm() until flipside.clock() - start >= seconds
   print(string.format("KERNEL %s gflops=%.3f digest=%s", flipside.blas.kernel, sgemm / 1e9, binary_digest()))
   return
 end
@@ -188,8 +190,8 @@ probe:close()
 local script = debug.getinfo(1, "S").source:sub(2)
 local kernels = {}
 for _, asked in ipairs { "Prescott", "Nehalem", "Sandybridge", "Haswell", "Zen", "SkylakeX", "Cooperlake" } do
-  local command = string.format("env OPENBLAS_CORETYPE=%s %q run --set kernel_probe=true --set repeats=%d%s %q 2>&1",
-    asked, executable, repeats, P.dir and string.format(" --set dir=%q", P.dir) or "", script)
+  local command = string.format("env OPENBLAS_CORETYPE=%s %q run --set kernel_probe=true --set repeats=%d --set seconds=%g --set clock=%s%s %q 2>&1",
+    asked, executable, repeats, seconds, clock_name, P.dir and string.format(" --set dir=%q", P.dir) or "", script)
   local pipe = assert(io.popen(command))
   local output = pipe:read("a")
   pipe:close()
