@@ -7,7 +7,7 @@ enum BLASStartup {
     static func run() {
         let step = BLASSelection.step(
             environment: ProcessInfo.processInfo.environment, loaded: BLASKernel.libraryKernel,
-            processor: .current, check: BLASCheck.passes)
+            processor: .current, check: { BLASCheck.passes() })
         guard case .reexecute(let coreType, let marker) = step else { return }
         let previous = (getenv(BLASSelection.coreTypeVariable).map { String(cString: $0) },
                         getenv(BLASSelection.markerVariable).map { String(cString: $0) })

@@ -82,3 +82,42 @@ import Testing
         #expect(BLASCheck.passes())
     }
 }
+
+/// The check itself: products right to float rounding pass, a wrong one does not.
+@Suite struct BLASCheckTests {
+    /// A plain float loop, summing in another order than any BLAS kernel.
+    static let loop: BLASCheck.Product = { ta, tb, m, n, k, a, lda, b, ldb, c, ldc in
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = 0
+                for p in (0..<k).reversed() { sum += (ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]) }
+                c[i * ldc + j] = sum
+            }
+        }
+    }
+
+    @Test func productsRightToRoundingPass() {
+        #expect(BLASCheck.passes(product: Self.loop))
+        #expect(BLASCheck.passes())
+    }
+
+    @Test func aWrongProductFails() {
+        // One element off by a thousandth: far beyond float rounding, far below garbage.
+        let offByOne: BLASCheck.Product = { ta, tb, m, n, k, a, lda, b, ldb, c, ldc in
+            Self.loop(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+            c[(m / 2) * ldc + n / 2] *= 1.001
+        }
+        #expect(!BLASCheck.passes(product: offByOne))
+        // Only the transposed layout wrong, as a kernel broken in one path would be.
+        let transposedWrong: BLASCheck.Product = { ta, tb, m, n, k, a, lda, b, ldb, c, ldc in
+            Self.loop(false, tb, m, n, k, a, lda, b, ldb, c, ldc)
+            _ = ta
+        }
+        #expect(!BLASCheck.passes(product: transposedWrong))
+        let vectorWrong: BLASCheck.VectorProduct = { t, rows, columns, a, x, y in
+            BLASCheck.sgemv(t, rows, columns, a, x, y)
+            if t { y[0] += 1 }
+        }
+        #expect(!BLASCheck.passes(vectorProduct: vectorWrong))
+    }
+}

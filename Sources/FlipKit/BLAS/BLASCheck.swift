@@ -6,7 +6,25 @@ import CBLAS
 /// kernel the processor cannot run, or a broken one, misses by far more than
 /// float rounding; reordered float sums stay well inside the tolerance.
 public enum BLASCheck {
-    public static func passes() -> Bool {
+    /// C = op(A)·op(B), row-major: transposeA, transposeB, m, n, k, A, lda, B, ldb, C, ldc.
+    public typealias Product = @Sendable (Bool, Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int,
+                                UnsafeMutablePointer<Float>, Int) -> Void
+    /// y = op(A)·x, row-major: transpose, rows, columns, A, x, y.
+    public typealias VectorProduct = @Sendable (Bool, Int, Int, UnsafePointer<Float>, UnsafePointer<Float>,
+                                      UnsafeMutablePointer<Float>) -> Void
+
+    public static let sgemm: Product = { ta, tb, m, n, k, a, lda, b, ldb, c, ldc in
+        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+    public static let sgemv: VectorProduct = { t, rows, columns, a, x, y in
+        cblas_sgemv(CblasRowMajor, t ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), 1, a, Int32(columns),
+                    x, 1, 0, y, 1)
+    }
+
+    /// Whether `product` and `vectorProduct` (the loaded BLAS's, unless a test
+    /// hands others) agree with the plain loop.
+    public static func passes(product: Product = sgemm, vectorProduct: VectorProduct = sgemv) -> Bool {
         let (m, n, k) = (67, 45, 300)
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Float {
@@ -23,8 +41,7 @@ public enum BLASCheck {
         }
         for (ta, tb) in [(false, false), (true, false), (false, true)] {
             var c = [Float](repeating: .nan, count: m * n)
-            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), 0, &c, Int32(n))
+            product(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, &c, n)
             var want = [Double](repeating: 0, count: m * n), scale = want
             for i in 0..<m {
                 for j in 0..<n {
@@ -38,8 +55,8 @@ public enum BLASCheck {
             if !close(c, want, scale) { return false }
         }
         var ax = [Float](repeating: .nan, count: m), ya = [Float](repeating: .nan, count: k)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), 1, a, Int32(k), x, 1, 0, &ax, 1)
-        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(k), 1, a, Int32(k), y, 1, 0, &ya, 1)
+        vectorProduct(false, m, k, a, x, &ax)
+        vectorProduct(true, m, k, a, y, &ya)
         var wantAx = [Double](repeating: 0, count: m), scaleAx = wantAx
         var wantYa = [Double](repeating: 0, count: k), scaleYa = wantYa
         for i in 0..<m {
