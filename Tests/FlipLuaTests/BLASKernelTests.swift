@@ -33,6 +33,13 @@ import Testing
     }
     #endif
 
+    @Test func aNameTheLibraryIgnoresIsKeptAndSaidSo() throws {
+        let seen = try Self.blas(["OPENBLAS_CORETYPE": "NoSuchKernel"])
+        #expect(seen.dropFirst() == ["user", "-", "NoSuchKernel"])
+        let version = try CommandLineTests.run(["--version"], environment: ["OPENBLAS_CORETYPE": "NoSuchKernel"])
+        #expect(version.stdout.contains("OpenBLAS did not take OPENBLAS_CORETYPE=NoSuchKernel"), "\(version.stdout)")
+    }
+
     @Test func aGenericKernelIsReplacedByTheProcessorsOwn() throws {
         let seen = try Self.blas(["FLIPSIDE_BLAS_TEST_DETECTED": "Prescott"])
         if let preferred = Self.preferred {

@@ -27,17 +27,21 @@ public struct BLASKernel: Sendable, Equatable {
     public var configuration: String
     /// The processor's brand string, e.g. "AMD EPYC".
     public var processor: String
+    /// OPENBLAS_CORETYPE as the user set it (with `.user` only).
+    public var requested: String?
 
     /// The library's kernel in this process, and its choice as the environment records it.
     public static var current: BLASKernel {
         let configuration = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
         let words = configuration.split(separator: " ")
-        let (choice, rejected) = BLASSelection.choice(in: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let (choice, rejected) = BLASSelection.choice(in: environment)
         return BLASKernel(
             library: words.first.map(String.init) ?? "OpenBLAS",
             version: words.count > 1 ? String(words[1]) : "unknown",
             kernel: libraryKernel, choice: choice, rejected: rejected,
-            configuration: configuration, processor: processorName)
+            configuration: configuration, processor: processorName,
+            requested: choice == .user ? environment[BLASSelection.coreTypeVariable] : nil)
     }
 
     /// The core name OpenBLAS reports for the kernel it loaded.
@@ -54,7 +58,10 @@ public struct BLASKernel: Sendable, Equatable {
 
     /// One line: "OpenBLAS 0.3.21, kernel Haswell (selected), on <processor>".
     public var summary: String {
-        let how = choice == .fallback ? "fallback: \(rejected ?? "?") failed the check" : choice.rawValue
+        var how = choice == .fallback ? "fallback: \(rejected ?? "?") failed the check" : choice.rawValue
+        if let requested, requested.lowercased() != kernel.lowercased() {
+            how = "user: OpenBLAS did not take OPENBLAS_CORETYPE=\(requested)"  // an unknown name, say
+        }
         return "\(library) \(version), kernel \(kernel) (\(how)), on \(processor)"
     }
 }
