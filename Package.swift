@@ -59,11 +59,12 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua", "CBudget"]),
         .target(name: "CProcess"),
         .target(name: "CFixedPoint", cSettings: cKernelFlags),
+        .target(name: "CCPU"),
         // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
         // hundred times slower, and the tests exercise the kernels users run.
         // Without errno from math functions, a square root is one instruction
         // that vectorises (with errno, every lane tests its sign and may call libm).
-        .target(name: "FlipKit", dependencies: ["CBLAS", "CZlib", "CBudget", "CFixedPoint"],
+        .target(name: "FlipKit", dependencies: ["CBLAS", "CCPU", "CZlib", "CBudget", "CFixedPoint"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-fno-math-errno"]),
                                               .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget"]),
@@ -78,7 +79,7 @@ let package = Package(
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit", "CFixedPoint"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
-        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "LuaHost"]),
+        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipKit", "LuaHost"]),
         .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults"]),
     ],
     swiftLanguageModes: [.v6]

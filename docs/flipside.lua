@@ -35,6 +35,17 @@
 ---@field provenance boolean whether attacked epochs record their provenance (false)
 ---@field direction flipside.Direction how the attacker's Δ is computed ("robust")
 
+---`flipside.blas`: the BLAS library and the kernel it runs. When OpenBLAS detects a kernel older than the processor's vector units (it knows processors by model, so a newer model gets SSE3's Prescott), `flipside` starts itself again with the matching kernel in `OPENBLAS_CORETYPE` (SkylakeX with AVX-512; Haswell, or Zen on AMD, with AVX2 and FMA), checks its products against a plain loop, and falls back to the library's choice if they disagree. An `OPENBLAS_CORETYPE` the user set is always kept.
+---@class flipside.BLAS
+---@field library string the library, "OpenBLAS"
+---@field version string its version, e.g. "0.3.21"
+---@field kernel string the kernel in use (OpenBLAS's core name), e.g. "Haswell" or "SkylakeX"
+---@field chosen string how: "library" (the library's detection), "selected" (chosen for the processor, checked), "user" (`OPENBLAS_CORETYPE`), or "fallback" (the selected kernel failed the check)
+---@field rejected string? with "fallback": the kernel that failed the check
+---@field config string the library's configuration line (`openblas_get_config()`)
+---@field cpu string the processor's brand string, e.g. "AMD EPYC"
+---@field summary string all of it in one line, as `flipside --version` and the benchmarks print it
+
 ---A dataset: features, labels and the number of classes.
 ---@class flipside.Dataset
 ---@field x flipside.Tensor features, one row per sample (uint8 pixels stay uint8)
@@ -1282,6 +1293,7 @@ function server.new(options) end
 ---@field defaults flipside.Defaults the one default of each concept the native modules and the stdlib share
 ---@field seed integer the run's seed (`--seed`, default 1)
 ---@field fixed_point_kernel string what computes the binary logistic model on uint8 features: "avx512-vnni" or "portable" (exact integer sums, the same numbers either way), or "float" (the float pass, with `FLIPSIDE_FIXED_KERNEL=float`; `FLIPSIDE_FIXED_KERNEL=portable` chooses the portable kernel)
+---@field blas flipside.BLAS the BLAS the engine's matrix products run on, and how its kernel was chosen
 ---@field params table<string, string|number|boolean> the run's `--set name=value` parameters; numbers and `true`/`false` converted
 ---@field out string? the run's output folder (`--out`, default `out/<script name>`); in `flipside test`, the file's TEST_TMP
 local flipside = {}

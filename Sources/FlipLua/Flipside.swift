@@ -106,12 +106,26 @@ public enum Flipside {
             call.setField("defaults") { pushDefaults(call) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("fixed_point_kernel") { call.push(FixedPointRowPass.kernelName) }
+            call.setField("blas") { pushBLAS(call, BLASKernel.current) }
             call.setField("params") { parameters.push(call) }
             if let out = settings.outputDirectory { call.setField("out") { call.push(out) } }
             return 1
         })
         if let folder = settings.scriptDirectory { vm.prependPackagePath(folder) }
         if let stdlib { vm.prependPackagePath(stdlib) }
+    }
+
+    /// flipside.blas: the library, its version, the kernel and how it was chosen.
+    static func pushBLAS(_ call: LuaCall, _ blas: BLASKernel) {
+        lua_createtable_of(call, 0)
+        call.setField("library") { call.push(blas.library) }
+        call.setField("version") { call.push(blas.version) }
+        call.setField("kernel") { call.push(blas.kernel) }
+        call.setField("chosen") { call.push(blas.choice.rawValue) }
+        if let rejected = blas.rejected { call.setField("rejected") { call.push(rejected) } }
+        call.setField("config") { call.push(blas.configuration) }
+        call.setField("cpu") { call.push(blas.processor) }
+        call.setField("summary") { call.push(blas.summary) }
     }
 
     /// `--set` pairs as values (a later name wins).

@@ -19,13 +19,15 @@ import Testing
     /// Runs the executable to its end, or kills it after `timeout` seconds (a
     /// hang is then a failed expectation on its status, not a stuck suite).
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                    timeout: Double? = nil) throws -> Outcome {
+                    removing: [String] = [], timeout: Double? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if !environment.isEmpty || !removing.isEmpty {
+            var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            for name in removing { merged[name] = nil }
+            process.environment = merged
         }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

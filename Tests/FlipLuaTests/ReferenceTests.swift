@@ -14,7 +14,7 @@ import Testing
             local fs = require "flipside"
             local names = {}
             for key, value in pairs(fs) do
-              if type(value) == "table" and key ~= "params" and key ~= "defaults" then
+              if type(value) == "table" and key ~= "params" and key ~= "defaults" and key ~= "blas" then
                 names[#names + 1] = "module flipside." .. key
                 for name, member in pairs(value) do
                   names[#names + 1] = (type(member) == "function" and "function " or "field ") .. "flipside." .. key .. "." .. name
@@ -80,6 +80,21 @@ import Testing
         }
         let documented = Set(APIReference.entries.keys)
         #expect(documented.subtracting(functions).isEmpty, "documented but not registered: \(documented.subtracting(functions).sorted())")
+    }
+
+    @Test func theBLASTableHoldsItsDocumentedFields() throws {
+        let vm = try ReferenceTests.liveVM()
+        try vm.run("""
+            local keys = {}
+            for key in pairs(require("flipside").blas) do keys[#keys + 1] = key end
+            table.sort(keys)
+            return table.concat(keys, " ")
+            """, results: 1)
+        defer { vm.pop() }
+        let live = Set((vm.string(at: -1) ?? "").split(separator: " ").map(String.init))
+        let documented = APIReference.classes.first { $0.name == "flipside.BLAS" }?.fields.map(\.name) ?? []
+        // `rejected` appears only after a fallback.
+        #expect(live.union(["rejected"]) == Set(documented))
     }
 
     @Test func everyEntrySaysWhatItTakesAndGives() {

@@ -242,7 +242,10 @@ local targets = {}
 for _, module in ipairs(sorted_keys(flipside)) do
   if type(flipside[module]) == "table" and module ~= "params" and module ~= "defaults" then
     for _, name in ipairs(sorted_keys(flipside[module])) do
-      targets[#targets + 1] = { name = module .. "." .. name, fn = flipside[module][name] }
+      -- flipside.blas is a table of strings, not a module
+      if type(flipside[module][name]) == "function" then
+        targets[#targets + 1] = { name = module .. "." .. name, fn = flipside[module][name] }
+      end
     end
   elseif type(flipside[module]) == "function" then
     targets[#targets + 1] = { name = module, fn = flipside[module] }

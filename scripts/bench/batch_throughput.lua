@@ -3,6 +3,7 @@
 -- batch into a fresh store. Goal: at least 1.8x on 2 cores.
 --   flipside run [--set runs=16 --set jobs=2] scripts/bench/batch_throughput.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local P = flipside.params
 local runs, jobs = P.runs or 16, P.jobs or 2
 

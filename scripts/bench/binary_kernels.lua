@@ -43,6 +43,7 @@ if P.child then
   return
 end
 
+print("BLAS: " .. flipside.blas.summary)
 -- The parent: this script again in a child process per kernel (the shell's parent is this process).
 local probe = assert(io.popen("readlink /proc/$PPID/exe"))
 local executable = probe:read("l")

@@ -4,6 +4,7 @@
 -- the same epoch with Adam, whose update is a separate pass over the parameters.
 --   flipside run [--set repeats=3 --set hidden=128 --set batch=64] scripts/bench/epoch_time.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local P = flipside.params
 local repeats, hidden, batch = P.repeats or 3, P.hidden or 128, P.batch or 64
 

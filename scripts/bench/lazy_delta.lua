@@ -6,6 +6,7 @@
 -- before). Both runs must end with the same parameters bit for bit.
 --   flipside run [--set epochs=3 --set hidden=100 --set dir=PATH] scripts/bench/lazy_delta.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local protocol = require "flipside.protocol"
 local greedy = require "flipside.policies.greedy"
 local last_layer = require "flipside.policies.last_layer"

@@ -3,6 +3,7 @@
 -- gzip in the same run (the reference: inflating is most of the work).
 --   flipside run scripts/bench/load_fashion_mnist.lua [--set repeats=5]
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local repeats = flipside.params.repeats or 5
 local dir = flipside.params.dir or "/usr/share/datasets/fashion-mnist"
 

@@ -5,6 +5,7 @@
 -- the same run. Goal: the Lua policy costs at most 1.1x per epoch.
 --   flipside run [--set repeats=15] scripts/bench/lua_policy.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local protocol = require "flipside.protocol"
 local greedy = require "flipside.policies.greedy"
 local greedy_lua = require "flipside.policies.greedy_lua"

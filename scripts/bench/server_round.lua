@@ -4,6 +4,7 @@
 -- aggregation itself costs on top of computing the workers' gradients.
 --   flipside run [--set repeats=20 --set workers=10 --set batch=64] scripts/bench/server_round.lua
 local flipside = require "flipside"
+print("BLAS: " .. flipside.blas.summary)
 local federated = require "flipside.federated"
 local P = flipside.params
 local repeats, workers, batch = P.repeats or 20, P.workers or 10, P.batch or 64

@@ -73,10 +73,11 @@ enum BinaryRowPass {
         let group = E.self == Float.self ? nil : group
         while j < n {
             let m = min(4, n - j)
-            prefetchGroup(after: j, base, width: d, count: n, row: row)
+            let sequential = group == nil && runsOn(from: j, count: n, row: row)
+            if !sequential { prefetchGroup(after: j, base, width: d, count: n, row: row) }
             if m == 4 {
                 let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
-                let z = if let group { dot4(w, p, d, widening: group) } else { dot4(w, p, d) }
+                let z = if let group { dot4(w, p, d, widening: group) } else if sequential { dot1x4(w, p, d) } else { dot4(w, p, d) }
                 let (r, e) = CrossEntropy.binaryResiduals(z, labels: labels + j)
                 if loss { lossSum.add(z: z, e: e, labels: labels + j) }
                 if let group { add4(gradient, r, group, d) } else { add4(gradient, r, p, d) }
@@ -101,8 +102,10 @@ enum BinaryRowPass {
                                       row: (Int) -> Int, into out: UnsafeMutablePointer<Float>) {
         var j = 0
         while j + 4 <= n {
-            prefetchGroup(after: j, base, width: d, count: n, row: row)
-            let z = dot4(w, (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d), d)
+            let sequential = runsOn(from: j, count: n, row: row)
+            if !sequential { prefetchGroup(after: j, base, width: d, count: n, row: row) }
+            let p = (base + row(j) * d, base + row(j + 1) * d, base + row(j + 2) * d, base + row(j + 3) * d)
+            let z = sequential ? dot1x4(w, p, d) : dot4(w, p, d)
             for i in 0..<4 { out[j + i] = z[i] }
             j += 4
         }
@@ -110,6 +113,26 @@ enum BinaryRowPass {
             out[j] = dot1(w, base + row(j) * d, d)
             j += 1
         }
+    }
+
+    /// Whether the group at j and the next one span consecutive rows of the
+    /// storage (only the speed depends on it). Their memory is then best read as one stream, row after row,
+    /// left to the hardware prefetcher: four rows read side by side, or the next
+    /// group prefetched by hand, halve the rate at which such rows arrive (the
+    /// binary Fashion-MNIST gradient on float rows, 12,000 in order: 2.4 →
+    /// 1.3 ms; rows in random order still go faster side by side and prefetched).
+    @inline(__always)
+    static func runsOn(from j: Int, count n: Int, row: (Int) -> Int) -> Bool {
+        let last = min(j + 7, n - 1)
+        return row(last) - row(j) == last - j
+    }
+
+    /// dot4's four logits, one row after the other: the same sums, bit for bit
+    /// (each row has its own accumulator either way), in the order memory holds them.
+    @inline(__always)
+    static func dot1x4<E: RowElement>(_ w: UnsafePointer<Float>, _ p: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
+                                      _ d: Int) -> SIMD4<Float> {
+        SIMD4(dot1(w, p.0, d), dot1(w, p.1, d), dot1(w, p.2, d), dot1(w, p.3, d))
     }
 
     /// Prefetches the rows of the group after the one at j, so that they (random

@@ -155,7 +155,7 @@ public enum APIReference {
         AttackReference.epoch, ServerReference.aggregator, ServerReference.server,
     ]
     public static let classes: [ClassDoc] =
-        [FlipsideReference.defaults] + DataReference.classes + ModelReference.classes + AttackReference.classes + ServerReference.classes
+        FlipsideReference.classes + DataReference.classes + ModelReference.classes + AttackReference.classes + ServerReference.classes
     public static let aliases: [AliasDoc] = TensorReference.aliases + AttackReference.aliases + ServerReference.aliases
 
     /// Every function and method by its full Lua name.

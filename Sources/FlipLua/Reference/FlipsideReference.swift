@@ -48,6 +48,7 @@ enum FlipsideReference {
                      (exact integer sums, the same numbers either way), or "float" (the float pass, with \
                      `FLIPSIDE_FIXED_KERNEL=float`; `FLIPSIDE_FIXED_KERNEL=portable` chooses the portable kernel)
                      """),
+            FieldDoc("blas", "flipside.BLAS", "the BLAS the engine's matrix products run on, and how its kernel was chosen"),
             FieldDoc("params", "table<string, string|number|boolean>",
                      "the run's `--set name=value` parameters; numbers and `true`/`false` converted"),
             FieldDoc("out", "string?",
@@ -62,4 +63,32 @@ enum FlipsideReference {
         FieldDoc("provenance", "boolean", "whether attacked epochs record their provenance (\(Defaults.provenance))"),
         FieldDoc("direction", "flipside.Direction", "how the attacker's Δ is computed (\"\(Defaults.direction.rawValue)\")"),
     ])
+
+    static let classes = [
+        defaults,
+        ClassDoc(
+            "flipside.BLAS",
+            """
+            `flipside.blas`: the BLAS library and the kernel it runs. When OpenBLAS detects a kernel older than \
+            the processor's vector units (it knows processors by model, so a newer model gets SSE3's Prescott), \
+            `flipside` starts itself again with the matching kernel in `OPENBLAS_CORETYPE` (SkylakeX with AVX-512; \
+            Haswell, or Zen on AMD, with AVX2 and FMA), checks its products against a plain loop, and falls back \
+            to the library's choice if they disagree. An `OPENBLAS_CORETYPE` the user set is always kept.
+            """,
+            fields: [
+                FieldDoc("library", "string", "the library, \"OpenBLAS\""),
+                FieldDoc("version", "string", "its version, e.g. \"0.3.21\""),
+                FieldDoc("kernel", "string", "the kernel in use (OpenBLAS's core name), e.g. \"Haswell\" or \"SkylakeX\""),
+                FieldDoc("chosen", "string",
+                         """
+                         how: "library" (the library's detection), "selected" (chosen for the processor, checked), \
+                         "user" (`OPENBLAS_CORETYPE`), or "fallback" (the selected kernel failed the check)
+                         """),
+                FieldDoc("rejected", "string?", "with \"fallback\": the kernel that failed the check"),
+                FieldDoc("config", "string", "the library's configuration line (`openblas_get_config()`)"),
+                FieldDoc("cpu", "string", "the processor's brand string, e.g. \"AMD EPYC\""),
+                FieldDoc("summary", "string",
+                         "all of it in one line, as `flipside --version` and the benchmarks print it"),
+            ]),
+    ]
 }
