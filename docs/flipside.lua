@@ -165,7 +165,7 @@
 ---@field tau number? centered_clipping: the clipping radius (required)
 ---@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
 
----Options of `flipside.server.new`, plus those of an aggregator.
+---Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.
 ---@class flipside.ServerOptions
 ---@field model flipside.Model the global model (required)
 ---@field data flipside.Dataset the training data {x, y} (required)
@@ -205,6 +205,8 @@
 ---@field round integer the round, from 1
 ---@field norms number[] each worker's message norm
 ---@field attackers integer[] the attacking workers, 1-based
+---@field direction flipside.Direction how the attackers' Δ was computed
+---@field provenance table<integer, flipside.Provenance>? with provenance = true: each attack's provenance, by worker
 ---@field flips integer[] the flips each attacker made
 ---@field norm_ratio number? mean attacker norm over mean honest norm (with attackers)
 ---@field cosine number? cosine between the aggregate and the honest mean

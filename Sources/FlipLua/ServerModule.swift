@@ -78,6 +78,7 @@ enum ServerModule {
                 policy: policy ? { request in try RoundCallbacks.flips(call, server: s, request: request) } : nil,
                 customRule: rule ? { stack in try RoundCallbacks.aggregate(call, stack: stack) } : nil)
             try pushRecord(call, record)
+            call.setField("direction") { call.push(s.direction.rawValue) }
             return 1
         },
         LuaFunction("model") { call in try call.push(try server(call).model); return 1 },

@@ -137,3 +137,9 @@ check.raises("a round cannot start inside another round", nested.round, nested)
 -- FedAvg-style local updates: one local step of rate eta equals a gradient round of rate eta.
 local fedavg = final { mode = "local", local_steps = 1, local_lr = 0.1, lr = 1 }
 for i = 1, 5 do check.near(fedavg:get(i), native:get(i), 1e-5, "one local step") end
+
+-- A misspelt option of the server is an error naming it, worded for federated.server.
+check.raises("^federated.server: unknown option 'atackers' %(did you mean 'attackers'%?%)", federated.server,
+  { model = flipside.model.logistic(4), data = train, workers = 2, atackers = { 1 } })
+check.eq(make({ attackers = { 1 }, b = 0.5, direction = "float", policy = greedy.binary("exact") }):round().direction, "float",
+  "the round's record says which direction")

@@ -22,7 +22,13 @@ function federated.server(opts)
       native[key] = value
     end
   end
-  return setmetatable({ core = server.new(native), policy = opts.policy, rule = lua_rule }, Server)
+  local ok, core = pcall(server.new, native)
+  if not ok then
+    -- The native options' error, worded for this function.
+    local inner = type(core) == "string" and core:match("bad argument #1 to 'new' %((.*)%)$")
+    error(inner and ("federated.server: " .. inner) or core, 2)
+  end
+  return setmetatable({ core = core, policy = opts.policy, rule = lua_rule }, Server)
 end
 
 doc:func("Server:round", "One round.", {}, { { "flipside.RoundRecord", "its record" } })

@@ -23,7 +23,7 @@ enum ServerReference {
     static let classes = [aggregatorOptions, serverOptions] + results
 
     static let aggregatorOptions = ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields)
-    static let serverOptions = ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator.", fields: [
+    static let serverOptions = ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.", fields: [
             FieldDoc("model", "flipside.Model", "the global model (required)"),
             FieldDoc("data", "flipside.Dataset", "the training data {x, y} (required)"),
             FieldDoc("workers", "integer?", "an iid split over this many workers; not with `shards`"),
@@ -54,6 +54,8 @@ enum ServerReference {
             FieldDoc("round", "integer", "the round, from 1"),
             FieldDoc("norms", "number[]", "each worker's message norm"),
             FieldDoc("attackers", "integer[]", "the attacking workers, 1-based"),
+            FieldDoc("direction", "flipside.Direction", "how the attackers' Δ was computed"),
+            FieldDoc("provenance", "table<integer, flipside.Provenance>?", "with provenance = true: each attack's provenance, by worker"),
             FieldDoc("flips", "integer[]", "the flips each attacker made"),
             FieldDoc("norm_ratio", "number?", "mean attacker norm over mean honest norm (with attackers)"),
             FieldDoc("cosine", "number?", "cosine between the aggregate and the honest mean"),
