@@ -245,8 +245,8 @@ int flipside_openlibs(lua_State *L) {
     return lua_pcallk(L, 0, 0, 0, 0, NULL);
 }
 
-int flipside_loadfile(lua_State *L, const char *path) {
-    return luaL_loadfilex(L, path, NULL);
+int flipside_loadfile(lua_State *L, const char *path, const char *mode) {
+    return luaL_loadfilex(L, path, mode);
 }
 
 void *flipside_testudata(lua_State *L, int idx, const void *key) {

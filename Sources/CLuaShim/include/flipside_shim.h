@@ -56,7 +56,8 @@ void flipside_push_last_traceback(lua_State *L);
 
 /* Protected helpers: return LUA_OK or an error status with the message on top. */
 int flipside_openlibs(lua_State *L);
-int flipside_loadfile(lua_State *L, const char *path);
+/* mode as luaL_loadfilex: "t" text only, "b" binary only, NULL both. */
+int flipside_loadfile(lua_State *L, const char *path, const char *mode);
 
 /* Userdata whose metatable is the one stored under key in the registry, or NULL. */
 void *flipside_testudata(lua_State *L, int idx, const void *key);
