@@ -94,7 +94,8 @@ struct BatchCommand: ParsableCommand {
 }
 
 enum BatchScripts {
-    /// The scripts named: files as given, folders' *.lua files in name order.
+    /// The scripts named: files as given, folders' *.lua files in name order
+    /// (hidden files left out: a `...lua` nobody sees is not run).
     static func collect(_ paths: [String]) throws -> [String] {
         var scripts: [String] = []
         for path in paths {
@@ -103,7 +104,8 @@ enum BatchScripts {
                 throw ValidationError("\(path): no such file or folder")
             }
             if isFolder.boolValue {
-                let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".lua") }.sorted()
+                let files = try FileManager.default.contentsOfDirectory(atPath: path)
+                    .filter { $0.hasSuffix(".lua") && !$0.hasPrefix(".") }.sorted()
                 scripts += files.map { (path as NSString).appendingPathComponent($0) }
             } else {
                 scripts.append(path)

@@ -18,11 +18,9 @@ enum ScriptHost {
         return vm
     }
 
-    /// The default output folder of a script: ./out/<script name without .lua>.
+    /// The default output folder of a script: ./out/<script name without .lua, made safe>.
     static func defaultOutputDirectory(for script: String) -> String {
-        var name = script.split(separator: "/").last.map(String.init) ?? script
-        if name.hasSuffix(".lua") { name.removeLast(4) }
-        return "out/" + (name.isEmpty ? "script" : name)
+        "out/" + OutputFolderName.of(script)
     }
 
     /// Creates `path` and its missing parents, like `mkdir -p`.

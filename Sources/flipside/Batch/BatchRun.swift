@@ -13,12 +13,15 @@ final class BatchRun {
     var planFailures: [String: RunRecord] = [:]
     var ran: [RunRecord] = []
     var skipped: [String: Int] = [:]
+    /// Each script's folder name under --out, unique in this batch.
+    let folders: [String: String]
 
     init(command: BatchCommand, scripts: [String]) throws {
         self.command = command
         self.scripts = scripts
         store = try ResultsStore(path: command.db)
         pairs = try RunCommand.pairs(command.parameters)
+        folders = Dictionary(zip(scripts, OutputFolderName.unique(scripts, reserved: ["logs", "slurm"]))) { first, _ in first }
         // Batches may share an output folder (the shards of a cluster array run at
         // once): each keeps its children's messages and logs in a folder of its own.
         logs = (command.out as NSString).appendingPathComponent("logs/batch-\(getpid())")
@@ -32,7 +35,7 @@ final class BatchRun {
 
     /// A script's folder under --out: its report, and all a sandboxed script may write.
     func folder(of script: String) -> String {
-        (command.out as NSString).appendingPathComponent(GridRunner.Configuration.scriptName(of: script))
+        (command.out as NSString).appendingPathComponent(folders[script] ?? OutputFolderName.of(script))
     }
 
     /// What every child of `script` is told besides its step.
