@@ -208,10 +208,40 @@ void flipside_request_cancel(lua_State *L) {
     lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1000);
 }
 
+static int tostring_body(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+/* The error value at 1 as a message, pushed: a string or number as it is, a
+   value with __tostring through it (run protected: it may fail or raise), any
+   other as the standalone lua names it. */
+static const char *push_error_message(lua_State *L) {
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+        lua_pushvalue(L, 1);
+        return lua_tostring(L, -1);
+    }
+    const char *type = luaL_typename(L, 1);
+    if (luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL)
+        return lua_pushfstring(L, "(error object is a %s value)", type);
+    lua_pop(L, 1);
+    lua_pushcclosure(L, tostring_body, 0);
+    lua_pushvalue(L, 1);
+    if (lua_pcallk(L, 1, 1, 0, 0, NULL) == LUA_OK) return lua_tostring(L, -1);
+    const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "no message";
+    const char *msg = lua_pushfstring(L, "(error object is a %s value; its __tostring failed: %s)", type, why);
+    lua_remove(L, -2);
+    return msg;
+}
+
+/* Keeps the traceback in the registry; a value that is not a string becomes
+   its message, so that every failure has a message line. */
 static int traceback_handler(lua_State *L) {
-    const char *msg = lua_tostring(L, 1);
+    int text = lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER;
+    const char *msg = push_error_message(L);
     luaL_traceback(L, L, msg, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &traceback_key);
+    if (!text) lua_replace(L, 1);
     lua_settop(L, 1);
     return 1;
 }
