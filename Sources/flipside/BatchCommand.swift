@@ -57,8 +57,10 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Skip the reports.")
     var noReport = false
 
-    @Flag(help: "Run every script as run --sandbox does (no processes, native code or debug library); each writes only inside its folder under --out.")
+    @Flag(help: "Run every script as run --sandbox does, each child restricted by the kernel too; each writes only inside its folder under --out.")
     var sandbox = false
+
+    @OptionGroup var sandboxFlags: SandboxFlags
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }

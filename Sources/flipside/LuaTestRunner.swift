@@ -7,7 +7,8 @@ import LuaHost
 /// a fresh temporary folder as TEST_TMP, which is also the output folder.
 struct LuaTestRunner {
     var settings: Flipside.RunSettings
-    var sandboxed: Bool
+    /// Sandboxed runs: the folder holding every file's TEST_TMP, and the folders files may read.
+    var sandbox: (root: String, readable: [String])?
     var timeLimit: Double?
 
     enum Outcome {
@@ -40,14 +41,15 @@ struct LuaTestRunner {
 
     func run(_ file: String) -> Outcome {
         let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("flipside-test-\(UUID().uuidString)").path
+        let scratch = (sandbox?.root ?? fm.temporaryDirectory.path) + "/flipside-test-\(UUID().uuidString)"
         defer { try? fm.removeItem(atPath: scratch) }
         let start = LuaVM.monotonicSeconds()
         do {
             try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             var settings = self.settings
             settings.outputDirectory = scratch
-            let vm = try ScriptHost.makeVM(settings: settings, sandboxed: sandboxed)
+            let rails = try sandbox.map { try LuaSandbox(outputDirectory: scratch, readableDirectories: $0.readable) }
+            let vm = try ScriptHost.makeVM(settings: settings, sandbox: rails)
             let folder = (file as NSString).deletingLastPathComponent
             vm.prependPackagePath(folder.isEmpty ? "." : folder)
             vm.setGlobal("TEST_TMP") { $0.push(scratch) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlipLua
+import Foundation
 import LuaHost
 
 #if canImport(Glibc)
@@ -28,6 +29,8 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Run each file sandboxed, as run --sandbox does; its output folder is its TEST_TMP.")
     var sandbox = false
 
+    @OptionGroup var sandboxFlags: SandboxFlags
+
     @Argument(help: "Test files and folders.")
     var paths: [String] = []
 
@@ -49,7 +52,20 @@ struct TestCommand: ParsableCommand {
             FileHandleOutput.error("flipside test: \(error)")
             throw ExitCode(2)
         }
-        let runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), sandboxed: sandbox, timeLimit: timeLimit)
+        var runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), sandbox: nil, timeLimit: timeLimit)
+        if sandbox {
+            // One kernel restriction for the whole command: every file's TEST_TMP lies in one root.
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-tests-\(UUID().uuidString)").path
+            let setup = SandboxSetup(output: root, scripts: files, flags: sandboxFlags)
+            do {
+                try ScriptHost.createDirectory(root)
+                try setup.enforceInKernel()
+            } catch {
+                FileHandleOutput.error("flipside test: \(error)")
+                throw ExitCode(2)
+            }
+            runner.sandbox = (root, setup.readable)
+        }
         var passed = 0, failed = 0
         for file in files {
             switch runner.run(file) {

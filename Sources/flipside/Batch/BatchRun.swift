@@ -40,7 +40,7 @@ final class BatchRun {
 
     /// What every child of `script` is told besides its step.
     func childArguments(_ script: String) -> [String] {
-        baseArguments + (command.sandbox ? ["--sandbox", "--out", folder(of: script)] : [])
+        baseArguments + (command.sandbox ? ["--sandbox", "--out", folder(of: script)] + command.sandboxFlags.arguments : [])
     }
 
     func scriptHash(_ script: String) -> String {
@@ -180,7 +180,7 @@ final class BatchRun {
             let folder = folder(of: script)
             return .init(label: "\(name) report",
                          arguments: ["report", script, "--db", command.db, "--out", folder] + pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] }
-                             + (command.sandbox ? ["--sandbox"] : []),
+                             + (command.sandbox ? ["--sandbox"] + command.sandboxFlags.arguments : []),
                          logPath: log, messagePath: log + ".none") { child in
                 let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
                 print("\n== report of \(name) (\(folder))\n" + output, terminator: output.hasSuffix("\n") ? "" : "\n")
