@@ -6,6 +6,7 @@
 #include <lualib.h>
 
 static flipside_dispatch_fn dispatcher = NULL;
+static void arm(lua_State *L);
 static const char traceback_key = 0;
 
 /* Every VM sets the same dispatcher, possibly from several threads at once. */
@@ -142,12 +143,14 @@ lua_State *flipside_newstate(void) {
     lua_setallocf(L, budget_alloc, info);
     *(flipside_state_info **)lua_getextraspace(L) = info;
     info->swift = 1; /* the host drives the state until it calls Lua */
+    arm(L);
     flipside_budget_set_reclaimer(collect_running_state);
     return L;
 }
 
 void flipside_close(lua_State *L) {
     flipside_state_info *info = flipside_info(L);
+    flipside_watchdog_disarm(info);
     lua_sethook(L, NULL, 0, 0);
     lua_close(L);
     flipside_budget_release(info->charged);
@@ -162,14 +165,24 @@ double flipside_monotonic_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Once fired, the hook runs on every line and instruction so that a script
-   cannot swallow the stop with pcall. */
+/* The hook is installed from a state's creation on and never removed: a
+   coroutine takes its hook from the thread that creates it, so one created
+   while no limit was set must still check the limit set later. It looks at
+   the limit every BASE_COUNT instructions; once fired, on every line and
+   instruction, so that a script cannot swallow the stop with pcall. */
+#define BASE_COUNT 10000
+
 static void limit_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     flipside_state_info *info = flipside_info(L);
     if (!info->fired) {
         int over = info->deadline > 0 && flipside_monotonic_seconds() >= info->deadline;
-        if (!info->cancel && !over) return;
+        if (!info->cancel && !over) {
+            /* A coroutine left on every line by an earlier limit calms down. */
+            if (lua_gethookmask(L) != LUA_MASKCOUNT || lua_gethookcount(L) != BASE_COUNT)
+                lua_sethook(L, limit_hook, LUA_MASKCOUNT, BASE_COUNT);
+            return;
+        }
         info->fired = 1;
         lua_sethook(L, limit_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
     }
@@ -179,10 +192,9 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
 
 static void arm(lua_State *L) {
     flipside_state_info *info = flipside_info(L);
-    if (info->deadline > 0 || info->cancel)
-        lua_sethook(L, limit_hook, LUA_MASKCOUNT, 10000);
-    else
-        lua_sethook(L, NULL, 0, 0);
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, BASE_COUNT);
+    if (info->deadline > 0) flipside_watchdog_arm(info, info->deadline, info->limit);
+    else flipside_watchdog_disarm(info);
 }
 
 void flipside_set_time_limit(lua_State *L, double seconds) {
@@ -199,7 +211,7 @@ void flipside_clear_limits(lua_State *L) {
     info->cancel = 0;
     info->deadline = 0;
     info->limit = 0;
-    lua_sethook(L, NULL, 0, 0);
+    arm(L);
 }
 
 void flipside_request_cancel(lua_State *L) {

@@ -264,6 +264,14 @@ public final class LuaVM {
     /// `requestCancel` for a signal handler, which can reach a state pointer only.
     public static func requestCancel(_ state: OpaquePointer) { flipside_request_cancel(state) }
 
+    /// Behind every time limit of this process from now on, a thread that ends
+    /// the process (exit status `watchdogStatus`, with a message) when a limit
+    /// has passed by `graceSeconds` and the count hook has not stopped the code
+    /// (a long native call, a message handler or a finalizer: Lua runs the last
+    /// two with hooks off). For a command line, not for a library.
+    public static func enableWatchdog(graceSeconds: Double) { flipside_watchdog_enable(graceSeconds) }
+    public static let watchdogStatus = Int32(FLIPSIDE_WATCHDOG_STATUS)
+
     /// Seconds on a monotonic clock.
     public static func monotonicSeconds() -> Double { flipside_monotonic_seconds() }
 

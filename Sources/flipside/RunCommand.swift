@@ -77,6 +77,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        Watchdog.enable(for: timeLimit)
         let pairs = try RunCommand.pairs(parameters)
         if let memory { MemoryBudget.setLimit(bytes: memory << 20) }
         let stdlib = StdlibLocator.find()

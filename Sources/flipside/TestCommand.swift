@@ -42,6 +42,7 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
+        Watchdog.enable(for: timeLimit)
         let pairs = parameters.map { p -> (String, String) in
             let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
             return (String(p[..<i]), String(p[p.index(after: i)...]))

@@ -67,6 +67,7 @@ struct WorkerCommand: ParsableCommand {
     func run() throws {
         ChildProcess.dieWithParent()
         if let memory { ChildProcess.limitMemory(megabytes: memory) }
+        Watchdog.enable(for: timeLimit)
         let pairs = try RunCommand.pairs(parameters)
         let stdlib = StdlibLocator.find()
         let codeVersion = CodeVersion.describe(stdlib: stdlib)
