@@ -16,7 +16,10 @@ public enum CSVReader {
     }
 
     public static func read(path: String, label: LabelColumn = .last, delimiter: UInt8 = UInt8(ascii: ",")) throws -> Result {
-        let bytes = try CompressedFile(path: path).readAll()
+        let file = try CompressedFile(path: path)
+        let bytes = try file.readAll()
+        // The parsed rows are charged as they grow (a small .gz can hold millions of them).
+        let rows = ReaderBudget(path: path)
         var header: [String]?
         var width = 0
         var labelIndex = 0
@@ -37,6 +40,9 @@ public enum CSVReader {
                 throw FlipError("\(path): line \(line) has \(fields.count) fields, expected \(width)")
             }
             if firstDataLine == 0 { firstDataLine = line }
+            if labelTexts.count % 4096 == 0 {
+                try rows.hold(values.capacity * 4 + labelTexts.capacity * 16 + labelTexts.count * 16, for: "\(labelTexts.count) rows")
+            }
             for (k, field) in fields.enumerated() {
                 if k == labelIndex {
                     labelTexts.append(field)
@@ -58,6 +64,7 @@ public enum CSVReader {
         }
         let dataset = try Dataset(features: features, labels: try Tensor(int32: labels), classes: classNames.count,
                                   name: String(path.split(separator: "/").last ?? Substring(path)))
+        withExtendedLifetime((file, rows)) {}
         return Result(dataset: dataset, featureNames: names, classNames: classNames)
     }
 
