@@ -34,8 +34,13 @@ public enum CIFARReader {
             contents.append((path, bytes, file))
         }
         let total = contents.reduce(0) { $0 + $1.bytes.count / recordBytes }
-        let features = try Tensor(zeros: [total, pixelsPerImage], dtype: .uint8)
-        let labels = try Tensor(zeros: [total], dtype: .int32)
+        let features: Tensor, labels: Tensor
+        do {
+            features = try Tensor(zeros: [total, pixelsPerImage], dtype: .uint8)
+            labels = try Tensor(zeros: [total], dtype: .int32)
+        } catch let error as FlipError {
+            throw FlipError("\(paths.joined(separator: ", ")): \(error.description)")
+        }
         var row = 0
         for (path, bytes, _) in contents {
             try bytes.withUnsafeBytes { source in

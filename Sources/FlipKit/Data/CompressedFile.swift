@@ -67,16 +67,13 @@ final class CompressedFile {
     /// The whole content, at most `maxContentBytes`, charged to the budget as it grows.
     func readAll() throws -> [UInt8] {
         var out: [UInt8] = []
-        if !isGzip {
-            try budget.hold(fileSize, for: "the file's content")
-            out.reserveCapacity(fileSize)
-        }
+        if !isGzip { try budget.reserve(&out, for: fileSize, what: "the file's content") }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = try chunk.withUnsafeMutableBytes { try readSome(into: $0.baseAddress!, count: $0.count) }
             if n == 0 { return out }
             if out.count + n > maxContentBytes { throw FlipError("\(path): more content than a file of \(fileSize) bytes can hold") }
-            try budget.hold(out.count + n, for: isGzip ? "decompressed content" : "the file's content")
+            try budget.reserve(&out, for: out.count + n, what: isGzip ? "decompressed content" : "the file's content")
             out.append(contentsOf: chunk[0..<n])
         }
     }

@@ -43,7 +43,8 @@ public enum IDXReader {
             throw FlipError("\(path): declared dimensions \(shape) need \(headerBytes + total) bytes, but \(size) that many")
         }
         let flatShape = rank == 1 ? [shape[0]] : [shape[0], shape.dropFirst().reduce(1, *)]
-        let data = try Tensor(zeros: flatShape, dtype: .uint8)
+        let data: Tensor
+        do { data = try Tensor(zeros: flatShape, dtype: .uint8) } catch let error as FlipError { throw FlipError("\(path): \(error.description)") }
         try file.read(into: data.raw, count: total, what: "\(total) bytes of data for dimensions \(shape)")
         guard try file.atEnd() else { throw FlipError("\(path): data continues past the \(total) bytes that dimensions \(shape) declare") }
         return rank == 1 ? try data.converted(to: .int32) : data

@@ -20,4 +20,15 @@ final class ReaderBudget {
         }
         held = wanted
     }
+
+    /// Gives `array` room for `count` elements, charged first: a Swift array that
+    /// grows on its own could ask for more address space than the process has
+    /// left, and its allocation failing stops the process.
+    func reserve<T>(_ array: inout [T], for count: Int, what: @autoclosure () -> String) throws {
+        guard count > array.capacity else { return }
+        let capacity = max(count, array.capacity * 2)
+        // While the elements move, the old buffer and the new one are both held.
+        try hold((capacity + array.capacity) * MemoryLayout<T>.stride, for: what())
+        array.reserveCapacity(capacity)
+    }
 }
