@@ -41,12 +41,15 @@ struct SandboxSetup {
     func enforceInKernel(alsoWriting files: [String] = []) throws {
         if flags.withoutLandlock { return }
         let (abi, reason) = SandboxSetup.landlock()
-        guard abi != nil else {
-            throw LuaSandboxError("--sandbox needs the kernel's Landlock sandbox, and \(reason); "
-                                  + "add --without-landlock to run with the Lua-level sandbox alone")
-        }
+        guard abi != nil else { throw LuaSandboxError(SandboxSetup.landlockMissing) }
         let needs = KernelSandbox.processNeeds()
         try KernelSandbox(readable: readable + needs.readable, writable: [output] + files + needs.writable).enforce()
+    }
+
+    /// Why --sandbox does not run here.
+    static var landlockMissing: String {
+        "--sandbox needs the kernel's Landlock sandbox, and \(landlock().reason); "
+            + "add --without-landlock to run with the Lua-level sandbox alone"
     }
 
     /// The kernel's Landlock, or why there is none. FLIPSIDE_LANDLOCK=off acts

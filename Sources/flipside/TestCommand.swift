@@ -31,6 +31,9 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var sandboxFlags: SandboxFlags
 
+    @Option(help: .hidden)
+    var scratch: String?
+
     @Argument(help: "Test files and folders.")
     var paths: [String] = []
 
@@ -53,34 +56,47 @@ struct TestCommand: ParsableCommand {
             FileHandleOutput.error("flipside test: \(error)")
             throw ExitCode(2)
         }
-        var runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), sandbox: nil, timeLimit: timeLimit)
-        if sandbox {
-            // One kernel restriction for the whole command: every file's TEST_TMP lies in one root.
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-tests-\(UUID().uuidString)").path
-            let setup = SandboxSetup(output: root, scripts: files, flags: sandboxFlags)
-            do {
-                try ScriptHost.createDirectory(root)
-                try setup.enforceInKernel()
-            } catch {
-                FileHandleOutput.error("flipside test: \(error)")
-                throw ExitCode(2)
-            }
-            runner.sandbox = (root, setup.readable)
+        let runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), readable: nil, timeLimit: timeLimit)
+        if sandbox, let scratch {
+            try runSandboxedChild(runner, files: files, scratch: scratch)
+            return
         }
         var passed = 0, failed = 0
-        for file in files {
-            switch runner.run(file) {
-            case .passed(let seconds):
-                passed += 1
-                print("ok    \(file) (\(String(format: "%.2f", seconds)) s)")
-            case .failed(let message):
-                failed += 1
-                let indented = message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n      ")
-                print("FAIL  \(file)\n      \(indented)")
+        if sandbox {
+            if !sandboxFlags.withoutLandlock, SandboxSetup.landlock().abi == nil {
+                FileHandleOutput.error("flipside test: \(SandboxSetup.landlockMissing)")
+                throw ExitCode(2)
             }
-            fflush(nil)
+            (passed, failed) = SandboxedTestFiles(files: files, arguments: childArguments()).run()
+        } else {
+            for file in files {
+                if LuaTestRunner.report(file, runner.run(file)) { passed += 1 } else { failed += 1 }
+                fflush(nil)
+            }
         }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// What a child running one sandboxed file is told, besides --scratch and the file.
+    func childArguments() -> [String] {
+        ["test", "--sandbox", "--seed", String(seed)] + parameters.flatMap { ["--set", $0] }
+            + (timeLimit.map { ["--time-limit", String($0)] } ?? []) + sandboxFlags.arguments
+    }
+
+    /// A child of a sandboxed `flipside test`: one file, restricted by the kernel
+    /// to writing in `scratch`, its TEST_TMP. Exits 1 when the file failed.
+    func runSandboxedChild(_ runner: LuaTestRunner, files: [String], scratch: String) throws {
+        guard files.count == 1, let file = files.first else { throw ValidationError("--scratch runs one file") }
+        var runner = runner
+        let setup = SandboxSetup(output: scratch, scripts: [file], flags: sandboxFlags)
+        do {
+            try setup.enforceInKernel()
+        } catch {
+            FileHandleOutput.error("flipside test: \(error)")
+            throw ExitCode(2)
+        }
+        runner.readable = setup.readable
+        if !LuaTestRunner.report(file, runner.run(file, scratch: scratch)) { throw ExitCode(1) }
     }
 }
