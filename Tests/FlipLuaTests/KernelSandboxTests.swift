@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import LuaHost
 import Testing
 
@@ -152,5 +156,74 @@ import Testing
         #expect(batch.status == 1 && batch.stdout.contains("--without-landlock"), "\(batch.stdout)")
         let asked = try CommandLineTests.run(["run", "--sandbox", "--without-landlock", "scripts/test_plain.lua"], in: dir, environment: off)
         #expect(asked.status == 0 && asked.stdout == "ran\n", "\(asked.stderr)")
+    }
+
+    /// Every path outside `out/` under `dir` with its size and modification time.
+    static func snapshot(_ dir: URL) throws -> [String: String] {
+        var entries: [String: String] = [:]
+        for path in try FileManager.default.subpathsOfDirectory(atPath: dir.path) where !path.hasPrefix("out") {
+            var info = stat()
+            guard lstat(dir.appendingPathComponent(path).path, &info) == 0 else { continue }
+            entries[path] = "\(info.st_mode) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }
+        return entries
+    }
+
+    /// Writes out of the output folder every way the libraries allow, each printing `refused` or `WROTE`.
+    static let writes = """
+        local fs = require "flipside"
+        local out, outside = fs.out, fs.params.outside
+        local function try(name, f, ...)
+          local ok, value = pcall(f, ...)
+          print(name, ok and value and "WROTE" or "refused")
+        end
+        local function write(path) local f = assert(io.open(path, "w")); f:write("x"); f:close(); return true end
+        try("dotdot", write, out .. "/../escaped.txt")
+        try("absolute", write, outside .. "/escaped.txt")
+        try("overwrite", write, outside .. "/secret.txt")
+        try("append", function() local f = assert(io.open(outside .. "/secret.txt", "a")); f:write("x"); f:close(); return true end)
+        try("link", write, out .. "/link/escaped.txt")
+        try("file link", write, out .. "/secret_link")
+        try("output", function() io.output(outside .. "/escaped.txt"); io.write("x"); io.close(); return true end)
+        try("rename", function() return assert(os.rename(outside .. "/secret.txt", out .. "/stolen.txt")) end)
+        try("rename out", function() local f = io.open(out .. "/mine.txt", "w"); f:close(); return assert(os.rename(out .. "/mine.txt", outside .. "/mine.txt")) end)
+        try("remove", function() return assert(os.remove(outside .. "/secret.txt")) end)
+        try("remove link", function() return assert(os.remove(out .. "/link/secret.txt")) end)
+        """
+
+    @Test(arguments: ["run", "test", "batch"])
+    func noWriteLandsOutsideTheOutputFolder(_ command: String) throws {
+        let name = command == "test" ? "test_writes.lua" : "writes.lua"
+        let dir = try KernelSandboxTests.layout(KernelSandboxTests.writes, name: name)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outside = dir.appendingPathComponent("outside")
+        // The output folder holds links planted by someone else, to a folder and to a file outside.
+        let out = dir.appendingPathComponent(command == "test" ? "out/unused" : "out/writes")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let extra = KernelSandboxTests.hasLandlock ? [] : ["--without-landlock"]
+        let before = try KernelSandboxTests.snapshot(dir)
+        let arguments: [String]
+        switch command {
+        case "run": arguments = ["run", "--sandbox"] + extra + ["--set", "outside=\(outside.path)", "scripts/\(name)"]
+        case "test": arguments = ["test", "--sandbox"] + extra + ["--set", "outside=\(outside.path)", "scripts"]
+        default: arguments = ["batch", "--sandbox"] + extra + ["--db", "out/r.sqlite", "--set", "outside=\(outside.path)", "scripts"]
+        }
+        try FileManager.default.createSymbolicLink(at: out.appendingPathComponent("link"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(at: out.appendingPathComponent("secret_link"),
+                                                   withDestinationURL: outside.appendingPathComponent("secret.txt"))
+        let outcome = try CommandLineTests.run(arguments, in: dir, timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        var printed = outcome.stdout
+        if command == "batch" {
+            let log = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("out/logs").path)
+                .first { $0.hasSuffix(".log") }
+            printed = try String(contentsOfFile: dir.appendingPathComponent("out/logs/\(try #require(log))").path, encoding: .utf8)
+        }
+        let lines = printed.split(separator: "\n").filter { $0.contains("\t") }
+        // A test's TEST_TMP is fresh, without the planted links: there "file link" is a new file of its own.
+        let refusals = lines.filter { !(command == "test" && $0.hasPrefix("file link\t")) }
+        #expect(lines.count == 11 && refusals.allSatisfy { $0.hasSuffix("\trefused") }, "\(printed)")
+        #expect(try KernelSandboxTests.snapshot(dir) == before)
+        #expect(try String(contentsOf: outside.appendingPathComponent("secret.txt"), encoding: .utf8) == "secret")
     }
 }
