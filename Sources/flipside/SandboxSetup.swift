@@ -33,15 +33,37 @@ struct SandboxSetup {
     }
 
     /// The Lua layer: `output` must exist.
-    func luaSandbox() throws -> LuaSandbox { try LuaSandbox(outputDirectory: output, readableDirectories: readable) }
+    func luaSandbox() throws -> LuaSandbox {
+        try refuseFoldersHoldingHome()
+        return try LuaSandbox(outputDirectory: output, readableDirectories: readable)
+    }
+
+    /// A script whose folder holds the home folder (or is the root) would open
+    /// all of it to reading: it is refused.
+    func refuseFoldersHoldingHome() throws {
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { realpath($0, nil) }.map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        for script in scripts {
+            let folder = ScriptHost.absolute((script as NSString).deletingLastPathComponent)
+            guard let resolved = realpath(folder, nil) else { continue }
+            let path = String(cString: resolved)
+            free(resolved)
+            if path == "/" || home.map({ $0 == path || $0.hasPrefix(path + "/") }) == true {
+                throw LuaSandboxError("\(script) lies in \(path), which holds the home folder: a sandboxed script reads its "
+                                      + "whole folder, so put it in a folder of its own")
+            }
+        }
+    }
 
     /// Restricts this process to the same rules, plus `files` it must write
     /// (already open or made before: a store, a message for the parent).
     /// Without Landlock it stops unless --without-landlock says to go on.
     func enforceInKernel(alsoWriting files: [String] = []) throws {
+        try refuseFoldersHoldingHome()
         if flags.withoutLandlock { return }
-        let (abi, reason) = SandboxSetup.landlock()
-        guard abi != nil else { throw LuaSandboxError(SandboxSetup.landlockMissing) }
+        guard SandboxSetup.landlock().abi != nil else { throw LuaSandboxError(SandboxSetup.landlockMissing) }
         let needs = KernelSandbox.processNeeds()
         try KernelSandbox(readable: readable + needs.readable, writable: [output] + files + needs.writable).enforce()
     }

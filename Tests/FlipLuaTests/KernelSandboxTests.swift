@@ -142,6 +142,24 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("outside/secret.txt"), encoding: .utf8) == "secret")
     }
 
+    /// A script whose folder holds the home folder would open it all to reading.
+    @Test func aScriptBesideTheHomeFolderIsRefused() throws {
+        let dir = try KernelSandboxTests.layout("print('ran')\n", name: "test_home.lua")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for home in ["scripts", "scripts/user"] {
+            let environment = ["HOME": dir.appendingPathComponent(home).path]
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(home), withIntermediateDirectories: true)
+            let run = try CommandLineTests.run(["run", "--sandbox", "scripts/test_home.lua"], in: dir, environment: environment)
+            #expect(run.status == 1 && run.stderr.contains("which holds the home folder"), "\(run.stderr)")
+            #expect(!run.stdout.contains("ran"))
+            let test = try CommandLineTests.run(["test", "--sandbox", "scripts"], in: dir, environment: environment)
+            #expect(test.status == 1 && test.stdout.contains("which holds the home folder"), "\(test.stdout)\(test.stderr)")
+        }
+        let elsewhere = try CommandLineTests.run(["run", "--sandbox", "scripts/test_home.lua"], in: dir,
+                                                 environment: ["HOME": dir.appendingPathComponent("outside").path])
+        #expect(elsewhere.status == 0 && elsewhere.stdout == "ran\n", "\(elsewhere.stderr)")
+    }
+
     @Test func withoutLandlockSandboxRefusesToRunUnlessAsked() throws {
         let dir = try KernelSandboxTests.layout("print('ran')\n", name: "test_plain.lua")
         defer { try? FileManager.default.removeItem(at: dir) }
