@@ -35,11 +35,12 @@ public struct KernelSandbox: Sendable {
     private static let enforced = Mutex(false)
 
     /// What any process needs to go on once restricted: its executable and the
-    /// libraries it has mapped, a few device files, the time zone, and the CPU
-    /// list that thread pools read.
+    /// libraries it has mapped, a few device files, the time zone, the CPU list
+    /// that thread pools read and the memory figure the budget starts from.
+    /// Nothing of /proc/self: its environ and maps are not the script's to read.
     public static func processNeeds() -> (readable: [String], writable: [String]) {
         var readable = ["/dev/urandom", "/dev/random", "/dev/zero", "/etc/localtime", "/usr/share/zoneinfo",
-                        "/sys/devices/system/cpu", "/proc/meminfo", "/proc/self/stat", "/proc/self/status"]
+                        "/sys/devices/system/cpu", "/proc/meminfo"]
         if let exe = SandboxPaths.realPath("/proc/self/exe") { readable.append(exe) }
         readable += mappedFiles()
         return (readable, ["/dev/null"])
