@@ -24,9 +24,10 @@ public struct LuaSandbox: Sendable {
     /// The resolved path a read of `path` opens, if it lies beneath a readable folder.
     public func readablePath(_ path: String) throws -> String {
         guard let folders = readableDirectories else { return path }
+        // A path that exists (a folder too: a dataset's `dir`) resolves whole.
         let resolved: String
         do {
-            resolved = try SandboxPaths.resolve(path, followingLink: true)
+            resolved = try SandboxPaths.realPath(path) ?? SandboxPaths.resolve(path, followingLink: true)
         } catch let error as LuaSandboxError {
             throw LuaSandboxError("cannot read '\(path)': \(error.description)")
         }

@@ -39,12 +39,13 @@ import Testing
         try("passwd", function() return assert(io.open("/etc/passwd")):read("l") end)
         try("read_idx", fs.data.read_idx, outside .. "/secret.txt")
         try("csv", fs.data.load, "csv", { path = outside .. "/secret.txt" })
+        try("dataset dir", fs.data.load, "mnist", { dir = outside })
         try("socket", require, "socket")
         """
 
     static func refusedAll(_ stdout: String) -> Bool {
         let lines = stdout.split(separator: "\n")
-        return lines.count == 11 && lines.allSatisfy { $0.contains("\trefused: ") }
+        return lines.count == 12 && lines.allSatisfy { $0.contains("\trefused: ") }
     }
 
     @Test func readsOutsideTheAllowListFail() throws {
