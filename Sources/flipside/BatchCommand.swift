@@ -87,6 +87,10 @@ struct BatchCommand: ParsableCommand {
             try SlurmArray(command: self, scripts: scripts).write()
             return
         }
+        if sandbox, !sandboxFlags.withoutLandlock, SandboxSetup.landlock().abi == nil {
+            FileHandleOutput.error("flipside batch: \(SandboxSetup.landlockMissing)")
+            throw ExitCode(2)
+        }
         BatchScheduler.installInterruptHandler()
         let batch = try BatchRun(command: self, scripts: scripts)
         let clean = try batch.execute()
