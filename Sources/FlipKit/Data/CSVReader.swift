@@ -55,6 +55,7 @@ public enum CSVReader {
         }
         guard width > 0 else { throw FlipError("\(path): no rows") }
         guard !labelTexts.isEmpty else { throw FlipError("\(path): no data rows") }
+        try labelsBudget.add(labelTexts.count * MemoryLayout<Int32>.stride, for: "the class numbers of \(labelTexts.count) rows")
         let (labels, classNames) = try encodeLabels(labelTexts, path: path)
         let features: Tensor
         do { features = try Tensor(values, shape: [labelTexts.count, width - 1]) } catch let error as FlipError {

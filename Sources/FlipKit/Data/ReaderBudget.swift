@@ -21,6 +21,9 @@ final class ReaderBudget {
         held = wanted
     }
 
+    /// Adds `bytes` to the charge.
+    func add(_ bytes: Int, for what: @autoclosure () -> String) throws { try hold(held + bytes, for: what()) }
+
     /// Gives `array` room for `count` elements, charged first: a Swift array that
     /// grows on its own could ask for more address space than the process has
     /// left, and its allocation failing stops the process.
