@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "CBudget"),
         .target(name: "CLuaShim", dependencies: ["CLua", "CBudget"]),
         .target(name: "CProcess"),
+        .target(name: "CSandbox"),
         .target(name: "CFixedPoint", cSettings: cKernelFlags),
         .target(name: "CCPU"),
         // Kernels are optimised in debug builds too: unoptimised SIMD code runs a
@@ -67,7 +68,7 @@ let package = Package(
         .target(name: "FlipKit", dependencies: ["CBLAS", "CCPU", "CZlib", "CBudget", "CFixedPoint"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-fno-math-errno"]),
                                               .unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget"]),
+        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget", "CSandbox"]),
         // The results store sits beside the engine: persistence is not a kernel.
         .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost", "FlipResults"]),

@@ -25,7 +25,7 @@ enum DataModule {
             }
             if datasetNames.contains(name) { try options?.requireDeclared(declared) }
             let split: IDXDataset.Split = try options?.option("split", default: .train) ?? .train
-            let dir = try options?.string("dir")
+            let dir = try options?.string("dir").map { try readable(call, $0) }
             let env = environment()
             let dataset: Dataset
             if let idx = IDXDataset(rawValue: name) {
@@ -48,7 +48,7 @@ enum DataModule {
             return 1
         },
         LuaFunction("read_idx") { call in
-            try call.push(try IDXReader.read(path: try call.string(1)))
+            try call.push(try IDXReader.read(path: try readable(call, try call.string(1))))
             return 1
         },
         LuaFunction("select_classes") { call in
@@ -140,7 +140,13 @@ enum DataModule {
         guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first else {
             throw LuaArgumentError(2, "field 'delimiter': a single character expected, got '\(delimiter)'")
         }
-        return try CSVReader.read(path: path, label: column, delimiter: byte).dataset
+        return try CSVReader.read(path: try readable(call, path), label: column, delimiter: byte).dataset
+    }
+
+    /// `path` as given, once a sandboxed VM's rules let it be read.
+    static func readable(_ call: LuaCall, _ path: String) throws -> String {
+        _ = try call.vm?.sandbox?.readablePath(path)
+        return path
     }
 
     static func loadBlobs(_ call: LuaCall, _ options: LuaTable?) throws -> Dataset {

@@ -1,21 +1,41 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The results store: one SQLite file holding every run (keyed by the hash of
 /// script, parameters and seed), its per-epoch metrics and, when a script asks,
 /// the provenance of its flips. A run is written in one transaction, so a
 /// runner killed at any moment leaves each run either whole or absent.
 public final class ResultsStore: Sendable {
     public let path: String
+    /// The files a store kept with its journal touches.
+    public var files: [String] { [path, path + "-journal"] }
     private let queue: DatabaseQueue
 
-    public init(path: String) throws {
+    /// With `keepingJournal`, the store creates no file once open: its rollback
+    /// journal (`path-journal`) is made now and truncated after each transaction
+    /// instead of removed, and temporary tables stay in memory. A process the
+    /// kernel then lets write these two files only can still store runs.
+    public init(path: String, keepingJournal: Bool = false) throws {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if keepingJournal {
+            let journal = open(path + "-journal", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            guard journal >= 0 else { throw ResultsError("cannot create \(path)-journal: \(String(cString: strerror(errno)))") }
+            close(journal)
+        }
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
+            if keepingJournal {
+                configuration.prepareDatabase { db in
+                    try db.execute(sql: "PRAGMA journal_mode = TRUNCATE; PRAGMA temp_store = MEMORY")
+                }
+            }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try ResultsStore.migrator.migrate(queue)
         } catch let error as DatabaseError {

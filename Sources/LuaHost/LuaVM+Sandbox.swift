@@ -25,7 +25,7 @@ struct SandboxInstaller {
         ("io", "popen"), ("package", "loadlib"), ("string", "dump"), ("_G", "debug"),
     ]
     static let kept: [(library: String, field: String)] = [
-        ("io", "open"), ("io", "output"), ("os", "remove"), ("os", "rename"),
+        ("io", "open"), ("io", "output"), ("io", "input"), ("io", "lines"), ("os", "remove"), ("os", "rename"),
     ]
 
     func install() {

@@ -192,14 +192,24 @@ public final class LuaVM {
         throw LuaScriptError(message: message, traceback: traceback)
     }
 
+    /// Chunks a sandboxed VM loads are text only: a binary chunk is unchecked
+    /// bytecode, and a corrupt one can crash the interpreter.
+    var chunkMode: String? { sandbox == nil ? nil : "t" }
+
+    /// A load failure as the script sees it; a refused binary chunk says why.
+    func loadError() -> LuaScriptError {
+        let message = popMessage()
+        if sandbox != nil && message.contains("attempt to load a binary chunk") {
+            return LuaScriptError(message: "sandbox: \(message): a sandboxed run loads text chunks only", traceback: "")
+        }
+        return LuaScriptError(message: message, traceback: "")
+    }
+
     /// Runs a Lua file with `arguments` as its `...`; returns how many results it left.
     @discardableResult
     public func runFile(_ path: String, arguments: [String] = [], results: Int32 = 0) throws -> Int32 {
         let top = lua_gettop(state)
-        if flipside_loadfile(state, path) != LUA_OK {
-            let message = popMessage()
-            throw LuaScriptError(message: message, traceback: "")
-        }
+        if flipside_loadfile(state, path, chunkMode) != LUA_OK { throw loadError() }
         for argument in arguments { lua_pushstring(state, argument) }
         try LuaVM.protectedCall(state, arguments: Int32(arguments.count), results: results)
         return lua_gettop(state) - top
@@ -209,12 +219,11 @@ public final class LuaVM {
     @discardableResult
     public func run(_ source: String, name: String = "=(string)", results: Int32 = 0) throws -> Int32 {
         let top = lua_gettop(state)
+        let mode = chunkMode
         let status = source.utf8CString.withUnsafeBufferPointer { buffer in
-            clua_loadbuffer(state, buffer.baseAddress, buffer.count - 1, name)
+            luaL_loadbufferx(state, buffer.baseAddress, buffer.count - 1, name, mode)
         }
-        if status != LUA_OK {
-            throw LuaScriptError(message: popMessage(), traceback: "")
-        }
+        if status != LUA_OK { throw loadError() }
         try LuaVM.protectedCall(state, arguments: 0, results: results)
         return lua_gettop(state) - top
     }
@@ -256,6 +265,14 @@ public final class LuaVM {
     public func requestCancel() { flipside_request_cancel(state) }
     /// `requestCancel` for a signal handler, which can reach a state pointer only.
     public static func requestCancel(_ state: OpaquePointer) { flipside_request_cancel(state) }
+
+    /// Behind every time limit of this process from now on, a thread that ends
+    /// the process (exit status `watchdogStatus`, with a message) when a limit
+    /// has passed by `graceSeconds` and the count hook has not stopped the code
+    /// (a long native call, a message handler or a finalizer: Lua runs the last
+    /// two with hooks off). For a command line, not for a library.
+    public static func enableWatchdog(graceSeconds: Double) { flipside_watchdog_enable(graceSeconds) }
+    public static let watchdogStatus = Int32(FLIPSIDE_WATCHDOG_STATUS)
 
     /// Seconds on a monotonic clock.
     public static func monotonicSeconds() -> Double { flipside_monotonic_seconds() }

@@ -61,14 +61,14 @@ extension SandboxFunctions {
 
     /// loadfile([filename [, mode [, env]]]): `mode` is always "t".
     static let loadfile = LuaFunction("loadfile") { call in
-        let path = call.isNoneOrNil(1) ? nil : try call.string(1)
+        let path = call.isNoneOrNil(1) ? nil : try sandbox(call).readablePath(try call.string(1))
         return finishLoad(call, status: luaL_loadfilex(call.state, path, "t"), environment: 3)
     }
 
     /// dofile([filename]): a text chunk, run with its errors passed on.
     static let dofile = LuaFunction("dofile") { call in
         let state = call.state
-        let path = call.isNoneOrNil(1) ? nil : try call.string(1)
+        let path = call.isNoneOrNil(1) ? nil : try sandbox(call).readablePath(try call.string(1))
         lua_settop(state, 0)
         guard luaL_loadfilex(state, path, "t") == LUA_OK else {
             throw LuaScriptError(message: LuaVM.popMessage(state), traceback: "")
@@ -89,6 +89,10 @@ extension SandboxFunctions {
             let candidate = template.replacingQuestionMarks(with: file)
             guard access(candidate, R_OK) == 0 else {
                 tried.append("no file '\(candidate)'")
+                continue
+            }
+            guard (try? sandbox(call).readablePath(candidate)) != nil else {
+                tried.append("no file '\(candidate)' that a sandboxed run may read")
                 continue
             }
             guard luaL_loadfilex(call.state, candidate, "t") == LUA_OK else {

@@ -57,8 +57,10 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Skip the reports.")
     var noReport = false
 
-    @Flag(help: "Run every script as run --sandbox does (no processes, native code or debug library); each writes only inside its folder under --out.")
+    @Flag(help: "Run every script as run --sandbox does, each child restricted by the kernel too; each writes only inside its folder under --out.")
     var sandbox = false
+
+    @OptionGroup var sandboxFlags: SandboxFlags
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -85,6 +87,10 @@ struct BatchCommand: ParsableCommand {
             try SlurmArray(command: self, scripts: scripts).write()
             return
         }
+        if sandbox, !sandboxFlags.withoutLandlock, SandboxSetup.landlock().abi == nil {
+            FileHandleOutput.error("flipside batch: \(SandboxSetup.landlockMissing)")
+            throw ExitCode(2)
+        }
         BatchScheduler.installInterruptHandler()
         let batch = try BatchRun(command: self, scripts: scripts)
         let clean = try batch.execute()
@@ -94,7 +100,8 @@ struct BatchCommand: ParsableCommand {
 }
 
 enum BatchScripts {
-    /// The scripts named: files as given, folders' *.lua files in name order.
+    /// The scripts named: files as given, folders' *.lua files in name order
+    /// (hidden files left out: a `...lua` nobody sees is not run).
     static func collect(_ paths: [String]) throws -> [String] {
         var scripts: [String] = []
         for path in paths {
@@ -103,7 +110,8 @@ enum BatchScripts {
                 throw ValidationError("\(path): no such file or folder")
             }
             if isFolder.boolValue {
-                let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".lua") }.sorted()
+                let files = try FileManager.default.contentsOfDirectory(atPath: path)
+                    .filter { $0.hasSuffix(".lua") && !$0.hasPrefix(".") }.sorted()
                 scripts += files.map { (path as NSString).appendingPathComponent($0) }
             } else {
                 scripts.append(path)

@@ -7,7 +7,8 @@ import LuaHost
 /// a fresh temporary folder as TEST_TMP, which is also the output folder.
 struct LuaTestRunner {
     var settings: Flipside.RunSettings
-    var sandboxed: Bool
+    /// Sandboxed runs: the folders files may read.
+    var readable: [String]?
     var timeLimit: Double?
 
     enum Outcome {
@@ -38,16 +39,31 @@ struct LuaTestRunner {
         return files
     }
 
-    func run(_ file: String) -> Outcome {
+    /// Runs `file` with a fresh TEST_TMP, or with `scratch` (made and removed by the caller).
+    /// The line (or lines) `flipside test` prints for one file; true when it passed.
+    static func report(_ file: String, _ outcome: Outcome) -> Bool {
+        switch outcome {
+        case .passed(let seconds):
+            print("ok    \(file) (\(String(format: "%.2f", seconds)) s)")
+            return true
+        case .failed(let message):
+            let indented = message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n      ")
+            print("FAIL  \(file)\n      \(indented)")
+            return false
+        }
+    }
+
+    func run(_ file: String, scratch given: String? = nil) -> Outcome {
         let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("flipside-test-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
+        let scratch = given ?? fm.temporaryDirectory.path + "/flipside-test-\(UUID().uuidString)"
+        defer { if given == nil { try? fm.removeItem(atPath: scratch) } }
         let start = LuaVM.monotonicSeconds()
         do {
             try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             var settings = self.settings
             settings.outputDirectory = scratch
-            let vm = try ScriptHost.makeVM(settings: settings, sandboxed: sandboxed)
+            let rails = try readable.map { try LuaSandbox(outputDirectory: scratch, readableDirectories: $0) }
+            let vm = try ScriptHost.makeVM(settings: settings, sandbox: rails)
             let folder = (file as NSString).deletingLastPathComponent
             vm.prependPackagePath(folder.isEmpty ? "." : folder)
             vm.setGlobal("TEST_TMP") { $0.push(scratch) }

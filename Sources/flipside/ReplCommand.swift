@@ -34,7 +34,7 @@ struct ReplCommand: ParsableCommand {
             let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
             return (String(p[..<i]), String(p[p.index(after: i)...]))
         }
-        let vm = try ScriptHost.makeVM(settings: .init(parameters: pairs, seed: seed), sandboxed: false)
+        let vm = try ScriptHost.makeVM(settings: .init(parameters: pairs, seed: seed), sandbox: nil)
         try vm.run("flipside = require 'flipside'", name: "=repl")
         try vm.run(ReplEvaluator.source, name: "=repl", results: 1)
         let evaluator = vm.top

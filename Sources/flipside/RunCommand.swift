@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlipKit
 import FlipLua
+import FlipResults
 import Foundation
 import LuaHost
 
@@ -47,8 +48,10 @@ struct RunCommand: ParsableCommand {
         valueName: "dir"))
     var out: String?
 
-    @Flag(help: "Run a script written by someone else: no processes, native code or debug library, no binary chunks, and writes only inside the output folder.")
+    @Flag(help: "Run a script written by someone else: no processes, native code or debug library, no binary chunks, writes only inside the output folder, reads only from the script's folder, the stdlib, the datasets and --allow-read, no network; enforced by the kernel (Landlock) too.")
     var sandbox = false
+
+    @OptionGroup var sandboxFlags: SandboxFlags
 
     @Argument(help: "The Lua script to run.")
     var script: String
@@ -85,14 +88,28 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        Watchdog.enable(for: timeLimit)
         let pairs = try RunCommand.pairs(parameters)
         RunCommand.warnAboutOptions(in: scriptArguments)
         if let memory { MemoryBudget.setLimit(bytes: memory << 20) }
         let stdlib = StdlibLocator.find()
         let output = out ?? ScriptHost.defaultOutputDirectory(for: script)
         if out != nil || sandbox { try ScriptHost.createDirectory(output) }
-        let vm = try ScriptHost.makeVM(
-            settings: .init(parameters: pairs, seed: seed, outputDirectory: output, script: script), sandboxed: sandbox)
+        let setup = sandbox ? SandboxSetup(output: output, scripts: [script], flags: sandboxFlags) : nil
+        let vm: LuaVM
+        var store: ResultsStore?
+        do {
+            vm = try ScriptHost.makeVM(
+                settings: .init(parameters: pairs, seed: seed, outputDirectory: output, script: script), sandbox: try setup?.luaSandbox())
+            if let setup {
+                // A data script's grid stores its runs: the store is opened before the kernel closes the rest.
+                store = try ResultsStore(path: db, keepingJournal: true)
+                try setup.enforceInKernel(alsoWriting: store?.files ?? [])
+            }
+        } catch let error as LuaSandboxError {
+            FileHandleOutput.error("flipside: \(error.description)")
+            throw ExitCode(1)
+        }
         vm.setGlobal("arg") { vm in
             ScriptArguments.push(on: vm, script: script, arguments: scriptArguments)
         }
@@ -101,7 +118,7 @@ struct RunCommand: ParsableCommand {
             let results = try vm.runFile(script, arguments: scriptArguments, results: 1)
             if results == 1 && ScriptSession.isDataScript(vm) {
                 vm.clearLimits()  // the limit applies to each run of the grid
-                try runGrid(in: vm, parameters: pairs, stdlib: stdlib, output: output)
+                try runGrid(in: vm, parameters: pairs, stdlib: stdlib, output: output, store: store)
             } else if let unread = RunParameters.of(vm) {
                 do { try unread.requireAllUsed() } catch let error as ParameterError { throw GridError(error.description) }
             }
@@ -116,14 +133,14 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The script returned a table: run its grid, store it, report.
-    func runGrid(in vm: LuaVM, parameters: [(String, String)], stdlib: String?, output: String) throws {
+    func runGrid(in vm: LuaVM, parameters: [(String, String)], stdlib: String?, output: String, store: ResultsStore?) throws {
         guard let source = FileManager.default.contents(atPath: script) else {
             throw GridError("cannot read \(script)")
         }
-        let configuration = GridRunner.Configuration(
+        var configuration = GridRunner.Configuration(
             scriptPath: script, parameters: parameters, jobs: jobs, timeLimit: timeLimit, storePath: db,
-            outputFolder: output, stdlib: stdlib, codeVersion: CodeVersion.describe(stdlib: stdlib),
-            sandbox: sandbox ? try LuaSandbox(outputDirectory: output) : nil)
+            outputFolder: output, stdlib: stdlib, codeVersion: CodeVersion.describe(stdlib: stdlib), sandbox: vm.sandbox)
+        configuration.store = store
         let summary = try GridRunner(configuration).run(in: vm, source: String(decoding: source, as: UTF8.self))
         print(String(format: "%d runs: %d ran, %d stored before, %d failed; %.1f s", summary.total, summary.ran,
                      summary.cached, summary.failed.count, summary.seconds))

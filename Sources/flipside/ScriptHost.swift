@@ -1,4 +1,5 @@
 import FlipLua
+import Foundation
 import LuaHost
 
 #if canImport(Glibc)
@@ -8,21 +9,23 @@ import Glibc
 /// A VM as every command hands it to a script: the engine as
 /// `require "flipside"`, the stdlib on package.path, and, when asked, the sandbox.
 enum ScriptHost {
-    static func makeVM(settings: Flipside.RunSettings, sandboxed: Bool) throws -> LuaVM {
+    static func makeVM(settings: Flipside.RunSettings, sandbox: LuaSandbox?) throws -> LuaVM {
         let vm = try LuaVM()
         Flipside.install(in: vm, settings: settings, stdlib: StdlibLocator.find())
-        if sandboxed {
-            guard let out = settings.outputDirectory else { throw LuaHostError("a sandboxed run needs an output folder") }
-            vm.applySandbox(try LuaSandbox(outputDirectory: out))
-        }
+        if let sandbox { vm.applySandbox(sandbox) }
         return vm
     }
 
-    /// The default output folder of a script: ./out/<script name without .lua>.
+    /// The default output folder of a script: ./out/<script name without .lua, made safe>.
     static func defaultOutputDirectory(for script: String) -> String {
-        var name = script.split(separator: "/").last.map(String.init) ?? script
-        if name.hasSuffix(".lua") { name.removeLast(4) }
-        return "out/" + (name.isEmpty ? "script" : name)
+        "out/" + OutputFolderName.of(script)
+    }
+
+    /// `path` made absolute against the working folder.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let cwd = FileManager.default.currentDirectoryPath
+        return path.isEmpty || path == "." ? cwd : cwd + "/" + path
     }
 
     /// Creates `path` and its missing parents, like `mkdir -p`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlipLua
+import Foundation
 import LuaHost
 
 #if canImport(Glibc)
@@ -28,6 +29,11 @@ struct TestCommand: ParsableCommand {
     @Flag(help: "Run each file sandboxed, as run --sandbox does; its output folder is its TEST_TMP.")
     var sandbox = false
 
+    @OptionGroup var sandboxFlags: SandboxFlags
+
+    @Option(help: .hidden)
+    var scratch: String?
+
     @Argument(help: "Test files and folders.")
     var paths: [String] = []
 
@@ -39,6 +45,7 @@ struct TestCommand: ParsableCommand {
     }
 
     func run() throws {
+        Watchdog.enable(for: timeLimit)
         let pairs = parameters.map { p -> (String, String) in
             let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
             return (String(p[..<i]), String(p[p.index(after: i)...]))
@@ -49,21 +56,47 @@ struct TestCommand: ParsableCommand {
             FileHandleOutput.error("flipside test: \(error)")
             throw ExitCode(2)
         }
-        let runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), sandboxed: sandbox, timeLimit: timeLimit)
+        let runner = LuaTestRunner(settings: .init(parameters: pairs, seed: seed), readable: nil, timeLimit: timeLimit)
+        if sandbox, let scratch {
+            try runSandboxedChild(runner, files: files, scratch: scratch)
+            return
+        }
         var passed = 0, failed = 0
-        for file in files {
-            switch runner.run(file) {
-            case .passed(let seconds):
-                passed += 1
-                print("ok    \(file) (\(String(format: "%.2f", seconds)) s)")
-            case .failed(let message):
-                failed += 1
-                let indented = message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n      ")
-                print("FAIL  \(file)\n      \(indented)")
+        if sandbox {
+            if !sandboxFlags.withoutLandlock, SandboxSetup.landlock().abi == nil {
+                FileHandleOutput.error("flipside test: \(SandboxSetup.landlockMissing)")
+                throw ExitCode(2)
             }
-            fflush(nil)
+            (passed, failed) = SandboxedTestFiles(files: files, arguments: childArguments()).run()
+        } else {
+            for file in files {
+                if LuaTestRunner.report(file, runner.run(file)) { passed += 1 } else { failed += 1 }
+                fflush(nil)
+            }
         }
         print("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// What a child running one sandboxed file is told, besides --scratch and the file.
+    func childArguments() -> [String] {
+        ["test", "--sandbox", "--seed", String(seed)] + parameters.flatMap { ["--set", $0] }
+            + (timeLimit.map { ["--time-limit", String($0)] } ?? []) + sandboxFlags.arguments
+    }
+
+    /// A child of a sandboxed `flipside test`: one file, restricted by the kernel
+    /// to writing in `scratch`, its TEST_TMP. Exits 1 when the file failed.
+    func runSandboxedChild(_ runner: LuaTestRunner, files: [String], scratch: String) throws {
+        guard files.count == 1, let file = files.first else { throw ValidationError("--scratch runs one file") }
+        var runner = runner
+        let setup = SandboxSetup(output: scratch, scripts: [file], flags: sandboxFlags)
+        do {
+            try setup.enforceInKernel()
+        } catch {
+            FileHandleOutput.error("flipside test: \(error)")
+            throw ExitCode(2)
+        }
+        runner.readable = setup.readable
+        if !LuaTestRunner.report(file, runner.run(file, scratch: scratch)) { throw ExitCode(1) }
     }
 }

@@ -47,19 +47,27 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Sandbox the script as run --sandbox does.")
     var sandbox = false
 
+    @OptionGroup var sandboxFlags: SandboxFlags
+
     /// All a --sandbox step may write into.
     var sandboxOutput: String? { sandbox ? out : nil }
 
-    /// The sandbox of a --sandbox step, its output folder created first.
-    func sandboxIfAsked() throws -> LuaSandbox? {
+    /// Makes the output folder of a --sandbox step and restricts this process
+    /// (Landlock) before any of the script runs; `files` stay writable.
+    /// Returns the Lua layer's rules.
+    func sandboxIfAsked(alsoWriting files: [String]) throws -> LuaSandbox? {
         guard sandbox else { return nil }
         try ScriptHost.createDirectory(out)
-        return try LuaSandbox(outputDirectory: out)
+        let setup = SandboxSetup(output: out, scripts: [script], flags: sandboxFlags)
+        let rails = try setup.luaSandbox()
+        try setup.enforceInKernel(alsoWriting: files)
+        return rails
     }
 
     func run() throws {
         ChildProcess.dieWithParent()
         if let memory { ChildProcess.limitMemory(megabytes: memory) }
+        Watchdog.enable(for: timeLimit)
         let pairs = try RunCommand.pairs(parameters)
         let stdlib = StdlibLocator.find()
         let codeVersion = CodeVersion.describe(stdlib: stdlib)
@@ -68,22 +76,27 @@ struct WorkerCommand: ParsableCommand {
         switch step {
         case "plan":
             guard let message else { throw ValidationError("plan needs --message") }
-            try WorkerMessage.write(try plan(pairs, stdlib: stdlib, scriptHash: scriptHash, codeVersion: codeVersion), to: message)
+            let channel = try WorkerMessage.Channel(path: message)
+            let rails = try sandboxIfAsked(alsoWriting: [message])
+            try channel.send(try plan(pairs, stdlib: stdlib, scriptHash: scriptHash, codeVersion: codeVersion, rails: rails))
         case "run":
             guard let message, let request else { throw ValidationError("run needs --message and --request") }
             let wanted = try WorkerMessage.decoder.decode(GridRunner.Request.self, from: Data(request.utf8))
+            let channel = try WorkerMessage.Channel(path: message)
+            let rails = try sandboxIfAsked(alsoWriting: [message])
             let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
-                                            sandbox: try sandboxIfAsked(), outputFolder: sandboxOutput)
+                                            sandbox: rails, outputFolder: sandboxOutput)
             let record = session.run(wanted, scriptHash: scriptHash, codeVersion: codeVersion, timeLimit: timeLimit)
-            try WorkerMessage.write(record, to: message)
+            try channel.send(record)
         case "report":
+            let store = try ResultsStore(path: db)
+            let rails = try sandboxIfAsked(alsoWriting: [])
             let session = try ScriptSession(scriptPath: script, parameters: pairs, stdlib: stdlib, loadTimeLimit: timeLimit,
-                                            sandbox: try sandboxIfAsked(), outputFolder: sandboxOutput)
+                                            sandbox: rails, outputFolder: sandboxOutput)
             let plan = try session.plan()
             let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: db,
                                           outputFolder: out, stdlib: stdlib, codeVersion: codeVersion))
             let ids = runner.requests(plan, scriptHash: scriptHash).map(\.id)
-            let store = try ResultsStore(path: db)
             try session.report(records: try store.records(ids: ids), description: plan.description, outputFolder: out, storePath: db)
         default:
             throw ValidationError("step must be plan, run or report")
@@ -92,10 +105,11 @@ struct WorkerCommand: ParsableCommand {
 
     /// Loads the script under the time limit: a data script gives its runs; a
     /// plain script has run whole by then and gives its outcome.
-    func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String) throws -> WorkerMessage.Plan {
+    func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String,
+              rails: LuaSandbox?) throws -> WorkerMessage.Plan {
         let vm = try LuaVM()
         Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput, script: script), stdlib: stdlib)
-        if let rails = try sandboxIfAsked() { vm.applySandbox(rails) }
+        if let rails { vm.applySandbox(rails) }
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()
         let plainRequest = GridRunner.Request.plain(scriptHash: scriptHash, parameters: pairs)

@@ -72,7 +72,8 @@ import Testing
     @Test func datasetsAreFoundOrTheErrorSaysWhereItLooked() throws {
         let data = dir.appendingPathComponent("mnist")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let images = IDXReaderTests.idx(dims: [3, 2, 2], data: [UInt8](0..<12))
+        let pixels: [UInt8] = (0..<(3 * 784)).map { UInt8($0 % 251) }
+        let images = IDXReaderTests.idx(dims: [3, 28, 28], data: pixels)
         let labels = IDXReaderTests.idx(dims: [3], data: [1, 0, 7])
         for prefix in ["train", "t10k"] {
             _ = try write("mnist/\(prefix)-images-idx3-ubyte", images)
@@ -83,7 +84,8 @@ import Testing
         #expect(viaEnvironment.labels.int32Values == [1, 0, 7])
         let subset = try viaEnvironment.selectingClasses([7, 1])
         #expect(subset.labels.int32Values == [1, 0])
-        #expect(subset.features.byteValues == [0, 1, 2, 3, 8, 9, 10, 11])
+        let kept: [UInt8] = Array(pixels[0..<784] + pixels[(2 * 784)...])
+        #expect(subset.features.byteValues == kept)
 
         let elsewhere = dir.appendingPathComponent("nowhere").path
         do {
@@ -93,6 +95,33 @@ import Testing
             for file in ["train-images-idx3-ubyte", "t10k-labels-idx1-ubyte", elsewhere] {
                 #expect(error.description.contains(file))
             }
+        }
+    }
+
+    @Test func datasetImagesMustHaveTheDatasetsShape() throws {
+        /// A dataset folder of four files; returns the test split's images and labels paths.
+        func dataset(_ folder: TestFolder, _ name: String, images: [UInt8], labels: [UInt8]) throws -> (String, String) {
+            var paths: [String] = []
+            for prefix in ["train", "t10k"] {
+                paths = [try folder.write("\(name)/\(prefix)-images-idx3-ubyte", images), try folder.write("\(name)/\(prefix)-labels-idx1-ubyte", labels)]
+            }
+            return (paths[0], paths[1])
+        }
+        let labels = IDXReaderTests.idx(dims: [3], data: [1, 0, 7])
+        for (dims, got) in [([3, 27, 28], "items of 27×28"), ([3, 784], "items of 784"), ([3, 28, 28, 1], "items of 28×28×1")] as [([UInt32], String)] {
+            let folder = try TestFolder()
+            let count = dims.dropFirst().reduce(1) { $0 * Int($1) } * 3
+            let (images, _) = try dataset(folder, "mnist", images: IDXReaderTests.idx(dims: dims, data: [UInt8](repeating: 1, count: count)),
+                                          labels: labels)
+            #expect(throws: FlipError("\(images): \(got); mnist has items of 28×28"), "\(dims)") {
+                try IDXDataset.mnist.load(split: .test, directory: folder.url.path + "/mnist", environment: [:])
+            }
+        }
+        let folder = try TestFolder()
+        let (_, badLabels) = try dataset(folder, "f", images: IDXReaderTests.idx(dims: [1, 28, 28], data: [UInt8](repeating: 1, count: 784)),
+                                         labels: IDXReaderTests.idx(dims: [1, 1], data: [1]))
+        #expect(throws: FlipError("\(badLabels): items of 1; fashion-mnist has labels (1 dimension)")) {
+            try IDXDataset.fashionMNIST.load(split: .test, directory: folder.url.path + "/f", environment: [:])
         }
     }
 }

@@ -91,5 +91,69 @@ import Testing
         #expect(files >= 10_000)
         #expect(refused > files / 2)
     }
-}
 
+    /// The gzip readers, each with a seed file it reads whole.
+    static let gzipReaders: [(name: String, seed: [UInt8], read: @Sendable (String) throws -> Void)] = [
+        ("idx", idxSeed(), { _ = try IDXReader.read(path: $0) }),
+        ("cifar10", cifarSeed(labelBytes: 1), { _ = try CIFARReader.read(paths: [$0], labels: .cifar10) }),
+        ("cifar100", cifarSeed(labelBytes: 2), { _ = try CIFARReader.read(paths: [$0], labels: .fine) }),
+        ("csv", csvSeed, { _ = try CSVReader.read(path: $0) }),
+    ]
+
+    static func refusal(_ read: (String) throws -> Void, _ path: String) -> String? {
+        do {
+            try read(path)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aGzipFileCutAnywhereIsRefused() throws {
+        let folder = try TestFolder()
+        for reader in ReaderFuzzTests.gzipReaders {
+            let gz = Array(try Data(contentsOf: URL(fileURLWithPath: folder.gzip(try folder.write("whole-\(reader.name)", reader.seed)))))
+            #expect(ReaderFuzzTests.refusal(reader.read, folder.url.path + "/whole-\(reader.name).gz") == nil)
+            let path = folder.url.path + "/cut-\(reader.name).gz"
+            // Every cut after the gzip header, the trailer's 8 bytes (CRC and length) included.
+            for cut in 10..<gz.count {
+                try folder.write("cut-\(reader.name).gz", Array(gz.prefix(cut)))
+                let message = ReaderFuzzTests.refusal(reader.read, path) ?? "read"
+                let named = message.contains(path) && message.contains("truncated")
+                #expect(named, "\(reader.name) cut at \(cut) of \(gz.count): \(message)")
+            }
+        }
+    }
+
+    @Test func trailingGarbageAfterTheLastMemberIsRefused() throws {
+        let folder = try TestFolder()
+        let g = Generator(seed: 5)
+        for reader in ReaderFuzzTests.gzipReaders {
+            let gz = Array(try Data(contentsOf: URL(fileURLWithPath: folder.gzip(try folder.write("seed-\(reader.name)", reader.seed)))))
+            let path = folder.url.path + "/tail-\(reader.name).gz"
+            let tails: [[UInt8]] = [[0], [0x1F], [0, 0, 0, 0], Array("garbage".utf8)] + (0..<20).map { _ in
+                var tail = (0..<1 + g.below(300)).map { _ in UInt8(g.below(256)) }
+                if tail[0] == 0x1F { tail[0] = 0 }
+                return tail
+            }
+            for tail in tails {
+                try folder.write("tail-\(reader.name).gz", gz + tail)
+                let message = ReaderFuzzTests.refusal(reader.read, path) ?? "read"
+                let expected = "\(path): trailing garbage after the last gzip member (at byte \(gz.count) of \(gz.count + tail.count))"
+                #expect(message == expected, "\(reader.name) + \(tail.count) bytes")
+            }
+        }
+    }
+
+    @Test func membersOneAfterAnotherReadAsOneFile() throws {
+        let folder = try TestFolder()
+        let seed = ReaderFuzzTests.cifarSeed(labelBytes: 1)
+        let first = try Data(contentsOf: URL(fileURLWithPath: folder.gzip(try folder.write("a", Array(seed.prefix(1000))))))
+        let second = try Data(contentsOf: URL(fileURLWithPath: folder.gzip(try folder.write("b", Array(seed.dropFirst(1000))))))
+        let path = try folder.write("two.gz", Array(first + second))
+        let (features, labels) = try CIFARReader.read(paths: [path], labels: .cifar10)
+        let (expected, _) = try CIFARReader.read(paths: [try folder.write("raw", seed)], labels: .cifar10)
+        #expect(labels.int32Values == [1, 2])
+        #expect(features.byteValues == expected.byteValues)
+    }
+}

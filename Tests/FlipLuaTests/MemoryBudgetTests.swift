@@ -49,6 +49,27 @@ import Testing
         #expect(outcome.stdout.contains("heap usable again\t100000"))
     }
 
+    /// With the Lua heap full to the last byte, an error still gets its own
+    /// message: the message and its traceback are built from a reserve.
+    @Test func aFullHeapStillBuildsTheErrorMessage() throws {
+        let file = try CommandLineTests.script("""
+            local fs = require "flipside"
+            local ones, shape, t = fs.tensor.ones, { 1000, 1000 }, {}
+            local filled = pcall(function() for i = 1, 1e8 do t[i] = {} end end)
+            local ok, err = pcall(ones, shape)
+            local ok2, err2 = pcall(ones, "x")
+            t = nil
+            collectgarbage()
+            print(filled, ok, err)
+            print(ok2, err2)
+            """)
+        let outcome = try CommandLineTests.run(["run", "--memory", "64", file.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("false\tfalse\tones: cannot allocate 4000000 bytes for a tensor of shape [1000, 1000]: "),
+                "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("false\tbad argument #1 to 'ones' (shape"), "\(outcome.stdout)")
+    }
+
     /// A binding's own allocations cannot fail halfway (a Lua error then would
     /// jump over Swift frames): it checks the budget before it builds.
     @Test func aTableTooLargeForTheBudgetIsRefusedBeforeItIsBuilt() throws {

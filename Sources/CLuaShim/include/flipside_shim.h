@@ -48,6 +48,14 @@ void flipside_clear_limits(lua_State *L);
 void flipside_request_cancel(lua_State *L);
 double flipside_monotonic_seconds(void);
 
+/* The watchdog: once enabled (for the whole process, with a grace period in
+   seconds), a state whose time limit has passed by the grace period without
+   being cleared ends the process with a message and this status. */
+#define FLIPSIDE_WATCHDOG_STATUS 124
+void flipside_watchdog_enable(double grace_seconds);
+void flipside_watchdog_arm(const flipside_state_info *owner, double deadline, double limit);
+void flipside_watchdog_disarm(const flipside_state_info *owner);
+
 /* Calls the function below nargs arguments under a traceback handler.
    On error the error value is left on top and the traceback in the registry. */
 int flipside_pcall(lua_State *L, int nargs, int nresults);
@@ -56,7 +64,8 @@ void flipside_push_last_traceback(lua_State *L);
 
 /* Protected helpers: return LUA_OK or an error status with the message on top. */
 int flipside_openlibs(lua_State *L);
-int flipside_loadfile(lua_State *L, const char *path);
+/* mode as luaL_loadfilex: "t" text only, "b" binary only, NULL both. */
+int flipside_loadfile(lua_State *L, const char *path, const char *mode);
 
 /* Userdata whose metatable is the one stored under key in the registry, or NULL. */
 void *flipside_testudata(lua_State *L, int idx, const void *key);

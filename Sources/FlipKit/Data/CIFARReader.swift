@@ -23,20 +23,26 @@ public enum CIFARReader {
     /// Reads and concatenates the records of `paths` (raw or gzip).
     public static func read(paths: [String], labels kind: Labels) throws -> (features: Tensor, labels: Tensor) {
         let recordBytes = kind.labelBytes + pixelsPerImage
-        var contents: [(path: String, bytes: [UInt8])] = []
+        // Each file stays open while its content is held: the budget counts that content until then.
+        var contents: [(path: String, bytes: [UInt8], file: CompressedFile)] = []
         for path in paths {
             let file = try CompressedFile(path: path)
             let bytes = try file.readAll()
             guard !bytes.isEmpty, bytes.count % recordBytes == 0 else {
                 throw FlipError("\(path): \(bytes.count) bytes\(file.isGzip ? " uncompressed" : "") is not a whole number of \(recordBytes)-byte records (\(kind.labelBytes) label \(kind.labelBytes == 1 ? "byte" : "bytes") + 3072 pixels)")
             }
-            contents.append((path, bytes))
+            contents.append((path, bytes, file))
         }
         let total = contents.reduce(0) { $0 + $1.bytes.count / recordBytes }
-        let features = try Tensor(zeros: [total, pixelsPerImage], dtype: .uint8)
-        let labels = try Tensor(zeros: [total], dtype: .int32)
+        let features: Tensor, labels: Tensor
+        do {
+            features = try Tensor(zeros: [total, pixelsPerImage], dtype: .uint8)
+            labels = try Tensor(zeros: [total], dtype: .int32)
+        } catch let error as FlipError {
+            throw FlipError("\(paths.joined(separator: ", ")): \(error.description)")
+        }
         var row = 0
-        for (path, bytes) in contents {
+        for (path, bytes, _) in contents {
             try bytes.withUnsafeBytes { source in
                 for r in 0..<(bytes.count / recordBytes) {
                     let record = source.baseAddress! + r * recordBytes

@@ -16,7 +16,10 @@ public enum CSVReader {
     }
 
     public static func read(path: String, label: LabelColumn = .last, delimiter: UInt8 = UInt8(ascii: ",")) throws -> Result {
-        let bytes = try CompressedFile(path: path).readAll()
+        let file = try CompressedFile(path: path)
+        let bytes = try file.readAll()
+        // The parsed rows are charged as they grow (a small .gz can hold millions of them).
+        let valuesBudget = ReaderBudget(path: path), labelsBudget = ReaderBudget(path: path)
         var header: [String]?
         var width = 0
         var labelIndex = 0
@@ -37,6 +40,9 @@ public enum CSVReader {
                 throw FlipError("\(path): line \(line) has \(fields.count) fields, expected \(width)")
             }
             if firstDataLine == 0 { firstDataLine = line }
+            let rowCount = labelTexts.count + 1
+            try valuesBudget.reserve(&values, for: values.count + width - 1, what: "the features of \(rowCount) rows")
+            try labelsBudget.reserve(&labelTexts, for: rowCount, what: "the labels of \(rowCount) rows")
             for (k, field) in fields.enumerated() {
                 if k == labelIndex {
                     labelTexts.append(field)
@@ -49,8 +55,12 @@ public enum CSVReader {
         }
         guard width > 0 else { throw FlipError("\(path): no rows") }
         guard !labelTexts.isEmpty else { throw FlipError("\(path): no data rows") }
+        try labelsBudget.add(labelTexts.count * MemoryLayout<Int32>.stride, for: "the class numbers of \(labelTexts.count) rows")
         let (labels, classNames) = try encodeLabels(labelTexts, path: path)
-        let features = try Tensor(values, shape: [labelTexts.count, width - 1])
+        let features: Tensor
+        do { features = try Tensor(values, shape: [labelTexts.count, width - 1]) } catch let error as FlipError {
+            throw FlipError("\(path): \(error.description)")
+        }
         var names = header ?? (0..<width).map { "column \($0 + 1)" }
         names.remove(at: labelIndex)
         guard classNames.count >= 2 else {
@@ -58,6 +68,7 @@ public enum CSVReader {
         }
         let dataset = try Dataset(features: features, labels: try Tensor(int32: labels), classes: classNames.count,
                                   name: String(path.split(separator: "/").last ?? Substring(path)))
+        withExtendedLifetime((file, valuesBudget, labelsBudget)) {}
         return Result(dataset: dataset, featureNames: names, classNames: classNames)
     }
 

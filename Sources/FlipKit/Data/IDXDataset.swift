@@ -26,10 +26,9 @@ public enum IDXDataset: String, CaseIterable, Sendable {
         guard let imagesPath = DatasetLocator.resolve(dir, "\(prefix)-images-idx3-ubyte"),
             let labelsPath = DatasetLocator.resolve(dir, "\(prefix)-labels-idx1-ubyte")
         else { throw FlipError("dataset '\(rawValue)': files vanished from \(dir)") }
-        let images = try IDXReader.read(path: imagesPath)
-        let labels = try IDXReader.read(path: labelsPath)
-        guard images.rank == 2 else { throw FlipError("\(imagesPath): expected images (3 dimensions), got \(images.rank) dimension(s)") }
-        guard labels.rank == 1 else { throw FlipError("\(labelsPath): expected labels (1 dimension)") }
+        // Both datasets hold 28×28 images: any other shape is a different (or broken) file.
+        let images = try IDXReader.read(path: imagesPath, itemShape: [28, 28], of: rawValue)
+        let labels = try IDXReader.read(path: labelsPath, itemShape: [], of: rawValue)
         guard images.rows == labels.count else {
             throw FlipError("\(imagesPath) has \(images.rows) images but \(labelsPath) has \(labels.count) labels")
         }

@@ -7,8 +7,10 @@ public enum IDXReader {
     ]
 
     /// Reads an IDX file into a uint8 tensor. Labels (1 dimension) come back as
-    /// int32 [n]; images (3 dimensions) as uint8 [n, rows*cols].
-    public static func read(path: String) throws -> Tensor {
+    /// int32 [n]; images (3 dimensions) as uint8 [n, rows*cols]. With `itemShape`,
+    /// the dimensions after the first must be exactly these (`of` names the
+    /// dataset that has that shape, for the message).
+    public static func read(path: String, itemShape: [Int]? = nil, of dataset: String = "") throws -> Tensor {
         let file = try CompressedFile(path: path)
         var header: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         try withUnsafeMutableBytes(of: &header) { try file.read(into: $0.baseAddress!, count: 4, what: "the header") }
@@ -24,6 +26,11 @@ public enum IDXReader {
         var dims = [UInt32](repeating: 0, count: rank)
         try dims.withUnsafeMutableBytes { try file.read(into: $0.baseAddress!, count: 4 * rank, what: "the dimensions") }
         let shape = dims.map { Int(UInt32(bigEndian: $0)) }
+        if let itemShape, Array(shape.dropFirst()) != itemShape {
+            let got = rank == 1 ? "labels (1 dimension)" : "items of " + shape.dropFirst().map(String.init).joined(separator: "×")
+            let wanted = itemShape.isEmpty ? "labels (1 dimension)" : "items of " + itemShape.map(String.init).joined(separator: "×")
+            throw FlipError("\(path): \(got); \(dataset.isEmpty ? "expected" : dataset + " has") \(wanted)")
+        }
         let headerBytes = 4 + 4 * rank
         var total = 1
         for d in shape {
@@ -36,7 +43,8 @@ public enum IDXReader {
             throw FlipError("\(path): declared dimensions \(shape) need \(headerBytes + total) bytes, but \(size) that many")
         }
         let flatShape = rank == 1 ? [shape[0]] : [shape[0], shape.dropFirst().reduce(1, *)]
-        let data = try Tensor(zeros: flatShape, dtype: .uint8)
+        let data: Tensor
+        do { data = try Tensor(zeros: flatShape, dtype: .uint8) } catch let error as FlipError { throw FlipError("\(path): \(error.description)") }
         try file.read(into: data.raw, count: total, what: "\(total) bytes of data for dimensions \(shape)")
         guard try file.atEnd() else { throw FlipError("\(path): data continues past the \(total) bytes that dimensions \(shape) declare") }
         return rank == 1 ? try data.converted(to: .int32) : data

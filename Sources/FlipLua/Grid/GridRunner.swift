@@ -18,6 +18,9 @@ public struct GridRunner: Sendable {
         public var codeVersion: String
         /// Each grid thread's state is sandboxed like the caller's when set.
         public var sandbox: LuaSandbox?
+        /// The store at `storePath`, when the caller opened it already (a
+        /// sandboxed process can open no file once restricted).
+        public var store: ResultsStore?
 
         public init(scriptPath: String, parameters: [(String, String)], jobs: Int, timeLimit: Double?, storePath: String,
                     outputFolder: String, stdlib: String?, codeVersion: String, sandbox: LuaSandbox? = nil) {
@@ -105,7 +108,7 @@ public struct GridRunner: Sendable {
         let session = try ScriptSession(adopting: vm, scriptPath: configuration.scriptPath)
         let plan = try session.plan()
         try GridRunner.requireParametersUsed(vm, plan)
-        let store = try ResultsStore(path: configuration.storePath)
+        let store = try configuration.store ?? ResultsStore(path: configuration.storePath)
         let scriptHash = ContentHash.of(source)
         let all = requests(plan, scriptHash: scriptHash)
         var pending: [Request] = []

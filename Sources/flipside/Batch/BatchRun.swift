@@ -13,12 +13,15 @@ final class BatchRun {
     var planFailures: [String: RunRecord] = [:]
     var ran: [RunRecord] = []
     var skipped: [String: Int] = [:]
+    /// Each script's folder name under --out, unique in this batch.
+    let folders: [String: String]
 
     init(command: BatchCommand, scripts: [String]) throws {
         self.command = command
         self.scripts = scripts
         store = try ResultsStore(path: command.db)
         pairs = try RunCommand.pairs(command.parameters)
+        folders = Dictionary(zip(scripts, OutputFolderName.unique(scripts, reserved: ["logs", "slurm"]))) { first, _ in first }
         // Batches may share an output folder (the shards of a cluster array run at
         // once): each keeps its children's messages and logs in a folder of its own.
         logs = (command.out as NSString).appendingPathComponent("logs/batch-\(getpid())")
@@ -32,12 +35,12 @@ final class BatchRun {
 
     /// A script's folder under --out: its report, and all a sandboxed script may write.
     func folder(of script: String) -> String {
-        (command.out as NSString).appendingPathComponent(GridRunner.Configuration.scriptName(of: script))
+        (command.out as NSString).appendingPathComponent(folders[script] ?? OutputFolderName.of(script))
     }
 
     /// What every child of `script` is told besides its step.
     func childArguments(_ script: String) -> [String] {
-        baseArguments + (command.sandbox ? ["--sandbox", "--out", folder(of: script)] : [])
+        baseArguments + (command.sandbox ? ["--sandbox", "--out", folder(of: script)] + command.sandboxFlags.arguments : [])
     }
 
     func scriptHash(_ script: String) -> String {
@@ -177,7 +180,7 @@ final class BatchRun {
             let folder = folder(of: script)
             return .init(label: "\(name) report",
                          arguments: ["report", script, "--db", command.db, "--out", folder] + pairs.flatMap { ["--set", "\($0.0)=\($0.1)"] }
-                             + (command.sandbox ? ["--sandbox"] : []),
+                             + (command.sandbox ? ["--sandbox"] + command.sandboxFlags.arguments : []),
                          logPath: log, messagePath: log + ".none") { child in
                 let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
                 print("\n== report of \(name) (\(folder))\n" + output, terminator: output.hasSuffix("\n") ? "" : "\n")

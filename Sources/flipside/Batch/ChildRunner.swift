@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 #if canImport(Glibc)
 import Glibc
@@ -64,6 +65,9 @@ final class ChildRunner {
             let signal = process.terminationStatus
             reason = "crashed: signal \(signal) (\(String(cString: strsignal(signal))))"
             if let memory, signal == SIGABRT || signal == SIGSEGV || signal == SIGKILL { reason += "; memory limit \(memory) MB" }
+        } else if process.terminationStatus == LuaVM.watchdogStatus {
+            reason = "stopped by the watchdog: its code did not return within \(String(format: "%g", Watchdog.grace)) s "
+                + "after the \(timeout.map { String(format: "%g", $0) } ?? "?") s time limit"
         } else {
             reason = "exited with status \(process.terminationStatus) without a result"
         }

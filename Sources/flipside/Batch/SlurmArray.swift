@@ -22,7 +22,7 @@ struct SlurmArray {
         let n = command.tasks
         let sets = try RunCommand.pairs(command.parameters).flatMap { ["--set", "\($0.0)=\($0.1)"] }
         let common = sets + (command.timeout.map { ["--timeout", String($0)] } ?? []) + (command.memory.map { ["--memory", String($0)] } ?? [])
-            + (command.sandbox ? ["--sandbox"] : [])
+            + (command.sandbox ? ["--sandbox"] + command.sandboxFlags.arguments : [])
         let scriptArgs = scripts.map(absolute).map(quoted).joined(separator: " ")
         let shardStore = absolute((folder as NSString).appendingPathComponent("shard-$SLURM_ARRAY_TASK_ID.sqlite"))
         let array = """

@@ -3,8 +3,10 @@ import FlipResults
 import Foundation
 
 /// What a batch child process writes back to its parent, as JSON in a file
-/// the parent names (written to a temporary name, then renamed, so the parent
-/// never reads half a message).
+/// the parent names. The child opens it when it starts (a sandboxed child can
+/// open nothing outside its folder later) and writes it once at the end; the
+/// parent reads it after the child has ended, and a half-written message
+/// (the child killed while writing) does not decode.
 enum WorkerMessage {
     /// A script's plan: a data script's runs, or the outcome of a plain script
     /// (which runs whole as soon as it is loaded).
@@ -29,11 +31,22 @@ enum WorkerMessage {
         return d
     }
 
-    static func write<T: Encodable>(_ value: T, to path: String) throws {
-        let data = try encoder.encode(value)
-        let temporary = path + ".partial"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw GridError("cannot move \(temporary) to \(path)") }
+    /// The message file, open for writing.
+    final class Channel {
+        let path: String
+        private let handle: FileHandle
+
+        init(path: String) throws {
+            self.path = path
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: path) else { throw GridError("cannot create \(path)") }
+            self.handle = handle
+        }
+
+        func send<T: Encodable>(_ value: T) throws {
+            try handle.write(contentsOf: try encoder.encode(value))
+            try handle.close()
+        }
     }
 
     static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
