@@ -41,6 +41,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -70,7 +71,8 @@ let package = Package(
                                               .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "CBudget", "CSandbox"]),
         // The results store sits beside the engine: persistence is not a kernel.
-        .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost", "FlipResults"]),
         .executableTarget(
             name: "flipside",
@@ -81,7 +83,7 @@ let package = Package(
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit", "CFixedPoint"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
         .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipKit", "LuaHost"]),
-        .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults"]),
+        .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,15 +37,29 @@ public final class ResultsStore: Sendable {
                 }
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try ResultsStore.migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in
+                try ResultsStore.checkIntegrity(db, path: path)
+                try db.inTransaction(.exclusive) {
+                    try ResultsStore.createOrMigrate(db)
+                    return .commit
+                }
+                try ResultsStore.checkSchema(db, path: path)
+            }
         } catch let error as DatabaseError {
             throw ResultsError("\(path): not a flipside results store (\(error.message ?? error.description))")
         }
     }
 
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
+    /// The schema's version (PRAGMA user_version) this code writes.
+    static let schemaVersion = 2
+
+    /// Creates the tables, or brings an older store up to date, inside the
+    /// caller's exclusive transaction: of several runners opening one new
+    /// store at once, one creates it and the others find it made.
+    static func createOrMigrate(_ db: Database) throws {
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        guard version < schemaVersion else { return }
+        if try !db.tableExists("runs") {
             try db.execute(sql: """
                 CREATE TABLE runs (
                   id TEXT PRIMARY KEY, script TEXT NOT NULL, script_hash TEXT NOT NULL,
@@ -64,7 +78,42 @@ public final class ResultsStore: Sendable {
                 CREATE INDEX provenance_run ON provenance(run_id, epoch);
                 """)
         }
-        return m
+        // Version 2: what a run's key covers, and which runs newer code superseded.
+        let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(runs)").map { $0["name"] as String })
+        if !columns.contains("identity") {
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN identity TEXT;
+                ALTER TABLE runs ADD COLUMN key_inputs TEXT;
+                ALTER TABLE runs ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX runs_identity ON runs(identity);
+                """)
+        }
+        try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+    }
+
+    /// An existing file must be a sound SQLite database (tables and indexes).
+    static func checkIntegrity(_ db: Database, path: String) throws {
+        let problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        guard problems == ["ok"] else {
+            throw ResultsError("\(path): the store is damaged (\(problems.prefix(3).joined(separator: "; ")))")
+        }
+    }
+
+    /// The tables and columns this code reads must all be there.
+    static func checkSchema(_ db: Database, path: String) throws {
+        let expected = [
+            "runs": ["id", "script", "script_hash", "params", "seed", "code_version", "status", "error", "traceback", "seconds",
+                     "metrics", "finished", "identity", "key_inputs", "superseded"],
+            "epochs": ["run_id", "epoch", "metric", "value"],
+            "provenance": ["run_id", "epoch", "row", "old_label", "new_label"],
+        ]
+        for (table, names) in expected.sorted(by: { $0.key < $1.key }) {
+            let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String })
+            guard !columns.isEmpty else { throw ResultsError("\(path): not a flipside results store (no table '\(table)')") }
+            for name in names where !columns.contains(name) {
+                throw ResultsError("\(path): not a flipside results store (table '\(table)' has no column '\(name)')")
+            }
+        }
     }
 
     /// Status of a stored run, nil when it was never stored.
@@ -74,19 +123,32 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// Writes `record` whole, replacing an earlier attempt of the same run.
+    /// Writes `record` whole, replacing an earlier attempt of the same run;
+    /// runs of the same script, parameters and seed under other key inputs are
+    /// marked superseded (kept, but left out of reports and exports).
     public func save(_ record: RunRecord) throws {
+        let identity = ContentHash.identity(script: record.script, parameters: record.parameters, seed: record.seed)
+        do {
+            try write(record, identity: identity)
+        } catch let error as DatabaseError {
+            throw ResultsError("\(path): cannot store the run \(record.id.prefix(12)) of \(record.script): \(error.message ?? error.description)")
+        }
+    }
+
+    private func write(_ record: RunRecord, identity: String) throws {
         try queue.write { db in
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [record.id])
             try db.execute(sql: "DELETE FROM epochs WHERE run_id = ?", arguments: [record.id])
             try db.execute(sql: "DELETE FROM provenance WHERE run_id = ?", arguments: [record.id])
             try db.execute(sql: """
                 INSERT INTO runs (id, script, script_hash, params, seed, code_version, status, error, traceback,
-                                  seconds, metrics, finished)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  seconds, metrics, finished, identity, key_inputs, superseded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                 """, arguments: [record.id, record.script, record.scriptHash, RunValue.json(record.parameters), record.seed,
                                  record.codeVersion, record.status.rawValue, record.error, record.traceback, record.seconds,
-                                 RunValue.json(record.metrics), ISO8601DateFormatter().string(from: Date())])
+                                 RunValue.json(record.metrics), ISO8601DateFormatter().string(from: Date()), identity,
+                                 record.keyInputs?.json])
+            try db.execute(sql: "UPDATE runs SET superseded = 1 WHERE identity = ? AND id != ?", arguments: [identity, record.id])
             let epoch = try db.makeStatement(sql: "INSERT INTO epochs (run_id, epoch, metric, value) VALUES (?, ?, ?, ?)")
             for (n, values) in record.epochs.enumerated() {
                 for (metric, value) in values.sorted(by: { $0.key < $1.key }) {
@@ -100,15 +162,20 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// Stored runs, of one script or all, optionally only those with the given ids.
-    public func records(script: String? = nil, ids: [String]? = nil, withProvenance: Bool = false) throws -> [RunRecord] {
+    /// Stored runs, of one script or all: the current ones unless
+    /// `includingSuperseded`, or exactly those with the given ids.
+    public func records(script: String? = nil, ids: [String]? = nil, withProvenance: Bool = false,
+                        includingSuperseded: Bool = false) throws -> [RunRecord] {
         try queue.read { db in
             var sql = "SELECT * FROM runs"
+            var conditions: [String] = []
             var arguments: StatementArguments = []
             if let script {
-                sql += " WHERE script = ?"
+                conditions.append("script = ?")
                 arguments += [script]
             }
+            if ids == nil && !includingSuperseded { conditions.append("superseded = 0") }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY script, params, seed"
             let wanted = ids.map(Set.init)
             return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row -> RunRecord? in
@@ -119,6 +186,8 @@ public final class ResultsStore: Sendable {
                     parameters: RunValue.table(fromJSON: row["params"]), seed: row["seed"], codeVersion: row["code_version"],
                     status: RunRecord.Status(rawValue: row["status"]) ?? .failed, error: row["error"], traceback: row["traceback"],
                     seconds: row["seconds"], metrics: RunValue.table(fromJSON: row["metrics"]))
+                record.keyInputs = (row["key_inputs"] as String?).flatMap { try? JSONDecoder().decode(KeyInputs.self, from: Data($0.utf8)) }
+                record.superseded = (row["superseded"] as Int?) == 1
                 record.epochs = try ResultsStore.epochs(db, id)
                 if withProvenance { record.provenance = try ResultsStore.provenance(db, id) }
                 return record
@@ -152,9 +221,22 @@ public final class ResultsStore: Sendable {
         }
     }
 
+    /// Removes the superseded runs (their epochs and flips with them); returns how many.
+    public func pruneSuperseded() throws -> Int {
+        try queue.write { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE superseded = 1")
+            for id in ids {
+                try db.execute(sql: "DELETE FROM epochs WHERE run_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM provenance WHERE run_id = ?", arguments: [id])
+            }
+            try db.execute(sql: "DELETE FROM runs WHERE superseded = 1")
+            return ids.count
+        }
+    }
+
     /// Copies every run of `other` into this store (the merge step of a cluster batch).
     public func merge(from other: ResultsStore) throws -> Int {
-        let incoming = try other.records(withProvenance: true)
+        let incoming = try other.records(withProvenance: true, includingSuperseded: true)
         for record in incoming { try save(record) }
         return incoming.count
     }

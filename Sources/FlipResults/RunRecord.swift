@@ -8,6 +8,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var id: String
     public var script: String
     public var scriptHash: String
+    /// What the key covers besides parameters and seed (nil in stores from before it was recorded).
+    public var keyInputs: KeyInputs?
     public var parameters: [String: RunValue]
     public var seed: Int
     public var codeVersion: String
@@ -21,13 +23,16 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var epochs: [[String: Double]]
     /// Flips recorded when the script asked for provenance.
     public var provenance: [ProvenanceRow]
+    /// A run of the same script, parameters and seed under other key inputs was stored after this one.
+    public var superseded = false
 
-    public init(id: String, script: String, scriptHash: String, parameters: [String: RunValue], seed: Int,
+    public init(id: String, script: String, scriptHash: String, keyInputs: KeyInputs? = nil, parameters: [String: RunValue], seed: Int,
                 codeVersion: String, status: Status, error: String? = nil, traceback: String? = nil, seconds: Double,
                 metrics: [String: RunValue] = [:], epochs: [[String: Double]] = [], provenance: [ProvenanceRow] = []) {
         self.id = id
         self.script = script
         self.scriptHash = scriptHash
+        self.keyInputs = keyInputs
         self.parameters = parameters
         self.seed = seed
         self.codeVersion = codeVersion

@@ -6,7 +6,20 @@ struct ResultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Read the results store.",
-        subcommands: [Export.self, Summary.self, Merge.self])
+        subcommands: [Export.self, Summary.self, Merge.self, Prune.self])
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the superseded runs: those whose script, parameters and seed were run again under other key inputs.")
+
+        @Option(help: "The results store.")
+        var db: String = "out/results.sqlite"
+
+        func run() throws {
+            let n = try ResultsCommand.open(db).pruneSuperseded()
+            print("\(n) superseded runs removed from \(db)")
+        }
+    }
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Gather the runs of other stores (a cluster batch's shards) into one.")
@@ -45,12 +58,15 @@ struct ResultsCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
         var output: String?
 
+        @Flag(help: "Include the superseded runs (a column says which).")
+        var all = false
+
         func run() throws {
             guard let which = CSVExport.Table(rawValue: table) else {
                 throw ValidationError("--table must be one of \(CSVExport.Table.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let store = try ResultsCommand.open(db)
-            let csv = try CSVExport.export(store, table: which, script: script)
+            let csv = try CSVExport.export(store, table: which, script: script, includingSuperseded: all)
             if let output {
                 try Data(csv.utf8).write(to: URL(fileURLWithPath: output))
             } else {

@@ -50,20 +50,10 @@ enum ScriptArguments {
     }
 }
 
-/// The code a run was made with: the engine's version and a hash of the
-/// stdlib's Lua files (what a script `require`s besides itself).
+/// The code a run was made with, in words: the engine's version and a short
+/// hash of the stdlib's Lua files (the keys themselves cover each run's code).
 enum CodeVersion {
     static func describe(stdlib: String?) -> String {
-        var text = "flipside \(Flipside.version)"
-        guard let stdlib else { return text }
-        var hash = ContentHash()
-        let files = (FileManager.default.enumerator(atPath: stdlib)?.compactMap { $0 as? String } ?? [])
-            .filter { $0.hasSuffix(".lua") }.sorted()
-        for file in files {
-            hash.add(field: file)
-            hash.add(FileManager.default.contents(atPath: stdlib + "/" + file) ?? Data())
-        }
-        text += " stdlib \(hash.hex.prefix(12))"
-        return text
+        "\(RunKeys.engine)" + (stdlib == nil ? "" : " stdlib \(RunKeys.stdlibHash(stdlib).prefix(12))")
     }
 }

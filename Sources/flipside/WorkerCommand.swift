@@ -96,7 +96,7 @@ struct WorkerCommand: ParsableCommand {
             let plan = try session.plan()
             let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: db,
                                           outputFolder: out, stdlib: stdlib, codeVersion: codeVersion))
-            let ids = runner.requests(plan, scriptHash: scriptHash).map(\.id)
+            let ids = runner.requests(plan, inputs: try RunKeys.data(session.vm)).map(\.id)
             try session.report(records: try store.records(ids: ids), description: plan.description, outputFolder: out, storePath: db)
         default:
             throw ValidationError("step must be plan, run or report")
@@ -112,8 +112,9 @@ struct WorkerCommand: ParsableCommand {
         if let rails { vm.applySandbox(rails) }
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()
-        let plainRequest = GridRunner.Request.plain(scriptHash: scriptHash, parameters: pairs)
+        let plainRequest = GridRunner.Request.plain(inputs: RunKeys.plain(scriptHash: scriptHash, stdlib: stdlib), parameters: pairs)
         var plain = RunRecord(id: plainRequest.id, script: GridRunner.Configuration.scriptName(of: script), scriptHash: scriptHash,
+                              keyInputs: plainRequest.inputs,
                               parameters: plainRequest.parameters, seed: 1, codeVersion: codeVersion, status: .ok, seconds: 0)
         do {
             try vm.runFile(script, results: 1)
@@ -125,7 +126,7 @@ struct WorkerCommand: ParsableCommand {
                 let runner = GridRunner(.init(scriptPath: script, parameters: pairs, jobs: 1, timeLimit: nil, storePath: "",
                                               outputFolder: "", stdlib: stdlib, codeVersion: codeVersion))
                 return WorkerMessage.Plan(kind: "data", description: plan.description, scriptHash: scriptHash,
-                                          requests: runner.requests(plan, scriptHash: scriptHash), hasReport: plan.hasReport, plain: nil)
+                                          requests: runner.requests(plan, inputs: try RunKeys.data(vm)), hasReport: plan.hasReport, plain: nil)
             }
             try RunParameters.of(vm)?.requireAllUsed()
         } catch let error as LuaScriptError {

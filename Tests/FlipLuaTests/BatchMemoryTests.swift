@@ -38,11 +38,11 @@ import Testing
     @Test(arguments: [300, 400, 1000])
     func everyBlowUpIsARecordedBudgetFailure(_ megabytes: Int) throws {
         let dir = try BatchTests.folder([
-            "closures.lua": "return { run = function(p) local t = {} for i = 1, 1e7 do t[i] = function() return i end end end }",
-            "coroutines.lua": "return { run = function(p) local t = {} for i = 1, 1e7 do t[i] = coroutine.create(function() end) end end }",
-            "cifar_bomb.lua": "return { run = function(p) require('flipside').data.load('cifar10', { dir = p.data .. '/c10' }) end }",
-            "csv_bomb.lua": "return { run = function(p) require('flipside').data.load('csv', { path = p.data .. '/rows.csv.gz' }) end }",
-            "idx_bomb.lua": "return { run = function(p) require('flipside').data.read_idx(p.data .. '/images.gz') end }",
+            "closures.lua": "return { params = { { 'data', 'string', 'the folder of the bombs' } }, run = function(p) local t = {} for i = 1, 1e7 do t[i] = function() return i end end end }",
+            "coroutines.lua": "return { params = { { 'data', 'string', 'the folder of the bombs' } }, run = function(p) local t = {} for i = 1, 1e7 do t[i] = coroutine.create(function() end) end end }",
+            "cifar_bomb.lua": "return { params = { { 'data', 'string', 'the folder of the bombs' } }, run = function(p) require('flipside').data.load('cifar10', { dir = p.data .. '/c10' }) end }",
+            "csv_bomb.lua": "return { params = { { 'data', 'string', 'the folder of the bombs' } }, run = function(p) require('flipside').data.load('csv', { path = p.data .. '/rows.csv.gz' }) end }",
+            "idx_bomb.lua": "return { params = { { 'data', 'string', 'the folder of the bombs' } }, run = function(p) require('flipside').data.read_idx(p.data .. '/images.gz') end }",
         ])
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data")

@@ -25,3 +25,16 @@ check.truthy(message(check.same_table, { 1, 3 }, { 1, 2 }):find("table[2]: expec
 
 local ok, err = pcall(function() check.eq(1, 2) end)
 check.truthy(not ok and err:find("test_check%.lua:%d+: value: expected 2, got 1"), "errors point at the caller's line")
+
+-- report.write_table quotes what CSV needs quoted, and keeps Markdown cells whole.
+local report = require "flipside.report"
+local base = (TEST_TMP or error("TEST_TMP is not set")) .. "/write_table"
+report.write_table(base, { "name", "value" }, { { 'a,b', 1 }, { 'say "hi"', 2.5 }, { "x|y", "line\nbreak" } })
+local f = assert(io.open(base .. ".csv"))
+local csv = f:read("a")
+f:close()
+check.eq(csv, 'name,value\n"a,b",1\n"say ""hi""",2.5\nx|y,"line\nbreak"\n')
+f = assert(io.open(base .. ".md"))
+local md = f:read("a")
+f:close()
+check.truthy(md:find("| x\\|y | line break |", 1, true) ~= nil, md)

@@ -38,7 +38,7 @@ function report.curve(results, metric) end
 ---@param rows table[] lists of values
 function report.print_table(headers, rows) end
 
----Writes rows under headers as CSV and as a Markdown table.
+---Writes rows under headers as CSV (RFC 4180 quoting) and as a Markdown table.
 ---@param path string the path without extension
 ---@param headers string[] the column headers
 ---@param rows table[] lists of values

@@ -95,19 +95,32 @@ function report.print_table(headers, rows)
   for _, row in ipairs(rows) do line(row) end
 end
 
-doc:func("write_table", "Writes rows under headers as CSV and as a Markdown table.", { { "path", "string", "the path without extension" }, { "headers", "string[]", "the column headers" }, { "rows", "table[]", "lists of values" } }, {})
+--- RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+local function csv_field(text)
+  if not text:find('[,"\r\n]') then return text end
+  return '"' .. text:gsub('"', '""') .. '"'
+end
+
+--- A Markdown cell: a pipe escaped, line breaks as spaces.
+local function md_cell(text) return (text:gsub("|", "\\|"):gsub("[\r\n]+", " ")) end
+
+doc:func("write_table", "Writes rows under headers as CSV (RFC 4180 quoting) and as a Markdown table.", { { "path", "string", "the path without extension" }, { "headers", "string[]", "the column headers" }, { "rows", "table[]", "lists of values" } }, {})
 function report.write_table(path, headers, rows)
   local function cell(v) return type(v) == "number" and string.format("%.6g", v) or tostring(v) end
-  local csv, md = { table.concat(headers, ",") }, { "| " .. table.concat(headers, " | ") .. " |", "|" .. string.rep("---|", #headers) }
-  for _, row in ipairs(rows) do
-    local cells = {}
-    for i, v in ipairs(row) do cells[i] = cell(v) end
-    csv[#csv + 1] = table.concat(cells, ",")
-    md[#md + 1] = "| " .. table.concat(cells, " | ") .. " |"
+  local function line(values, field, sep)
+    local out = {}
+    for i = 1, #headers do out[i] = field(values[i] == nil and "" or cell(values[i])) end
+    return table.concat(out, sep)
   end
-  for ext, lines in pairs { csv = csv, md = md } do
+  local csv = { line(headers, csv_field, ",") }
+  local md = { "| " .. line(headers, md_cell, " | ") .. " |", "|" .. string.rep("---|", #headers) }
+  for _, row in ipairs(rows) do
+    csv[#csv + 1] = line(row, csv_field, ",")
+    md[#md + 1] = "| " .. line(row, md_cell, " | ") .. " |"
+  end
+  for _, ext in ipairs { "csv", "md" } do
     local f = assert(io.open(path .. "." .. ext, "w"))
-    f:write(table.concat(lines, "\n"), "\n")
+    f:write(table.concat(ext == "csv" and csv or md, "\n"), "\n")
     f:close()
   end
 end

@@ -57,7 +57,16 @@ func multiplyAdd(_ a: Float, _ x: Float, _ y: Float) -> Float {
     #endif
 }
 
-enum BinaryRowPass {
+public enum BinaryRowPass {
+    /// Whether this build fuses the float row pass's multiply-adds (FLIPSIDE_FMA).
+    public static var fusesMultiplyAdd: Bool {
+        #if FLIPSIDE_FMA
+        true
+        #else
+        false
+        #endif
+    }
+
     /// Over the rows `row(0) … row(n − 1)` of `base` (rows of `d` elements)
     /// with `labels[j]` for row(j): adds Σ_j (σ(z_j) − y_j)·x̃_j to `gradient`
     /// (d + 1 floats, bias last) and returns the summed loss if `loss`, else 0.

@@ -50,19 +50,20 @@ public struct GridRunner: Sendable {
         public var parameters: [String: RunValue]
         public var seed: Int
         public var label: String
+        /// What the run's key covers besides parameters and seed.
+        public var inputs: KeyInputs
 
-        public init(id: String, parameters: [String: RunValue], seed: Int, label: String) {
-            self.id = id
+        public init(inputs: KeyInputs, parameters: [String: RunValue], seed: Int, label: String) {
+            id = ContentHash.runKey(inputs: inputs, parameters: parameters, seed: seed)
+            self.inputs = inputs
             self.parameters = parameters
             self.seed = seed
             self.label = label
         }
 
         /// The one run of a plain (top-to-bottom) script.
-        public static func plain(scriptHash: String, parameters: [(String, String)]) -> Request {
-            let values = Flipside.parameterTable(parameters)
-            return Request(id: ContentHash.runKey(scriptHash: scriptHash, parameters: values, seed: 1), parameters: values,
-                           seed: 1, label: "whole script")
+        public static func plain(inputs: KeyInputs, parameters: [(String, String)]) -> Request {
+            Request(inputs: inputs, parameters: Flipside.parameterTable(parameters), seed: 1, label: "whole script")
         }
     }
 
@@ -78,16 +79,16 @@ public struct GridRunner: Sendable {
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
 
-    /// The runs of `plan`, keyed by script content, parameters and seed.
+    /// The runs of `plan`, keyed by what their code depends on, their parameters and seed.
     /// (A plain script is one run: no grid point, seed 1.)
-    public func requests(_ plan: GridPlan, scriptHash: String) -> [Request] {
+    public func requests(_ plan: GridPlan, inputs: KeyInputs) -> [Request] {
         let fixed = Flipside.parameterTable(configuration.parameters)
         return plan.points.flatMap { point in
             plan.seeds.map { seed in
                 let parameters = fixed.merging(point) { $1 }
                 let label = point.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                return Request(id: ContentHash.runKey(scriptHash: scriptHash, parameters: parameters, seed: seed),
-                               parameters: parameters, seed: seed, label: label.isEmpty ? "seed=\(seed)" : "\(label) seed=\(seed)")
+                return Request(inputs: inputs, parameters: parameters, seed: seed,
+                               label: label.isEmpty ? "seed=\(seed)" : "\(label) seed=\(seed)")
             }
         }
     }
@@ -110,7 +111,7 @@ public struct GridRunner: Sendable {
         try GridRunner.requireParametersUsed(vm, plan)
         let store = try configuration.store ?? ResultsStore(path: configuration.storePath)
         let scriptHash = ContentHash.of(source)
-        let all = requests(plan, scriptHash: scriptHash)
+        let all = requests(plan, inputs: try RunKeys.data(vm))
         var pending: [Request] = []
         for request in all where try store.status(of: request.id) != .ok { pending.append(request) }
         var summary = Summary(total: all.count, cached: all.count - pending.count)

@@ -63,7 +63,7 @@ final class GridWorkers: @unchecked Sendable {
                                      timeLimit: configuration.timeLimit)
             } else {
                 record = RunRecord(id: request.id, script: configuration.scriptName, scriptHash: scriptHash,
-                                   parameters: request.parameters, seed: request.seed, codeVersion: configuration.codeVersion,
+                                   keyInputs: request.inputs, parameters: request.parameters, seed: request.seed, codeVersion: configuration.codeVersion,
                                    status: .failed, error: "the script did not load: \(loadError.map { "\($0)" } ?? "unknown error")",
                                    seconds: 0)
             }

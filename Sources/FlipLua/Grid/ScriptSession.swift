@@ -48,7 +48,7 @@ public final class ScriptSession {
     /// Runs one (point, seed); a failure is a record with the error and its traceback.
     public func run(_ request: GridRunner.Request, scriptHash: String, codeVersion: String, timeLimit: Double?) -> RunRecord {
         let started = LuaVM.monotonicSeconds()
-        var record = RunRecord(id: request.id, script: scriptName, scriptHash: scriptHash, parameters: request.parameters,
+        var record = RunRecord(id: request.id, script: scriptName, scriptHash: scriptHash, keyInputs: request.inputs, parameters: request.parameters,
                                seed: request.seed, codeVersion: codeVersion, status: .ok, seconds: 0)
         do {
             var parameters = request.parameters.mapValues(\.luaValue)

@@ -13,6 +13,8 @@ final class BatchRun {
     var planFailures: [String: RunRecord] = [:]
     var ran: [RunRecord] = []
     var skipped: [String: Int] = [:]
+    /// Runs the store could not take, with its error: the batch then fails.
+    var unstored: [String] = []
     /// Each script's folder name under --out, unique in this batch.
     let folders: [String: String]
 
@@ -86,7 +88,7 @@ final class BatchRun {
         var tasks: [BatchScheduler.Task] = []
         for (n, script) in scripts.enumerated() {
             let hash = scriptHash(script)
-            let plainID = GridRunner.Request.plain(scriptHash: hash, parameters: pairs).id
+            let plainID = GridRunner.Request.plain(inputs: RunKeys.plain(scriptHash: hash, stdlib: StdlibLocator.find()), parameters: pairs).id
             let message = (logs as NSString).appendingPathComponent("plan-\(n).json")
             let name = GridRunner.Configuration.scriptName(of: script)
             if let stored = try store.records(ids: [plainID]).first, try !wanted(plainID),
@@ -100,19 +102,20 @@ final class BatchRun {
                     self.plans[script] = plan
                     if var record = plan.plain {
                         record.metrics["kind"] = .text("plain script")
-                        if (try? self.wanted(plainID)) ?? true { try? self.store.save(record); self.ran.append(record) } else {
+                        if (try? self.wanted(plainID)) ?? true { self.save(record); self.ran.append(record) } else {
                             self.skipped[script, default: 0] += 1
                         }
                         return record.status == .ok
                     }
                     return true
                 }
-                let failure = RunRecord(id: plainID, script: name, scriptHash: hash, parameters: [:], seed: 1,
+                let failure = RunRecord(id: plainID, script: name, scriptHash: hash,
+                                        keyInputs: RunKeys.plain(scriptHash: hash, stdlib: StdlibLocator.find()), parameters: [:], seed: 1,
                                         codeVersion: "", status: .failed,
                                         error: "the script could not be loaded: " + child.failureReason(timeout: self.command.timeout, memory: self.command.memory),
                                         seconds: Date().timeIntervalSince(child.started))
                 self.planFailures[script] = failure
-                try? self.store.save(failure)
+                self.save(failure)
                 self.ran.append(failure)
                 return false
             })
@@ -132,12 +135,13 @@ final class BatchRun {
             if let message = try? WorkerMessage.read(RunRecord.self, from: message) {
                 record = message
             } else {
-                record = RunRecord(id: request.id, script: name, scriptHash: self.scriptHash(script), parameters: request.parameters,
+                record = RunRecord(id: request.id, script: name, scriptHash: self.scriptHash(script), keyInputs: request.inputs,
+                                   parameters: request.parameters,
                                    seed: request.seed, codeVersion: "", status: .failed,
                                    error: child.failureReason(timeout: self.command.timeout, memory: self.command.memory),
                                    seconds: Date().timeIntervalSince(child.started))
             }
-            try? self.store.save(record)
+            self.save(record)
             unlink(message)
             self.ran.append(record)
             return record.status == .ok
@@ -145,6 +149,13 @@ final class BatchRun {
     }
 
     /// The summary table and every failure with its reason; true when none failed.
+    /// Stores `record`; a store that refuses it is remembered and fails the batch.
+    func save(_ record: RunRecord) {
+        do { try store.save(record) } catch {
+            unstored.append("\(record.script) \(record.id.prefix(12)): \(error)")
+        }
+    }
+
     func summarise(_ started: Date) -> Bool {
         print("")
         print("script                              ran    ok  failed  stored before")
@@ -167,8 +178,13 @@ final class BatchRun {
             }
         }
         if batchInterrupted.load(ordering: .relaxed) { print("\ninterrupted: the runs not finished will run next time") }
-        print(String(format: "\n%d runs in %.1f s, %d failed", ran.count, Date().timeIntervalSince(started), failures.count))
-        return failures.isEmpty
+        if !unstored.isEmpty {
+            print("\nnot stored (the store refused them):")
+            for line in unstored { print("- \(line)") }
+        }
+        print(String(format: "\n%d runs in %.1f s, %d failed", ran.count, Date().timeIntervalSince(started), failures.count)
+              + (unstored.isEmpty ? "" : ", \(unstored.count) not stored"))
+        return failures.isEmpty && unstored.isEmpty
     }
 
     /// Each data script's report, in a child of its own.

@@ -1,0 +1,217 @@
+import CLua
+import CLuaShim
+import Foundation
+
+/// What a Lua function's result depends on, as bytes to hash: its bytecode
+/// (stripped of debug information, so moving it in its file changes nothing),
+/// the functions and data it reaches through upvalues and tables, and the Lua
+/// modules it reaches (loaded from files: their path and content). A module's
+/// content stands for all its code; C functions and userdata stand for the
+/// engine, whose version the caller adds. Tables are walked in sorted key
+/// order, so the bytes do not depend on Lua's per-state hash seed. Raw reads
+/// only: no metamethod runs.
+public struct LuaFingerprint {
+    /// Bytes of the function's own code and data (modules excluded).
+    public var code: [UInt8] = []
+    /// Module name → the file it was loaded from, for each module reached.
+    public var modules: [String: String] = [:]
+
+    /// At most this many values are visited (a run's closure over a huge table
+    /// is fingerprinted by its first values, with the count of the rest).
+    static let limit = 1_000_000
+
+    public init(of vm: LuaVM, functionAt index: Int32) {
+        let state = vm.state
+        var walker = Walker(state: state, moduleNames: LuaFingerprint.loadedModules(state), searchPath: LuaFingerprint.packagePath(state))
+        lua_pushvalue(state, index)
+        walker.visit(hashing: true)
+        clua_pop(state, 1)
+        code = walker.bytes
+        modules = walker.modules
+    }
+
+    /// Table address → module name, from package.loaded.
+    static func loadedModules(_ state: OpaquePointer) -> [UnsafeRawPointer: String] {
+        var names: [UnsafeRawPointer: String] = [:]
+        guard lua_getfield_raw_registry(state, "_LOADED") == LUA_TTABLE else { clua_pop(state, 1); return names }
+        lua_pushnil(state)
+        while lua_next(state, -2) != 0 {
+            if lua_type(state, -2) == LUA_TSTRING, lua_type(state, -1) == LUA_TTABLE, let key = lua_tolstring(state, -2, nil),
+               let address = lua_topointer(state, -1) {
+                names[address] = String(cString: key)
+            }
+            clua_pop(state, 1)
+        }
+        clua_pop(state, 1)
+        return names
+    }
+
+    /// package.path, read raw.
+    static func packagePath(_ state: OpaquePointer) -> String {
+        defer { lua_settop(state, lua_gettop(state)) }
+        guard lua_getfield_raw_registry(state, "_LOADED") == LUA_TTABLE else { clua_pop(state, 1); return "" }
+        flipside_rawgetfield(state, -1, "package")
+        var path = ""
+        if lua_type(state, -1) == LUA_TTABLE {
+            flipside_rawgetfield(state, -1, "path")
+            if lua_type(state, -1) == LUA_TSTRING, let text = lua_tolstring(state, -1, nil) { path = String(cString: text) }
+            clua_pop(state, 1)
+        }
+        clua_pop(state, 2)
+        return path
+    }
+
+    /// The file `require(name)` loads along `path` (package.searchpath's rule).
+    static func file(of name: String, path: String) -> String? {
+        let relative = name.replacingOccurrences(of: ".", with: "/")
+        for template in path.split(separator: ";") {
+            let candidate = template.replacingOccurrences(of: "?", with: relative)
+            if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    struct Walker {
+        let state: OpaquePointer
+        let moduleNames: [UnsafeRawPointer: String]
+        let searchPath: String
+        var bytes: [UInt8] = []
+        var modules: [String: String] = [:]
+        var seen: Set<UnsafeRawPointer> = []
+        var visited = 0
+
+        mutating func add(_ text: String) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(0)
+        }
+
+        /// Visits the value on top of the stack (left there). With `hashing`
+        /// off (inside a module, whose file stands for its code) it only looks
+        /// for the modules the value reaches.
+        mutating func visit(hashing: Bool) {
+            visited += 1
+            guard visited <= LuaFingerprint.limit else { return }
+            let type = lua_type(state, -1)
+            switch type {
+            case LUA_TNIL: if hashing { add("nil") }
+            case LUA_TBOOLEAN: if hashing { add(lua_toboolean(state, -1) != 0 ? "true" : "false") }
+            case LUA_TNUMBER:
+                guard hashing else { return }
+                var isInteger: Int32 = 0
+                let i = lua_tointegerx(state, -1, &isInteger)
+                add(isInteger != 0 ? "i\(i)" : "n\(lua_tonumberx(state, -1, nil).bitPattern)")
+            case LUA_TSTRING:
+                guard hashing else { return }
+                var length = 0
+                if let chars = lua_tolstring(state, -1, &length) {
+                    add("s\(length)")
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(start: chars, count: length))
+                }
+            case LUA_TFUNCTION: visitFunction(hashing: hashing)
+            case LUA_TTABLE: visitTable(hashing: hashing)
+            default:
+                if hashing { add("userdata \(String(cString: flipside_typename(state, -1)))") }
+            }
+        }
+
+        mutating func firstVisit() -> Bool {
+            guard let address = lua_topointer(state, -1) else { return false }
+            return seen.insert(address).inserted
+        }
+
+        mutating func visitFunction(hashing: Bool) {
+            guard firstVisit() else { if hashing { add("seen function") }; return }
+            if lua_iscfunction(state, -1) != 0 {
+                if hashing { add("C function") }
+            } else if hashing {
+                add("function")
+                bytes.append(contentsOf: LuaFingerprint.dump(state))
+            }
+            var n: Int32 = 1
+            while let _ = lua_getupvalue(state, -1, n) {
+                visit(hashing: hashing)
+                clua_pop(state, 1)
+                n += 1
+            }
+        }
+
+        mutating func visitTable(hashing: Bool) {
+            if let address = lua_topointer(state, -1), let name = moduleNames[address] {
+                guard modules[name] == nil, seen.insert(address).inserted else { return }
+                if let file = LuaFingerprint.file(of: name, path: searchPath) { modules[name] = file }
+                if hashing { add("module \(name)") }
+                visitEntries(hashing: false)
+                return
+            }
+            guard firstVisit() else { if hashing { add("seen table") }; return }
+            if hashing { add("table") }
+            visitEntries(hashing: hashing)
+        }
+
+        /// The table's entries in sorted key order (keys of one type: numbers
+        /// by value, strings by bytes; others by type name).
+        mutating func visitEntries(hashing: Bool) {
+            var keys: [(sort: String, slot: Int32)] = []
+            let table = lua_absindex(state, -1)
+            lua_createtable(state, 0, 0)
+            let holder = lua_absindex(state, -1)
+            lua_pushnil(state)
+            var slot: Int32 = 0
+            while lua_next(state, table) != 0 {
+                clua_pop(state, 1)
+                slot += 1
+                lua_pushvalue(state, -1)
+                lua_rawseti(state, holder, lua_Integer(slot))
+                keys.append((LuaFingerprint.sortKey(state, -1), slot))
+            }
+            keys.sort { $0.sort < $1.sort }
+            for key in keys {
+                lua_rawgeti(state, holder, lua_Integer(key.slot))
+                if hashing { add("key"); visit(hashing: true) }
+                lua_rawget(state, table)
+                visit(hashing: hashing)
+                clua_pop(state, 1)
+            }
+            clua_pop(state, 1)
+        }
+    }
+
+    static func sortKey(_ state: OpaquePointer, _ index: Int32) -> String {
+        switch lua_type(state, index) {
+        case LUA_TNUMBER:
+            let n = lua_tonumberx(state, index, nil)
+            let ordered = n.sign == .minus ? ~n.bitPattern : n.bitPattern | (1 << 63)
+            return "1" + String(ordered, radix: 16).leftPadded(to: 16)
+        case LUA_TSTRING:
+            var length = 0
+            guard let chars = lua_tolstring(state, index, &length) else { return "2" }
+            return "2" + UnsafeRawBufferPointer(start: chars, count: length).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        case LUA_TBOOLEAN: return "0" + (lua_toboolean(state, index) != 0 ? "1" : "0")
+        default: return "3" + String(cString: flipside_typename(state, index))
+        }
+    }
+
+    /// The bytecode of the Lua function on top of the stack, without debug information.
+    static func dump(_ state: OpaquePointer) -> [UInt8] {
+        var out: [UInt8] = []
+        withUnsafeMutablePointer(to: &out) { buffer in
+            _ = lua_dump(state, { _, data, size, user in
+                guard let data, let user else { return 0 }
+                user.assumingMemoryBound(to: [UInt8].self).pointee
+                    .append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            }, buffer, 1)
+        }
+        return out
+    }
+}
+
+/// registry[name], raw; returns its type.
+func lua_getfield_raw_registry(_ state: OpaquePointer, _ name: String) -> Int32 {
+    lua_pushstring(state, name)
+    return lua_rawget(state, clua_registryindex())
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

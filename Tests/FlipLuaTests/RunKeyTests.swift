@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// A run's key covers the code its `run` reaches: editing a module it requires
+/// runs the grid again and supersedes the old runs; editing only the report
+/// (a title) runs nothing.
+@Suite struct RunKeyTests {
+    @Test func aHelperEditRerunsAndATitleEditDoesNot() throws {
+        let dir = try ParameterTests.folder()
+        let helper = try ParameterTests.write(dir, "scaler.lua", "return { scale = function(x) return 2 * x end }\n")
+        func script(title: String) -> String {
+            """
+            local scaler = require "scaler"
+            local report = require "flipside.report"
+            return {
+              grid = { x = { 1, 2, 3 } },
+              run = function(p) return { y = scaler.scale(p.x) } end,
+              report = function(results, ctx) print(\(title.debugDescription) .. " " .. #results) end,
+            }
+            """
+        }
+        let path = try ParameterTests.write(dir, "keyed.lua", script(title: "first title"))
+        let db = dir.appendingPathComponent("r.sqlite").path
+        func run() throws -> String {
+            let outcome = try CommandLineTests.run(["run", "--db", db, "--out", dir.appendingPathComponent("out").path, path], in: dir)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            return outcome.stdout
+        }
+        #expect(try run().contains("3 runs: 3 ran, 0 stored before"))
+        #expect(try run().contains("3 runs: 0 ran, 3 stored before"))
+        _ = try ParameterTests.write(dir, "keyed.lua", script(title: "another title"))
+        let retitled = try run()
+        #expect(retitled.contains("3 runs: 0 ran, 3 stored before") && retitled.contains("another title 3"), "\(retitled)")
+        _ = try ParameterTests.write(dir, "scaler.lua", "return { scale = function(x) return 3 * x end }\n")
+        let edited = try run()
+        #expect(edited.contains("3 runs: 3 ran, 0 stored before") && edited.contains("another title 3"), "the report sees current runs only: \(edited)")
+        _ = helper
+        let export = try CommandLineTests.run(["results", "export", "--db", db, "--all"], in: dir)
+        let lines = export.stdout.split(separator: "\n")
+        #expect(lines.count == 7, "6 runs and a header: \(export.stdout)")
+        #expect(lines.filter { $0.contains(",true,") }.count == 3, "three superseded")
+        let current = try CommandLineTests.run(["results", "export", "--db", db], in: dir)
+        #expect(current.stdout.split(separator: "\n").count == 4)
+        let prune = try CommandLineTests.run(["results", "prune", "--db", db], in: dir)
+        #expect(prune.stdout.contains("3 superseded runs removed"), "\(prune.stdout)")
+    }
+}
