@@ -51,7 +51,7 @@ public final class ResultsStore: Sendable {
     }
 
     /// The schema's version (PRAGMA user_version) this code writes.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     /// Creates the tables, or brings an older store up to date, inside the
     /// caller's exclusive transaction: of several runners opening one new
@@ -88,6 +88,8 @@ public final class ResultsStore: Sendable {
                 CREATE INDEX runs_identity ON runs(identity);
                 """)
         }
+        // Version 3: runners' claims on the runs they are running.
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS claims (id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL)")
         try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
     }
 
@@ -106,6 +108,7 @@ public final class ResultsStore: Sendable {
                      "metrics", "finished", "identity", "key_inputs", "superseded"],
             "epochs": ["run_id", "epoch", "metric", "value"],
             "provenance": ["run_id", "epoch", "row", "old_label", "new_label"],
+            "claims": ["id", "owner", "expires"],
         ]
         for (table, names) in expected.sorted(by: { $0.key < $1.key }) {
             let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String })
@@ -218,6 +221,58 @@ public final class ResultsStore: Sendable {
             var out: [RunRecord.Status: Int] = [:]
             for row in rows { if let s = RunRecord.Status(rawValue: row["status"]) { out[s] = row["n"] } }
             return out
+        }
+    }
+
+    // MARK: claims
+
+    /// Claims run `id` for `owner` for `lease` seconds: true unless it is stored
+    /// already (ok, or failed when not `rerunningFailed`) or another
+    /// owner's claim on it has not expired. Runners sharing a store claim a run
+    /// before running it, so each run is run once; a runner that stops renewing
+    /// its claims (killed) loses them when they expire.
+    public func claim(_ id: String, owner: String, lease: Double, rerunningFailed: Bool) throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        return try exclusive { db in
+            if let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]),
+               status == RunRecord.Status.ok.rawValue || !rerunningFailed {
+                return false
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT owner, expires FROM claims WHERE id = ?", arguments: [id]),
+               row["owner"] as String != owner, row["expires"] as Double > now {
+                return false
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO claims (id, owner, expires) VALUES (?, ?, ?)", arguments: [id, owner, now + lease])
+            return true
+        }
+    }
+
+    /// Extends every claim of `owner` by `lease` seconds from now.
+    public func renewClaims(owner: String, lease: Double) throws {
+        try exclusive { db in
+            try db.execute(sql: "UPDATE claims SET expires = ? WHERE owner = ?", arguments: [Date().timeIntervalSince1970 + lease, owner])
+        }
+    }
+
+    /// Gives up `owner`'s claim on `id` (after storing the run, or not running it).
+    public func releaseClaim(_ id: String, owner: String) throws {
+        try exclusive { db in try db.execute(sql: "DELETE FROM claims WHERE id = ? AND owner = ?", arguments: [id, owner]) }
+    }
+
+    /// A write in an immediate transaction: what it reads no other process changes before it commits.
+    private func exclusive<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw ResultsError("\(path): a claim's transaction returned nothing") }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw ResultsError("\(path): \(error.message ?? error.description)")
         }
     }
 

@@ -143,7 +143,9 @@ struct RunCommand: ParsableCommand {
         configuration.store = store
         let summary = try GridRunner(configuration).run(in: vm, source: String(decoding: source, as: UTF8.self))
         print(String(format: "%d runs: %d ran, %d stored before, %d failed; %.1f s", summary.total, summary.ran,
-                     summary.cached, summary.failed.count, summary.seconds))
-        if !summary.failed.isEmpty { throw ExitCode(1) }
+                     summary.cached, summary.failed.count, summary.seconds)
+              + (summary.elsewhere > 0 ? "; \(summary.elsewhere) run by other runners of the store" : ""))
+        for line in summary.unstored { FileHandleOutput.error("flipside: not stored: \(line)") }
+        if !summary.failed.isEmpty || !summary.unstored.isEmpty { throw ExitCode(1) }
     }
 }

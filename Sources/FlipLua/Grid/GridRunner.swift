@@ -21,6 +21,10 @@ public struct GridRunner: Sendable {
         /// The store at `storePath`, when the caller opened it already (a
         /// sandboxed process can open no file once restricted).
         public var store: ResultsStore?
+        /// Seconds a runner's claim on a run lasts unless renewed (FLIPSIDE_CLAIM_LEASE, default 30).
+        public var claimLease: Double = Double(ProcessInfo.processInfo.environment["FLIPSIDE_CLAIM_LEASE"] ?? "").flatMap {
+            $0 > 0 ? $0 : nil
+        } ?? 30
 
         public init(scriptPath: String, parameters: [(String, String)], jobs: Int, timeLimit: Double?, storePath: String,
                     outputFolder: String, stdlib: String?, codeVersion: String, sandbox: LuaSandbox? = nil) {
@@ -71,7 +75,11 @@ public struct GridRunner: Sendable {
         public var total = 0
         public var ran = 0
         public var cached = 0
+        /// Runs of this grid that runners sharing the store ran meanwhile.
+        public var elsewhere = 0
         public var failed: [RunRecord] = []
+        /// Runs the store could not take (or claims it could not record), with the error.
+        public var unstored: [String] = []
         public var seconds = 0.0
     }
 
@@ -117,8 +125,11 @@ public struct GridRunner: Sendable {
         var summary = Summary(total: all.count, cached: all.count - pending.count)
         let header = plan.description.isEmpty ? configuration.scriptName : "\(configuration.scriptName): \(plan.description)"
         Progress.line("\(header)\n\(all.count) runs (\(plan.points.count) points x \(plan.seeds.count) seeds), \(summary.cached) already stored, \(pending.count) to run on \(min(configuration.jobs, max(pending.count, 1))) threads")
-        let finished = GridWorkers(configuration: configuration, store: store, requests: pending, scriptHash: scriptHash).runAll()
+        let workers = GridWorkers(configuration: configuration, store: store, requests: pending, scriptHash: scriptHash)
+        let finished = workers.runAll()
+        summary.unstored = workers.unstored
         summary.ran = finished.count
+        summary.elsewhere = pending.count - finished.count
         summary.failed = finished.filter { $0.status == .failed }
         if plan.hasReport {
             try session.report(records: try store.records(ids: all.map(\.id)), description: plan.description,

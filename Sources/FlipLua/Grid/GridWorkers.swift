@@ -4,7 +4,9 @@ import LuaHost
 
 /// The threads of a local grid run. Each owns one Lua state (states are
 /// never shared between threads) in which the script is loaded once; runs are
-/// handed out one at a time and stored as soon as they finish.
+/// handed out one at a time and stored as soon as they finish. Runners sharing
+/// a store claim each run before running it (ResultsStore.claim): a run
+/// another runner holds is left to it, and taken over if its claim expires.
 final class GridWorkers: @unchecked Sendable {
     let configuration: GridRunner.Configuration
     let store: ResultsStore
@@ -13,12 +15,24 @@ final class GridWorkers: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
     private var finished: [RunRecord] = []
+    /// Runs another runner held when this one came to them, to look at again.
+    private var heldElsewhere: [(Int, GridRunner.Request)] = []
+    private var active = 0
+    private(set) var unstored: [String] = []
+    let owner = GridWorkers.ownerName()
+    /// Seconds a claim lasts without renewal; renewed every third of it.
+    let lease: Double
+
+    static func ownerName() -> String {
+        "\(ProcessInfo.processInfo.hostName) \(getpid()) \(UUID().uuidString.prefix(8))"
+    }
 
     init(configuration: GridRunner.Configuration, store: ResultsStore, requests: [GridRunner.Request], scriptHash: String) {
         self.configuration = configuration
         self.store = store
         self.requests = requests
         self.scriptHash = scriptHash
+        lease = configuration.claimLease
     }
 
     /// Runs every request; returns their records in completion order.
@@ -26,6 +40,14 @@ final class GridWorkers: @unchecked Sendable {
         let threads = min(max(configuration.jobs, 1), requests.count)
         guard threads > 0 else { return [] }
         let done = DispatchSemaphore(value: 0)
+        let renewing = Thread { [self] in
+            while !Thread.current.isCancelled {
+                Thread.sleep(forTimeInterval: lease / 3)
+                try? store.renewClaims(owner: owner, lease: lease)  // a missed renewal only shortens the claim
+            }
+        }
+        renewing.start()
+        defer { renewing.cancel() }
         for _ in 0..<threads {
             let thread = Thread { [self] in
                 work()
@@ -38,12 +60,39 @@ final class GridWorkers: @unchecked Sendable {
         return finished
     }
 
+    /// The next run this runner claims: in order, then the ones other runners
+    /// held, until each is stored or claimed here (an expired claim, a runner killed).
     private func take() -> (Int, GridRunner.Request)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < requests.count else { return nil }
-        next += 1
-        return (next, requests[next - 1])
+        while true {
+            lock.lock()
+            var candidate: (Int, GridRunner.Request)?
+            if next < requests.count {
+                next += 1
+                candidate = (next, requests[next - 1])
+            } else if !heldElsewhere.isEmpty {
+                candidate = heldElsewhere.removeFirst()
+            } else {
+                lock.unlock()
+                return nil
+            }
+            lock.unlock()
+            guard let (n, request) = candidate else { return nil }
+            do {
+                if try store.claim(request.id, owner: owner, lease: lease, rerunningFailed: true) { return (n, request) }
+                if try store.status(of: request.id) == .ok { continue }
+            } catch {
+                lock.lock()
+                unstored.append("\(request.label): \(error)")
+                lock.unlock()
+                continue
+            }
+            lock.lock()
+            heldElsewhere.append((n, request))
+            let waiting = next >= requests.count
+            lock.unlock()
+            // Only runs held elsewhere are left: wait a little before asking again.
+            if waiting { Thread.sleep(forTimeInterval: min(1, lease / 4)) }
+        }
     }
 
     private func work() {
@@ -75,8 +124,12 @@ final class GridWorkers: @unchecked Sendable {
         var line = "[\(n)/\(requests.count)] \(label): \(record.status.rawValue) \(String(format: "%.2f", record.seconds)) s"
         do {
             try store.save(record)
+            try store.releaseClaim(record.id, owner: owner)
         } catch {
             line += " (not stored: \(error))"
+            lock.lock()
+            unstored.append("\(label): \(error)")
+            lock.unlock()
         }
         if let error = record.error { line += "\n    \(error)" }
         lock.lock()
