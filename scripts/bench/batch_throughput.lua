@@ -4,7 +4,10 @@
 --   flipside run [--set runs=16 --set jobs=2] scripts/bench/batch_throughput.lua
 local flipside = require "flipside"
 print("BLAS: " .. flipside.blas.summary)
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "jobs", "integer", "processes (2)" },
+  { "runs", "integer", "runs in the batch" },
+}
 local runs, jobs = P.runs or 16, P.jobs or 2
 
 local folder = os.tmpname()

@@ -8,7 +8,11 @@
 -- fixed-point kernels must give the same parameters, bit for bit.
 --   flipside run [--set repeats=200 --set dir=PATH] scripts/bench/binary_kernels.lua
 local flipside = require "flipside"
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "child", "boolean", "this process is a child timing one kernel (the script sets it)" },
+  { "dir", "string", "Fashion-MNIST's folder" },
+  { "repeats", "integer", "samples per case" },
+}
 local repeats = P.repeats or 200
 
 local function measure()

@@ -6,16 +6,11 @@
 --   flipside run [--set repeats=10 --set dir=PATH] scripts/bench/direction.lua
 local flipside = require "flipside"
 local data = flipside.data
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "dir", "string", "Fashion-MNIST's folder" },
+  { "repeats", "integer", "samples per case (10)" },
+}
 local repeats = P.repeats or 10
-
-local function cpu_model()
-  local f = io.open("/proc/cpuinfo", "r")
-  if not f then return "unknown" end
-  local text = f:read("a")
-  f:close()
-  return text:match("model name%s*:%s*([^\n]+)") or "unknown"
-end
 
 local function best_of(n, f)
   local best = math.huge
@@ -31,7 +26,7 @@ end
 local train = data.load("fashion-mnist", { split = "train", dir = P.dir })
 local binary = data.select_classes(train, { 0, 1 })
 local d = train.x:size(2)
-print(string.format("CPU: %s; fixed-point kernel: %s", cpu_model(), flipside.fixed_point_kernel))
+print("BLAS: " .. flipside.blas.summary .. "; fixed-point kernel: " .. flipside.fixed_point_kernel)
 print(string.format("%-28s %10s %10s %8s", "case", "gradient", "direction", "ratio"))
 local cases = {
   { "binary, uint8 rows", flipside.model.logistic(d), binary.x, binary.y },

@@ -5,7 +5,11 @@
 --   flipside run [--set repeats=3 --set hidden=128 --set batch=64] scripts/bench/epoch_time.lua
 local flipside = require "flipside"
 print("BLAS: " .. flipside.blas.summary)
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "batch", "integer", "rows per mini-batch" },
+  { "hidden", "integer", "the MLP's hidden width" },
+  { "repeats", "integer", "samples per case" },
+}
 local repeats, hidden, batch = P.repeats or 3, P.hidden or 128, P.batch or 64
 
 local function best_of(n, f)

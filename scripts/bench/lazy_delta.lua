@@ -10,7 +10,11 @@ print("BLAS: " .. flipside.blas.summary)
 local protocol = require "flipside.protocol"
 local greedy = require "flipside.policies.greedy"
 local last_layer = require "flipside.policies.last_layer"
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "dir", "string", "Fashion-MNIST's folder" },
+  { "epochs", "integer", "attacked epochs (3)" },
+  { "hidden", "integer", "the MLP's hidden width (100)" },
+}
 local epochs, hidden = P.epochs or 3, P.hidden or 100
 
 local train = flipside.data.load("fashion-mnist", { split = "train", dir = P.dir })

@@ -3,9 +3,13 @@
 -- gzip in the same run (the reference: inflating is most of the work).
 --   flipside run scripts/bench/load_fashion_mnist.lua [--set repeats=5]
 local flipside = require "flipside"
+local P = require("flipside.declare").params {
+  { "repeats", "integer", "samples (5)" },
+  { "dir", "string", "Fashion-MNIST's folder" },
+}
 print("BLAS: " .. flipside.blas.summary)
-local repeats = flipside.params.repeats or 5
-local dir = flipside.params.dir or "/usr/share/datasets/fashion-mnist"
+local repeats = P.repeats or 5
+local dir = P.dir or "/usr/share/datasets/fashion-mnist"
 
 local function best_of(n, f)
   local best = math.huge

@@ -5,11 +5,14 @@
 -- the same run. Goal: the Lua policy costs at most 1.1x per epoch.
 --   flipside run [--set repeats=15] scripts/bench/lua_policy.lua
 local flipside = require "flipside"
+local P = require("flipside.declare").params {
+  { "repeats", "integer", "samples per case (15)" },
+}
 print("BLAS: " .. flipside.blas.summary)
 local protocol = require "flipside.protocol"
 local greedy = require "flipside.policies.greedy"
 local greedy_lua = require "flipside.policies.greedy_lua"
-local repeats = flipside.params.repeats or 15
+local repeats = P.repeats or 15
 
 local train = flipside.data.load("fashion-mnist", { split = "train" })
 train.x = train.x:float() / 255

@@ -20,7 +20,16 @@ local flipside = require "flipside"
 print("BLAS: " .. flipside.blas.summary)
 local greedy = require "flipside.policies.greedy"
 local attack, data, T = flipside.attack, flipside.data, flipside.tensor
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "repeats", "integer", "samples per case, at least (5)" },
+  { "seconds", "number", "seconds each case is sampled for, at least (1)" },
+  { "hidden", "integer", "the MLP's hidden width (128)" },
+  { "batch", "integer", "rows per mini-batch (64)" },
+  { "clock", "string", "\"wall\" (default) or \"cpu\" seconds", choices = { "wall", "cpu" } },
+  { "dir", "string", "Fashion-MNIST's folder" },
+  { "kernel_probe", "boolean", "only time sgemm on the BLAS kernel in use (what the script asks its children)" },
+  { "peers", "boolean", "time the NumPy and PyTorch peers (true)" },
+}
 local repeats, seconds, hidden, batch = P.repeats or 5, P.seconds or 1, P.hidden or 128, P.batch or 64
 local k, b, lr = 0.2, 0.5, 1e-4 -- a small rate: raw pixels in 0..255
 local clock_name = P.clock or "wall"

@@ -6,7 +6,11 @@
 local flipside = require "flipside"
 print("BLAS: " .. flipside.blas.summary)
 local federated = require "flipside.federated"
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "batch", "integer", "rows per worker per round" },
+  { "repeats", "integer", "samples per case" },
+  { "workers", "integer", "workers per round" },
+}
 local repeats, workers, batch = P.repeats or 20, P.workers or 10, P.batch or 64
 
 local train = flipside.data.load("fashion-mnist", { split = "train" })

@@ -6,7 +6,14 @@
 local flipside = require "flipside"
 local training = require "flipside.training"
 
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "epochs", "integer", "training epochs (5)" },
+  { "batch", "integer", "rows per mini-batch (64)" },
+  { "hidden", "integer", "the MLP's hidden width (128)" },
+  { "optimizer", "string", "\"adam\" (default) or \"sgd\"", choices = { "adam", "sgd" } },
+  { "lr", "number", "the learning rate (0.001 with Adam, 0.1 with SGD)" },
+  { "raw", "boolean", "raw pixels in 0..255 instead of [0, 1]" },
+}
 local epochs, batch, hidden = P.epochs or 5, P.batch or 64, P.hidden or 128
 local optimizer_name = P.optimizer or "adam"
 local lr = P.lr or (optimizer_name == "adam" and 0.001 or 0.1)

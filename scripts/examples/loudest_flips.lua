@@ -1,6 +1,11 @@
 -- scripts/examples/loudest_flips.lua: flipside run --set k=0.1 --seed 3 scripts/examples/loudest_flips.lua
 local flipside = require "flipside"                  -- the native engine
 local protocol = require "flipside.protocol"         -- Algorithm 2, in stdlib/
+local P = require("flipside.declare").params {       -- what --set may give
+  { "k", "number", "the attacker's fraction of the rows", default = 0.2, min = 0, max = 1 },
+  { "b", "number", "the fraction of those it may flip", default = 0.5, min = 0, max = 1 },
+  { "epochs", "integer", "training epochs", default = 5, min = 0 },
+}
 local attack = flipside.attack
 
 local data = flipside.data
@@ -23,7 +28,7 @@ end
 
 local model = flipside.model.logistic(train.x:size(2))
 protocol.train {
-  model = model, data = train, epochs = flipside.params.epochs or 5, lr = 0.01, batch = 64, seed = flipside.seed,
-  k = flipside.params.k or 0.2, b = flipside.params.b or 0.5, policy = loudest,
+  model = model, data = train, epochs = P.epochs, lr = 0.01, batch = 64, seed = flipside.seed,
+  k = P.k, b = P.b, policy = loudest,
 }
 print(string.format("test accuracy %.2f%%", 100 * model:accuracy(test.x, test.y)))

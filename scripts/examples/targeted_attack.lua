@@ -11,7 +11,13 @@ local targets = require "flipside.targets"
 local greedy = require "flipside.policies.greedy"
 local baselines = require "flipside.policies.baselines"
 
-local P = flipside.params
+local P = require("flipside.declare").params {
+  { "k", "number", "the attacker's fraction of the rows (0.2)" },
+  { "b", "number", "the fraction of those it may flip (0.5)" },
+  { "epochs", "integer", "training epochs (5)" },
+  { "lr", "number", "the learning rate (0.1)" },
+  { "mapping", "string", "the target relabelling: \"cyclic\" (default) or \"flip\"" },
+}
 local k, b, epochs, lr = P.k or 0.2, P.b or 0.5, P.epochs or 5, P.lr or 0.1
 local data = flipside.data
 local train = data.load("fashion-mnist", { split = "train" })
