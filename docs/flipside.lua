@@ -228,23 +228,6 @@
 ---@field every integer? how often to measure test accuracy (1)
 ---@field on_round function? called with each round's record
 
----Options of `protocol.train`.
----@class flipside.protocol.train.Options
----@field model flipside.Model the model, trained in place (required)
----@field data flipside.Dataset the training data {x, y, classes} (required)
----@field epochs integer? the number of epochs (1)
----@field k number? the fraction of the rows the attacker controls each epoch (K drawn afresh) (0)
----@field b number? the fraction of K the attacker may flip (0)
----@field policy function? the flip policy, function(ctx) -> rows, labels [, delta] (flipside.context); nil trains clean
----@field direction "robust"|"float"? how the attacker's Delta is computed ("robust")
----@field seed integer? the seed of the run's generator (1)
----@field rng flipside.Generator? the run's generator (instead of seed)
----@field batch integer? rows per mini-batch (64)
----@field lr number? plain SGD's learning rate, without an optimizer (0.001)
----@field optimizer flipside.Optimizer? the optimizer to step instead of plain SGD
----@field on_epoch function? called with (epoch, record) after each epoch; returning false stops training
----@field provenance boolean? each attacked epoch's record carries its provenance (false)
-
 ---Options of `training.fit`.
 ---@class flipside.training.fit.Options
 ---@field model flipside.Model the model, trained in place (required)
@@ -261,6 +244,23 @@
 ---@field monitor "loss"|"accuracy"? what improves ("loss")
 ---@field restore_best boolean? end with the best epoch's parameters (true)
 ---@field on_epoch function? called with each epoch's record
+
+---Options of `protocol.train`.
+---@class flipside.protocol.train.Options
+---@field model flipside.Model the model, trained in place (required)
+---@field data flipside.Dataset the training data {x, y, classes} (required)
+---@field epochs integer? the number of epochs (1)
+---@field k number? the fraction of the rows the attacker controls each epoch (K drawn afresh) (0)
+---@field b number? the fraction of K the attacker may flip (0)
+---@field policy function? the flip policy, function(ctx) -> rows, labels [, delta] (flipside.context); nil trains clean
+---@field direction "robust"|"float"? how the attacker's Delta is computed ("robust")
+---@field seed integer? the seed of the run's generator (1)
+---@field rng flipside.Generator? the run's generator (instead of seed)
+---@field batch integer? rows per mini-batch (64)
+---@field lr number? plain SGD's learning rate, without an optimizer (0.001)
+---@field optimizer flipside.Optimizer? the optimizer to step instead of plain SGD
+---@field on_epoch function? called with (epoch, record) after each epoch; returning false stops training
+---@field provenance boolean? each attacked epoch's record carries its provenance (false)
 
 ---Options of `greedy.rule`.
 ---@class flipside.greedy.rule.Options

@@ -4,7 +4,8 @@ import Foundation
 
 /// What a Lua function's result depends on, as bytes to hash: its bytecode
 /// (stripped of debug information, so moving it in its file changes nothing),
-/// the functions and data it reaches through upvalues and tables, and the Lua
+/// the functions and data it reaches through upvalues, tables and their
+/// metatables, and the Lua
 /// modules it reaches (loaded from files: their path and content). A module's
 /// content stands for all its code; C functions and userdata stand for the
 /// engine, whose version the caller adds. Tables are walked in sorted key
@@ -141,11 +142,22 @@ public struct LuaFingerprint {
                 if let file = LuaFingerprint.file(of: name, path: searchPath) { modules[name] = file }
                 if hashing { add("module \(name)") }
                 visitEntries(hashing: false)
+                visitMetatable(hashing: false)
                 return
             }
             guard firstVisit() else { if hashing { add("seen table") }; return }
             if hashing { add("table") }
             visitEntries(hashing: hashing)
+            visitMetatable(hashing: hashing)
+        }
+
+        /// A table's metatable, read raw: what `__index` reaches (a module made
+        /// of parts, an object's class) counts as reached.
+        mutating func visitMetatable(hashing: Bool) {
+            guard lua_getmetatable(state, -1) != 0 else { return }
+            if hashing { add("metatable") }
+            visit(hashing: hashing)
+            clua_pop(state, 1)
         }
 
         /// The table's entries in sorted key order (keys of one type: numbers

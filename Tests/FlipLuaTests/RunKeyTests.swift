@@ -44,4 +44,23 @@ import Testing
         let prune = try CommandLineTests.run(["results", "prune", "--db", db], in: dir)
         #expect(prune.stdout.contains("3 superseded runs removed"), "\(prune.stdout)")
     }
+
+    /// A module reached through another's metatable (a module made of parts) is in the key too.
+    @Test func aModuleReachedThroughAMetatableCounts() throws {
+        let dir = try ParameterTests.folder()
+        _ = try ParameterTests.write(dir, "part.lua", "return { scale = function(x) return 2 * x end }\n")
+        _ = try ParameterTests.write(dir, "whole.lua", "return setmetatable({}, { __index = require 'part' })\n")
+        let path = try ParameterTests.write(dir, "parts.lua", """
+            local whole = require "whole"
+            return { grid = { x = { 1, 2 } }, run = function(p) return { y = whole.scale(p.x) } end }
+            """)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        func run() throws -> String {
+            try CommandLineTests.run(["run", "--db", db, "--out", dir.appendingPathComponent("out").path, path], in: dir).stdout
+        }
+        #expect(try run().contains("2 runs: 2 ran"))
+        #expect(try run().contains("2 runs: 0 ran"))
+        _ = try ParameterTests.write(dir, "part.lua", "return { scale = function(x) return 3 * x end }\n")
+        #expect(try run().contains("2 runs: 2 ran"), "the part's edit reruns the grid")
+    }
 }
