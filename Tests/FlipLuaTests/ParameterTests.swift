@@ -45,6 +45,16 @@ import Testing
         #expect(late.stderr.contains("warning: '--set' comes after the script"), "\(late.stderr)")
     }
 
+    @Test func theQuickstartRefusesAMisspeltParameter() throws {
+        let quickstart = LuaScriptTests.root.appendingPathComponent("scripts/quickstart.lua").path
+        let misspelt = try CommandLineTests.run(["run", "--set", "epcohs=3", quickstart])
+        #expect(misspelt.status == 1 && misspelt.stderr.contains("unknown parameter 'epcohs' (did you mean 'epochs'?)"), "\(misspelt.stderr)")
+        let wrongCase = try CommandLineTests.run(["run", "--set", "raw=False", quickstart])
+        #expect(wrongCase.status != 0 && wrongCase.stderr.contains("a boolean is written true or false"), "\(wrongCase.stderr)")
+        let zero = try CommandLineTests.run(["run", "--set", "raw=0", quickstart])
+        #expect(zero.status == 1 && zero.stderr.contains("parameter 'raw' must be a boolean, got 0"), "\(zero.stderr)")
+    }
+
     @Test func declaredParametersAreTypedAndNamed() throws {
         let dir = try ParameterTests.folder()
         let script = try ParameterTests.write(dir, "declared.lua", """
