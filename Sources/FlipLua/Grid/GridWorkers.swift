@@ -2,6 +2,10 @@ import FlipResults
 import Foundation
 import LuaHost
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The threads of a local grid run. Each owns one Lua state (states are
 /// never shared between threads) in which the script is loaded once; runs are
 /// handed out one at a time and stored as soon as they finish. Runners sharing
@@ -23,8 +27,11 @@ final class GridWorkers: @unchecked Sendable {
     /// Seconds a claim lasts without renewal; renewed every third of it.
     let lease: Double
 
+    /// Host, process and a random part: unique among runners sharing a store.
     static func ownerName() -> String {
-        "\(ProcessInfo.processInfo.hostName) \(getpid()) \(UUID().uuidString.prefix(8))"
+        var host = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
+        return "\(name) \(getpid()) \(UUID().uuidString.prefix(8))"
     }
 
     init(configuration: GridRunner.Configuration, store: ResultsStore, requests: [GridRunner.Request], scriptHash: String) {
