@@ -231,16 +231,19 @@ public final class ResultsStore: Sendable {
     /// owner's claim on it has not expired. Runners sharing a store claim a run
     /// before running it, so each run is run once; a runner that stops renewing
     /// its claims (killed) loses them when they expire.
-    public func claim(_ id: String, owner: String, lease: Double, rerunningFailed: Bool) throws -> Bool {
+    /// `isGone(owner)` may say a claim's owner is known to have stopped (a
+    /// process of this machine that no longer exists): its claim is taken at once.
+    public func claim(_ id: String, owner: String, lease: Double, rerunningFailed: Bool,
+                      isGone: (String) -> Bool = { _ in false }) throws -> Bool {
         let now = Date().timeIntervalSince1970
         return try exclusive { db in
             if let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id]),
                status == RunRecord.Status.ok.rawValue || !rerunningFailed {
                 return false
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT owner, expires FROM claims WHERE id = ?", arguments: [id]),
-               row["owner"] as String != owner, row["expires"] as Double > now {
-                return false
+            if let row = try Row.fetchOne(db, sql: "SELECT owner, expires FROM claims WHERE id = ?", arguments: [id]) {
+                let holder: String = row["owner"]
+                if holder != owner, row["expires"] as Double > now, !isGone(holder) { return false }
             }
             try db.execute(sql: "INSERT OR REPLACE INTO claims (id, owner, expires) VALUES (?, ?, ?)", arguments: [id, owner, now + lease])
             return true

@@ -22,11 +22,17 @@ import Testing
         }
         """
 
-    static func start(_ dir: URL) throws -> Process {
+    static func start(_ dir: URL, batch: Int? = nil) throws -> Process {
         let process = Process()
         process.executableURL = CommandLineTests.executable
-        process.arguments = ["run", "--jobs", "2", "--db", dir.appendingPathComponent("r.sqlite").path, "--out", dir.appendingPathComponent("out").path,
-                             dir.appendingPathComponent("grid.lua").path]
+        let db = dir.appendingPathComponent("r.sqlite").path
+        if let batch {
+            process.arguments = ["batch", "--jobs", "2", "--db", db, "--out", dir.appendingPathComponent("out\(batch)").path,
+                                 dir.appendingPathComponent("grid.lua").path]
+        } else {
+            process.arguments = ["run", "--jobs", "2", "--db", db, "--out", dir.appendingPathComponent("out").path,
+                                 dir.appendingPathComponent("grid.lua").path]
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["COUNT_FILE"] = dir.appendingPathComponent("count").path
         environment["FLIPSIDE_CLAIM_LEASE"] = "2"
@@ -72,5 +78,17 @@ import Testing
         let executed = SharedStoreTests.executions(dir)
         #expect(Set(executed).count == 12, "nothing lost")
         #expect(executed.count <= 14, "at most the killed runner's runs in progress (one per thread) ran again: \(executed.sorted())")
+    }
+
+    @Test func twoBatchesOnOneStoreRunEachRunOnce() throws {
+        let dir = try ParameterTests.folder()
+        _ = try ParameterTests.write(dir, "grid.lua", SharedStoreTests.script)
+        let batches = try (1...2).map { try SharedStoreTests.start(dir, batch: $0) }
+        for batch in batches { batch.waitUntilExit() }
+        #expect(batches.allSatisfy { $0.terminationStatus == 0 })
+        let runs = try SharedStoreTests.stored(dir)
+        #expect(runs.count == 12 && runs.allSatisfy { $0.status == .ok })
+        let executed = SharedStoreTests.executions(dir)
+        #expect(executed.count == 12 && Set(executed).count == 12, "each run executed once: \(executed.sorted())")
     }
 }

@@ -2,6 +2,10 @@ import FlipResults
 import Foundation
 import LuaHost
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs a data script's whole grid on this machine: every (point, seed) not
 /// already in the store runs on one of `jobs` threads, each with its own Lua
 /// state holding its own copy of the script; each finished run is stored at
@@ -21,10 +25,13 @@ public struct GridRunner: Sendable {
         /// The store at `storePath`, when the caller opened it already (a
         /// sandboxed process can open no file once restricted).
         public var store: ResultsStore?
-        /// Seconds a runner's claim on a run lasts unless renewed (FLIPSIDE_CLAIM_LEASE, default 30).
-        public var claimLease: Double = Double(ProcessInfo.processInfo.environment["FLIPSIDE_CLAIM_LEASE"] ?? "").flatMap {
-            $0 > 0 ? $0 : nil
-        } ?? 30
+        /// Seconds a runner's claim on a run lasts unless renewed.
+        public var claimLease = Configuration.defaultClaimLease
+
+        /// FLIPSIDE_CLAIM_LEASE, or 30 s.
+        public static var defaultClaimLease: Double {
+            Double(ProcessInfo.processInfo.environment["FLIPSIDE_CLAIM_LEASE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 30
+        }
 
         public init(scriptPath: String, parameters: [(String, String)], jobs: Int, timeLimit: Double?, storePath: String,
                     outputFolder: String, stdlib: String?, codeVersion: String, sandbox: LuaSandbox? = nil) {
@@ -84,6 +91,23 @@ public struct GridRunner: Sendable {
     }
 
     public let configuration: Configuration
+
+    /// Host, process and a random part: unique among runners sharing a store.
+    public static func claimOwner() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
+        return "\(name) \(getpid()) \(UUID().uuidString.prefix(8))"
+    }
+
+    /// True when a claim's owner ran on this machine and its process is gone
+    /// (killed): its claims need not wait for their lease to expire.
+    public static func claimOwnerIsGone(_ owner: String) -> Bool {
+        let parts = owner.split(separator: " ")
+        var host = [CChar](repeating: 0, count: 256)
+        guard parts.count == 3, gethostname(&host, host.count) == 0, String(parts[0]) == String(cString: host),
+              let pid = Int32(parts[1]), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
 

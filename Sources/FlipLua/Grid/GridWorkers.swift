@@ -23,16 +23,10 @@ final class GridWorkers: @unchecked Sendable {
     private var heldElsewhere: [(Int, GridRunner.Request)] = []
     private var active = 0
     private(set) var unstored: [String] = []
-    let owner = GridWorkers.ownerName()
+    let owner = GridRunner.claimOwner()
     /// Seconds a claim lasts without renewal; renewed every third of it.
     let lease: Double
 
-    /// Host, process and a random part: unique among runners sharing a store.
-    static func ownerName() -> String {
-        var host = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
-        return "\(name) \(getpid()) \(UUID().uuidString.prefix(8))"
-    }
 
     init(configuration: GridRunner.Configuration, store: ResultsStore, requests: [GridRunner.Request], scriptHash: String) {
         self.configuration = configuration
@@ -85,7 +79,8 @@ final class GridWorkers: @unchecked Sendable {
             lock.unlock()
             guard let (n, request) = candidate else { return nil }
             do {
-                if try store.claim(request.id, owner: owner, lease: lease, rerunningFailed: true) { return (n, request) }
+                if try store.claim(request.id, owner: owner, lease: lease, rerunningFailed: true,
+                                  isGone: GridRunner.claimOwnerIsGone) { return (n, request) }
                 if try store.status(of: request.id) == .ok { continue }
             } catch {
                 lock.lock()

@@ -15,6 +15,9 @@ final class BatchRun {
     var skipped: [String: Int] = [:]
     /// Runs the store could not take, with its error: the batch then fails.
     var unstored: [String] = []
+    /// This runner's name in the store's claims, and how long a claim lasts unless renewed.
+    let owner = GridRunner.claimOwner()
+    let lease = GridRunner.Configuration.defaultClaimLease
     /// Each script's folder name under --out, unique in this batch.
     let folders: [String: String]
 
@@ -76,7 +79,15 @@ final class BatchRun {
         print("\(requests.count) runs to do on \(min(command.jobs, max(requests.count, 1))) processes"
               + (shard.map { " (shard \($0.index)/\($0.count))" } ?? ""))
         let scheduler = BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: BatchProgress(total: requests.count))
+        let renewing = Thread { [store, owner, lease] in
+            while !Thread.current.isCancelled {
+                Thread.sleep(forTimeInterval: lease / 3)
+                try? store.renewClaims(owner: owner, lease: lease)  // a missed renewal only shortens the claims
+            }
+        }
+        renewing.start()
         scheduler.run(requests.enumerated().map { n, item in runTask(n, script: item.0, request: item.1) })
+        renewing.cancel()
         let clean = summarise(started)
         if !command.noReport && !batchInterrupted.load(ordering: .relaxed) { report() }
         return clean
@@ -128,9 +139,20 @@ final class BatchRun {
         let name = GridRunner.Configuration.scriptName(of: script)
         let message = (logs as NSString).appendingPathComponent("run-\(request.id).json")
         let requestJSON = String(decoding: (try? WorkerMessage.encoder.encode(request)) ?? Data(), as: UTF8.self)
+        let claim = { [self] () -> BatchScheduler.Claim in
+            do {
+                if try store.claim(request.id, owner: owner, lease: lease, rerunningFailed: command.retryFailed,
+                                  isGone: GridRunner.claimOwnerIsGone) { return .run }
+                return try wanted(request.id) ? .heldElsewhere : .done
+            } catch {
+                unstored.append("\(name) \(request.label): \(error)")
+                return .done
+            }
+        }
         return .init(label: "\(name) \(request.label)",
                      arguments: ["run", script, "--message", message, "--request", requestJSON] + childArguments(script),
-                     logPath: (logs as NSString).appendingPathComponent("run-\(request.id).log"), messagePath: message) { child in
+                     logPath: (logs as NSString).appendingPathComponent("run-\(request.id).log"), messagePath: message,
+                     claim: claim) { child in
             var record: RunRecord
             if let message = try? WorkerMessage.read(RunRecord.self, from: message) {
                 record = message
@@ -142,6 +164,7 @@ final class BatchRun {
                                    seconds: Date().timeIntervalSince(child.started))
             }
             self.save(record)
+            try? self.store.releaseClaim(record.id, owner: self.owner)  // an unreleased claim only expires
             unlink(message)
             self.ran.append(record)
             return record.status == .ok

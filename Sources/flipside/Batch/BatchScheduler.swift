@@ -16,8 +16,20 @@ final class BatchScheduler {
         var arguments: [String]
         var logPath: String
         var messagePath: String
+        /// Asked just before the child would start: runners sharing a store
+        /// claim the run first (nil: always start).
+        var claim: (() -> Claim)? = nil
         /// Called on the main thread when the child has ended.
         var finished: (ChildRunner) -> Bool  // true when the task succeeded
+    }
+
+    enum Claim {
+        /// Claimed: start the child.
+        case run
+        /// Another runner holds it: ask again later.
+        case heldElsewhere
+        /// Stored meanwhile (by another runner): nothing to do.
+        case done
     }
 
     let jobs: Int
@@ -40,13 +52,29 @@ final class BatchScheduler {
     func run(_ tasks: [Task]) -> Int {
         var queue = tasks[...]
         var running: [(ChildRunner, Task)] = []
-        while !queue.isEmpty || !running.isEmpty {
+        var held: [Task] = []
+        while !queue.isEmpty || !running.isEmpty || !held.isEmpty {
             if batchInterrupted.load(ordering: .relaxed) {
                 for (child, _) in running { child.stop() }
                 for (child, _) in running { child.process.waitUntilExit() }
-                return queue.count + running.count
+                return queue.count + running.count + held.count
+            }
+            if queue.isEmpty && running.isEmpty && !held.isEmpty {
+                // Only runs other runners hold are left: ask again in a moment.
+                usleep(500_000)
+                queue = held[...]
+                held = []
             }
             while running.count < jobs, let task = queue.popFirst() {
+                switch task.claim?() ?? .run {
+                case .run: break
+                case .heldElsewhere:
+                    held.append(task)
+                    continue
+                case .done:
+                    progress.finished(task.label, ok: true, seconds: 0, note: "run by another runner")
+                    continue
+                }
                 do {
                     running.append((try ChildRunner(arguments: task.arguments, logPath: task.logPath,
                                                     messagePath: task.messagePath, timeout: timeout), task))
