@@ -74,15 +74,17 @@ let package = Package(
         .target(name: "FlipResults", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "FlipLua", dependencies: ["FlipKit", "LuaHost", "FlipResults"]),
+        // The runner: a script's grid, run keys, claims in the store; between the bindings and the command line.
+        .target(name: "FlipRunner", dependencies: ["FlipKit", "FlipLua", "LuaHost", "FlipResults"]),
         .executableTarget(
             name: "flipside",
             dependencies: [
-                "FlipKit", "FlipLua", "LuaHost", "FlipResults", "CProcess", "CEdit",
+                "FlipKit", "FlipLua", "FlipRunner", "LuaHost", "FlipResults", "CProcess", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit", "CFixedPoint"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
-        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipKit", "LuaHost"]),
+        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipRunner", "FlipKit", "LuaHost"]),
         .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

@@ -36,8 +36,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Folder for reports (one subfolder per script) and run logs.")
     var out: String = "out"
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter every script reads as flipside.params.NAME.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var parameters: ParameterOptions
 
     @Flag(help: "Run again the runs whose failure is stored.")
     var retryFailed = false
@@ -68,7 +67,7 @@ struct BatchCommand: ParsableCommand {
         if let memory, !(16...(1 << 30)).contains(memory) { throw ValidationError("--memory must be between 16 and \(1 << 30) (MB)") }
         if tasks < 1 { throw ValidationError("--tasks must be at least 1") }
         _ = try shardSpec()
-        _ = try RunCommand.pairs(parameters)
+        _ = try parameters.pairs()
     }
 
     func shardSpec() throws -> (index: Int, count: Int)? {

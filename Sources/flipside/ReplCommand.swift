@@ -17,23 +17,13 @@ struct ReplCommand: ParsableCommand {
             Ctrl-C stops a running evaluation; Ctrl-D at the prompt leaves.
             """)
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter readable as flipside.params.NAME.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var parameters: ParameterOptions
 
     @Option(help: "Seed, readable as flipside.seed.")
     var seed: Int = 1
 
-    func validate() throws {
-        for p in parameters where !p.contains("=") || p.hasPrefix("=") {
-            throw ValidationError("--set expects name=value, got '\(p)'")
-        }
-    }
-
     func run() throws {
-        let pairs = parameters.map { p -> (String, String) in
-            let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
-            return (String(p[..<i]), String(p[p.index(after: i)...]))
-        }
+        let pairs = try parameters.pairs()
         let vm = try ScriptHost.makeVM(settings: .init(parameters: pairs, seed: seed), sandbox: nil)
         try vm.run("flipside = require 'flipside'", name: "=repl")
         try vm.run(ReplEvaluator.source, name: "=repl", results: 1)

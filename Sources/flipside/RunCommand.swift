@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlipKit
 import FlipLua
+import FlipRunner
 import FlipResults
 import Foundation
 import LuaHost
@@ -23,8 +24,7 @@ struct RunCommand: ParsableCommand {
             draws its figures into --out.
             """)
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter the script reads as flipside.params.NAME.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var parameters: ParameterOptions
 
     @Option(help: "Seed of the run, readable as flipside.seed.")
     var seed: Int = 1
@@ -59,16 +59,6 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the script.")
     var scriptArguments: [String] = []
 
-    /// `name=value` options as pairs.
-    static func pairs(_ options: [String]) throws -> [(String, String)] {
-        let pairs = try options.map { p in
-            guard let i = p.firstIndex(of: "="), i != p.startIndex else { throw ValidationError("--set expects name=value, got '\(p)'") }
-            return (String(p[..<i]), String(p[p.index(after: i)...]))
-        }
-        do { try RunParameters.check(pairs) } catch let error as ParameterError { throw ValidationError(error.description) }
-        return pairs
-    }
-
     /// Options of flipside's own written after the script name reach the script
     /// as arguments; say so, since that is rarely what was meant.
     static func warnAboutOptions(in arguments: [String]) {
@@ -79,9 +69,6 @@ struct RunCommand: ParsableCommand {
     }
 
     func validate() throws {
-        for p in parameters where !p.contains("=") || p.hasPrefix("=") {
-            throw ValidationError("--set expects name=value, got '\(p)'")
-        }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let memory, !(16...(1 << 30)).contains(memory) { throw ValidationError("--memory must be between 16 and \(1 << 30) (MB)") }
@@ -89,7 +76,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         Watchdog.enable(for: timeLimit)
-        let pairs = try RunCommand.pairs(parameters)
+        let pairs = try parameters.pairs()
         RunCommand.warnAboutOptions(in: scriptArguments)
         if let memory { MemoryBudget.setLimit(bytes: memory << 20) }
         let stdlib = StdlibLocator.find()

@@ -1,4 +1,5 @@
 import FlipLua
+import FlipRunner
 import Foundation
 import LuaHost
 
@@ -10,10 +11,7 @@ import Glibc
 /// `require "flipside"`, the stdlib on package.path, and, when asked, the sandbox.
 enum ScriptHost {
     static func makeVM(settings: Flipside.RunSettings, sandbox: LuaSandbox?) throws -> LuaVM {
-        let vm = try LuaVM()
-        Flipside.install(in: vm, settings: settings, stdlib: StdlibLocator.find())
-        if let sandbox { vm.applySandbox(sandbox) }
-        return vm
+        try ScriptVM.make(settings: settings, stdlib: StdlibLocator.find(), sandbox: sandbox)
     }
 
     /// The default output folder of a script: ./out/<script name without .lua, made safe>.

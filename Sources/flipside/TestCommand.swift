@@ -17,8 +17,7 @@ struct TestCommand: ParsableCommand {
             per file and ends with 'N passed, N failed'; the exit status is 1 if any failed.
             """)
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter the tests read as flipside.params.NAME.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var parameters: ParameterOptions
 
     @Option(help: "Seed, readable as flipside.seed.")
     var seed: Int = 1
@@ -38,18 +37,12 @@ struct TestCommand: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        for p in parameters where !p.contains("=") || p.hasPrefix("=") {
-            throw ValidationError("--set expects name=value, got '\(p)'")
-        }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
     }
 
     func run() throws {
         Watchdog.enable(for: timeLimit)
-        let pairs = parameters.map { p -> (String, String) in
-            let i = p.firstIndex(of: "=")!  // validate() guarantees an '='
-            return (String(p[..<i]), String(p[p.index(after: i)...]))
-        }
+        let pairs = try parameters.pairs()
         let roots = paths.isEmpty ? [access("Tests/lua", R_OK) == 0 ? "Tests/lua" : "."] : paths
         let files: [String]
         do { files = try LuaTestRunner.collect(roots) } catch {
@@ -80,7 +73,7 @@ struct TestCommand: ParsableCommand {
 
     /// What a child running one sandboxed file is told, besides --scratch and the file.
     func childArguments() -> [String] {
-        ["test", "--sandbox", "--seed", String(seed)] + parameters.flatMap { ["--set", $0] }
+        ["test", "--sandbox", "--seed", String(seed)] + parameters.arguments
             + (timeLimit.map { ["--time-limit", String($0)] } ?? []) + sandboxFlags.arguments
     }
 

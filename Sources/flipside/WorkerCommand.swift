@@ -2,6 +2,7 @@ import ArgumentParser
 import CProcess
 import FlipKit
 import FlipLua
+import FlipRunner
 import FlipResults
 import Foundation
 import LuaHost
@@ -23,8 +24,7 @@ struct WorkerCommand: ParsableCommand {
     @Argument(help: "The script.")
     var script: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A parameter.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var parameters: ParameterOptions
 
     @Option(help: "Where to write the message for the parent.")
     var message: String?
@@ -68,7 +68,7 @@ struct WorkerCommand: ParsableCommand {
         ChildProcess.dieWithParent()
         if let memory { ChildProcess.limitMemory(megabytes: memory) }
         Watchdog.enable(for: timeLimit)
-        let pairs = try RunCommand.pairs(parameters)
+        let pairs = try parameters.pairs()
         let stdlib = StdlibLocator.find()
         let codeVersion = CodeVersion.describe(stdlib: stdlib)
         guard let source = FileManager.default.contents(atPath: script) else { throw ValidationError("cannot read \(script)") }
@@ -107,9 +107,8 @@ struct WorkerCommand: ParsableCommand {
     /// plain script has run whole by then and gives its outcome.
     func plan(_ pairs: [(String, String)], stdlib: String?, scriptHash: String, codeVersion: String,
               rails: LuaSandbox?) throws -> WorkerMessage.Plan {
-        let vm = try LuaVM()
-        Flipside.install(in: vm, settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput, script: script), stdlib: stdlib)
-        if let rails { vm.applySandbox(rails) }
+        let vm = try ScriptVM.make(settings: .init(parameters: pairs, seed: 1, outputDirectory: sandboxOutput, script: script),
+                                   stdlib: stdlib, sandbox: rails)
         if let timeLimit { vm.setTimeLimit(seconds: timeLimit) }
         let started = LuaVM.monotonicSeconds()
         let plainRequest = GridRunner.Request.plain(inputs: RunKeys.plain(scriptHash: scriptHash, stdlib: stdlib), parameters: pairs)

@@ -1,4 +1,5 @@
 import FlipLua
+import FlipRunner
 import FlipResults
 import Foundation
 
@@ -25,7 +26,7 @@ final class BatchRun {
         self.command = command
         self.scripts = scripts
         store = try ResultsStore(path: command.db)
-        pairs = try RunCommand.pairs(command.parameters)
+        pairs = try command.parameters.pairs()
         folders = Dictionary(zip(scripts, OutputFolderName.unique(scripts, reserved: ["logs", "slurm"]))) { first, _ in first }
         // Batches may share an output folder (the shards of a cluster array run at
         // once): each keeps its children's messages and logs in a folder of its own.

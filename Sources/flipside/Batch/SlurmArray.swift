@@ -1,4 +1,5 @@
 import FlipLua
+import FlipRunner
 import Foundation
 
 /// A Slurm job array for a batch: task i runs `flipside batch --shard i/n`
@@ -20,7 +21,7 @@ struct SlurmArray {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let exe = ChildRunner.executable
         let n = command.tasks
-        let sets = try RunCommand.pairs(command.parameters).flatMap { ["--set", "\($0.0)=\($0.1)"] }
+        let sets = try command.parameters.pairs().flatMap { ["--set", "\($0.0)=\($0.1)"] }
         let common = sets + (command.timeout.map { ["--timeout", String($0)] } ?? []) + (command.memory.map { ["--memory", String($0)] } ?? [])
             + (command.sandbox ? ["--sandbox"] + command.sandboxFlags.arguments : [])
         let scriptArgs = scripts.map(absolute).map(quoted).joined(separator: " ")

@@ -1,4 +1,5 @@
 import FlipLua
+import FlipRunner
 import FlipResults
 import Foundation
 

@@ -1,3 +1,4 @@
+import FlipLua
 import FlipKit
 import FlipResults
 import Foundation

@@ -1,3 +1,4 @@
+import FlipLua
 import FlipResults
 import Foundation
 import LuaHost
@@ -12,11 +13,10 @@ public final class ScriptSession {
     /// Loads the script; it must return a table with a function `run`.
     public init(scriptPath: String, parameters: [(String, String)], stdlib: String?, loadTimeLimit: Double? = nil,
                 sandbox: LuaSandbox? = nil, outputFolder: String? = nil) throws {
-        vm = try LuaVM()
+        vm = try ScriptVM.make(settings: .init(parameters: parameters, seed: 1, outputDirectory: outputFolder, script: scriptPath),
+                               stdlib: stdlib, sandbox: sandbox)
         self.scriptPath = scriptPath
         scriptName = GridRunner.Configuration.scriptName(of: scriptPath)
-        Flipside.install(in: vm, settings: .init(parameters: parameters, seed: 1, outputDirectory: outputFolder, script: scriptPath), stdlib: stdlib)
-        if let sandbox { vm.applySandbox(sandbox) }
         if let loadTimeLimit { vm.setTimeLimit(seconds: loadTimeLimit) }
         defer { vm.clearLimits() }
         try vm.runFile(scriptPath, results: 1)

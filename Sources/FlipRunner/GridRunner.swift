@@ -1,3 +1,4 @@
+import FlipLua
 import FlipResults
 import Foundation
 import LuaHost
