@@ -96,3 +96,16 @@ extension RunValue {
         }
     }
 }
+
+extension RunRecord {
+    /// The run failed with `error`: its message, and Lua's traceback when there is one.
+    public mutating func fail(_ error: Error) {
+        status = .failed
+        if let script = error as? LuaScriptError {
+            self.error = script.message
+            traceback = script.traceback
+        } else {
+            self.error = "\(error)"
+        }
+    }
+}

@@ -59,13 +59,8 @@ public final class ScriptSession {
             try vm.callTop(with: [.table(array: [], fields: parameters)], results: 1)
             defer { vm.pop() }
             try RunResult.read(try vm.value(at: -1, path: "result"), into: &record)
-        } catch let error as LuaScriptError {
-            record.status = .failed
-            record.error = error.message
-            record.traceback = error.traceback
         } catch {
-            record.status = .failed
-            record.error = "\(error)"
+            record.fail(error)
         }
         vm.collectGarbage()
         record.seconds = LuaVM.monotonicSeconds() - started

@@ -128,13 +128,8 @@ struct WorkerCommand: ParsableCommand {
                                           requests: runner.requests(plan, inputs: try RunKeys.data(vm)), hasReport: plan.hasReport, plain: nil)
             }
             try RunParameters.of(vm)?.requireAllUsed()
-        } catch let error as LuaScriptError {
-            plain.status = .failed
-            plain.error = error.message
-            plain.traceback = error.traceback
         } catch {
-            plain.status = .failed
-            plain.error = "\(error)"
+            plain.fail(error)
         }
         plain.seconds = LuaVM.monotonicSeconds() - started
         return WorkerMessage.Plan(kind: "plain", description: "", scriptHash: scriptHash, requests: [plainRequest],
