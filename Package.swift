@@ -84,7 +84,8 @@ let package = Package(
             ]),
         .testTarget(name: "FlipKitTests", dependencies: ["FlipKit", "CFixedPoint"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "CLua", "CLuaShim"]),
-        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipRunner", "FlipKit", "LuaHost"]),
+        .testTarget(name: "FlipLuaTests", dependencies: ["FlipLua", "FlipRunner", "FlipKit", "LuaHost",
+                                                      .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FlipResultsTests", dependencies: ["FlipResults", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

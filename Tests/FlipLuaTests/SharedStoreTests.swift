@@ -1,5 +1,6 @@
 import FlipResults
 import Foundation
+import GRDB
 import Testing
 
 /// Several runners on one store cooperate: each run is claimed before it
@@ -90,5 +91,21 @@ import Testing
         #expect(runs.count == 12 && runs.allSatisfy { $0.status == .ok })
         let executed = SharedStoreTests.executions(dir)
         #expect(executed.count == 12 && Set(executed).count == 12, "each run executed once: \(executed.sorted())")
+    }
+
+    /// A store that cannot take a write makes the batch fail with the store's message.
+    @Test func aBatchWhoseStoreRefusesWritesFails() throws {
+        let dir = try ParameterTests.folder()
+        _ = try ParameterTests.write(dir, "grid.lua", "return { grid = { x = { 1, 2 } }, run = function(p) return { y = p.x } end }\n")
+        let db = dir.appendingPathComponent("r.sqlite").path
+        _ = try ResultsStore(path: db)
+        try DatabaseQueue(path: db).write {
+            try $0.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'no room left'); END")
+        }
+        let outcome = try CommandLineTests.run(["batch", "--db", db, "--out", dir.appendingPathComponent("out").path,
+                                                dir.appendingPathComponent("grid.lua").path], in: dir)
+        #expect(outcome.status != 0)
+        #expect(outcome.stdout.contains("not stored") && outcome.stdout.contains("\(db): cannot store the run")
+                && outcome.stdout.contains("no room left"), "\(outcome.stdout)")
     }
 }
