@@ -261,6 +261,7 @@
 ---@field optimizer flipside.Optimizer? the optimizer to step instead of plain SGD
 ---@field on_epoch function? called with (epoch, record) after each epoch; returning false stops training
 ---@field provenance boolean? each attacked epoch's record carries its provenance (false)
+---@field evaluate flipside.Dataset? test data: each epoch's record carries test_accuracy and test_loss on it
 
 ---Options of `greedy.rule`.
 ---@class flipside.greedy.rule.Options

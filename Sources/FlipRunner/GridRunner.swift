@@ -93,20 +93,23 @@ public struct GridRunner: Sendable {
 
     public let configuration: Configuration
 
+    /// This machine's name, as claims record it.
+    static var hostName: String {
+        var host = [CChar](repeating: 0, count: 256)
+        guard gethostname(&host, host.count) == 0 else { return "host" }
+        return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Host, process and a random part: unique among runners sharing a store.
     public static func claimOwner() -> String {
-        var host = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&host, host.count) == 0 ? String(cString: host) : "host"
-        return "\(name) \(getpid()) \(UUID().uuidString.prefix(8))"
+        "\(hostName) \(getpid()) \(UUID().uuidString.prefix(8))"
     }
 
     /// True when a claim's owner ran on this machine and its process is gone
     /// (killed): its claims need not wait for their lease to expire.
     public static func claimOwnerIsGone(_ owner: String) -> Bool {
         let parts = owner.split(separator: " ")
-        var host = [CChar](repeating: 0, count: 256)
-        guard parts.count == 3, gethostname(&host, host.count) == 0, String(parts[0]) == String(cString: host),
-              let pid = Int32(parts[1]), pid > 0 else { return false }
+        guard parts.count == 3, String(parts[0]) == hostName, let pid = Int32(parts[1]), pid > 0 else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 

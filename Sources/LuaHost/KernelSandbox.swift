@@ -53,7 +53,7 @@ public struct KernelSandbox: Sendable {
         var seen = Set<String>()
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard let slash = text.firstIndex(of: "/") else { continue }
             let path = text[slash...].trimmingCharacters(in: "\n")
             if !path.hasSuffix("(deleted)") { seen.insert(path) }

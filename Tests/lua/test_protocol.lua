@@ -84,3 +84,12 @@ for _, case in ipairs {
   check.raises("^protocol.train: " .. case[2], protocol.train, opts)
 end
 check.truthy(clean:params():equal(before), "nothing trained")
+
+-- evaluate = test: each epoch's record carries the test accuracy and loss.
+local evaluated = protocol.train { model = flipside.model.logistic(6), data = train, epochs = 3, lr = 0.1, seed = 2, evaluate = test }
+for e, record in ipairs(evaluated) do
+  check.truthy(record.test_accuracy > 0.5 and record.test_loss > 0, "epoch " .. e .. " evaluated")
+end
+local m = flipside.model.logistic(6)
+protocol.train { model = m, data = train, epochs = 3, lr = 0.1, seed = 2 }
+check.eq(evaluated[3].test_accuracy, m:accuracy(test.x, test.y), "the last epoch's test accuracy is the model's")

@@ -6,7 +6,7 @@ local protocol = {}
 
 ---Trains a model under Algorithm 2.
 ---@param opts flipside.protocol.train.Options the options
----@return table[] # per-epoch records {epoch, loss, status, flips, direction, provenance}
+---@return table[] # per-epoch records {epoch, loss, status, flips, direction, provenance, test_accuracy, test_loss}
 function protocol.train(opts) end
 
 return protocol

@@ -23,9 +23,10 @@ protocol.train_options = declare.options("protocol.train", {
   { "optimizer", "flipside.Optimizer", "the optimizer to step instead of plain SGD" },
   { "on_epoch", "function", "called with (epoch, record) after each epoch; returning false stops training" },
   { "provenance", "boolean", "each attacked epoch's record carries its provenance", default = defaults.provenance },
+  { "evaluate", "flipside.Dataset", "test data: each epoch's record carries test_accuracy and test_loss on it" },
 })
 
-doc:func("train", "Trains a model under Algorithm 2.", { { "opts", "flipside.protocol.train.Options", "the options" } }, { { "table[]", "per-epoch records {epoch, loss, status, flips, direction, provenance}" } }, protocol.train_options)
+doc:func("train", "Trains a model under Algorithm 2.", { { "opts", "flipside.protocol.train.Options", "the options" } }, { { "table[]", "per-epoch records {epoch, loss, status, flips, direction, provenance, test_accuracy, test_loss}" } }, protocol.train_options)
 function protocol.train(opts)
   opts = protocol.train_options:check(opts)
   if opts.lr and opts.optimizer then error("protocol.train: give either 'lr' (plain SGD) or 'optimizer', not both", 2) end
@@ -45,6 +46,10 @@ function protocol.train(opts)
     local loss, status = model:train_epoch(data.x, labels or data.y, train_opts)
     local record = { epoch = epoch, loss = loss, status = status, flips = flips, direction = e:direction(),
       provenance = provenance }
+    if opts.evaluate and status == "ok" then
+      local test = model:evaluate(opts.evaluate.x, opts.evaluate.y)
+      record.test_accuracy, record.test_loss = test.accuracy, test.loss
+    end
     history[#history + 1] = record
     if (opts.on_epoch and opts.on_epoch(epoch, record) == false) or status ~= "ok" then break end
   end

@@ -52,7 +52,7 @@ public struct BLASKernel: Sendable, Equatable {
     public static var processorName: String {
         var brand = [CChar](repeating: 0, count: 49)
         flipside_cpu_brand(&brand)
-        let name = String(cString: brand)
+        let name = String(decoding: brand.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return name.isEmpty ? "unknown processor" : name
     }
 

@@ -20,7 +20,9 @@ final class ChildRunner {
         self.logPath = logPath
         self.messagePath = messagePath
         deadline = timeout.map { Date().addingTimeInterval($0 + 5) }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw LuaHostError("cannot create the log \(logPath): \(String(cString: strerror(errno)))")
+        }
         unlink(messagePath)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: ChildRunner.executable)
