@@ -92,10 +92,19 @@ import Testing
             _ = try IDXDataset.mnist.load(split: .train, directory: elsewhere, environment: [:])
             Issue.record("found a dataset in an empty folder")
         } catch let error as FlipError {
-            for file in ["train-images-idx3-ubyte", "t10k-labels-idx1-ubyte", elsewhere] {
+            for file in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", elsewhere] {
                 #expect(error.description.contains(file))
             }
+            #expect(!error.description.contains("t10k"), "a split needs only its own files")
         }
+        // A folder holding only the test split's files loads the test split.
+        let testOnly = dir.appendingPathComponent("test-only")
+        try FileManager.default.createDirectory(at: testOnly, withIntermediateDirectories: true)
+        for file in ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            guard let source = DatasetLocator.resolve(data.path, file) else { Issue.record("no \(file)"); return }
+            try FileManager.default.copyItem(atPath: source, toPath: testOnly.path + "/" + URL(fileURLWithPath: source).lastPathComponent)
+        }
+        #expect(try IDXDataset.mnist.load(split: .test, directory: testOnly.path, environment: [:]).count == viaEnvironment.count)
     }
 
     @Test func datasetImagesMustHaveTheDatasetsShape() throws {

@@ -8,17 +8,18 @@ public enum CIFARDataset: String, CaseIterable, Sendable {
     }
     var testFiles: [String] { self == .cifar10 ? ["test_batch.bin"] : ["test.bin"] }
 
-    var locator: DatasetLocator {
+    /// Where one split's files are: a split needs only its own.
+    func locator(_ split: IDXDataset.Split) -> DatasetLocator {
         let archive = self == .cifar10 ? "cifar-10-binary.tar.gz" : "cifar-100-binary.tar.gz"
         return DatasetLocator(
-            name: rawValue, files: trainFiles + testFiles, systemDirectory: nil,
+            name: rawValue, files: split == .train ? trainFiles : testFiles, systemDirectory: nil,
             howToObtain: "get \(archive) (the binary version) from the CIFAR website and extract its .bin files into one of these folders")
     }
 
     /// Loads one split; pixels stay uint8 [n, 3072]. For CIFAR-100, `fine` selects
     /// the 100 fine labels, otherwise the 20 coarse ones.
     public func load(split: IDXDataset.Split, directory: String? = nil, environment: [String: String], fine: Bool = true) throws -> Dataset {
-        let dir = try locator.locate(directory: directory, environment: environment)
+        let dir = try locator(split).locate(directory: directory, environment: environment)
         let names = split == .train ? trainFiles : testFiles
         let paths = try names.map { name in
             guard let path = DatasetLocator.resolve(dir, name) else { throw FlipError("dataset '\(rawValue)': \(name) vanished from \(dir)") }

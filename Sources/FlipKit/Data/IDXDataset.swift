@@ -5,8 +5,10 @@ public enum IDXDataset: String, CaseIterable, Sendable {
 
     public enum Split: String, CaseIterable, Sendable { case train, test }
 
-    var locator: DatasetLocator {
-        let files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    /// Where one split's files are: a split needs only its own two files.
+    func locator(_ split: Split) -> DatasetLocator {
+        let prefix = split == .train ? "train" : "t10k"
+        let files = ["\(prefix)-images-idx3-ubyte", "\(prefix)-labels-idx1-ubyte"]
         switch self {
         case .fashionMNIST:
             return DatasetLocator(
@@ -15,13 +17,13 @@ public enum IDXDataset: String, CaseIterable, Sendable {
         case .mnist:
             return DatasetLocator(
                 name: rawValue, files: files, systemDirectory: nil,
-                howToObtain: "place MNIST's four official IDX files in one of these folders")
+                howToObtain: "place MNIST's official IDX files in one of these folders")
         }
     }
 
     /// Loads one split; pixels stay uint8, [n, 784].
     public func load(split: Split, directory: String? = nil, environment: [String: String]) throws -> Dataset {
-        let dir = try locator.locate(directory: directory, environment: environment)
+        let dir = try locator(split).locate(directory: directory, environment: environment)
         let prefix = split == .train ? "train" : "t10k"
         guard let imagesPath = DatasetLocator.resolve(dir, "\(prefix)-images-idx3-ubyte"),
             let labelsPath = DatasetLocator.resolve(dir, "\(prefix)-labels-idx1-ubyte")
