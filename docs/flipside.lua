@@ -732,6 +732,12 @@ function Model:probabilities(x, rows) end
 ---@return flipside.Model # the copy
 function Model:clone() end
 
+---The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.
+---
+---Errors: a path the sandbox does not let the script write; a file that cannot be written.
+---@param path string the file to write
+function Model:save(path) end
+
 ---Whether every parameter is finite.
 ---@return boolean # false once diverged
 function Model:is_finite() end
@@ -1108,6 +1114,13 @@ function model.softmax(d, classes) end
 ---@param rng flipside.Generator draws the initial weights
 ---@return flipside.Model # the model
 function model.mlp(d, hidden, classes, rng) end
+
+---The model a checkpoint written by `Model:save` holds, bit for bit.
+---
+---Errors: a file that is not a flipside checkpoint, or not whole (too short, a header beyond the file, another dtype or shape, bytes missing or left over): the error names the file and the fault.
+---@param path string the checkpoint
+---@return flipside.Model # the model
+function model.load(path) end
 
 ---Stochastic gradient descent, with optional momentum and weight decay.
 ---

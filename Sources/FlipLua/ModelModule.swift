@@ -52,6 +52,13 @@ enum ModelModule {
             return 1
         },
         LuaFunction("is_model") { call in call.push(try call.objectIfPresent(1, Model.self) != nil); return 1 },
+        // load(path) -> the model a checkpoint (model:save) holds
+        LuaFunction("load") { call in
+            let path = try call.string(1)
+            _ = try call.vm?.sandbox?.readablePath(path)
+            try call.push(try call.blaming(1) { try Checkpoint.load(path: path) } as Model)
+            return 1
+        },
     ]
 
     static func model(_ call: LuaCall) throws -> Model { try call.object(1, Model.self) }
@@ -96,6 +103,14 @@ enum ModelModule {
             return 0
         },
         LuaFunction("clone") { call in try call.push(try model(call).clone()); return 1 },
+        // save(path): the model as a safetensors checkpoint
+        LuaFunction("save") { call in
+            let m = try model(call)
+            let path = try call.string(2)
+            _ = try call.vm?.sandbox?.writablePath(path)
+            try call.blaming(2) { try Checkpoint.save(m, to: path, engine: "flipside \(Flipside.version)") }
+            return 0
+        },
         LuaFunction("is_finite") { call in call.push(try model(call).isFinite); return 1 },
         LuaFunction("status") { call in call.push(try model(call).isFinite ? "ok" : "diverged"); return 1 },
         // gradient(x, y [, rows [, labels]]): labels override y on the visited rows, in order

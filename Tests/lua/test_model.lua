@@ -116,3 +116,18 @@ check.raises("bad argument #2 to 'load' %(unknown option 'seperation' %(did you 
 check.raises("unknown option 'n'", flipside.data.load, "fashion-mnist", { n = 3 })
 check.eq(flipside.nearest("polcy", { "policy", "model" }), "policy")
 check.eq(flipside.nearest("xyz", { "policy", "model" }), nil)
+
+-- Checkpoints: model:save and flipside.model.load, bit for bit, for every model.
+for _, m in ipairs { model.logistic(5), model.softmax(5, 3), model.mlp(5, 7, 3, flipside.generator(4)) } do
+  m:set_params(flipside.generator(8):normal(m:params():shape()))
+  local path = TEST_TMP .. "/" .. m:kind() .. ".safetensors"
+  m:save(path)
+  local back = model.load(path)
+  check.eq(back:kind(), m:kind())
+  check.truthy(back:params():equal(m:params()), m:kind() .. ": the same bits")
+end
+check.raises("nothing%-here: cannot read the file", model.load, TEST_TMP .. "/nothing-here")
+local junk = assert(io.open(TEST_TMP .. "/junk.safetensors", "w"))
+junk:write("not a checkpoint at all")
+junk:close()
+check.raises("junk.safetensors: not a flipside checkpoint %(a header of", model.load, TEST_TMP .. "/junk.safetensors")

@@ -66,6 +66,11 @@ enum ModelReference {
                 returns: [ReturnDoc("flipside.Model", "the model")],
                 errors: ["a size out of range or too large"]),
             FunctionDoc(
+                "flipside.model.load", "The model a checkpoint written by `Model:save` holds, bit for bit.",
+                parameters: [ParameterDoc("path", "string", "the checkpoint")],
+                returns: [ReturnDoc("flipside.Model", "the model")],
+                errors: ["a file that is not a flipside checkpoint, or not whole (too short, a header beyond the file, another dtype or shape, bytes missing or left over): the error names the file and the fault"]),
+            FunctionDoc(
                 "flipside.model.sgd", "Stochastic gradient descent, with optional momentum and weight decay.",
                 parameters: [ParameterDoc("options", "flipside.SGDOptions", "lr, momentum, weight_decay", optional: true)],
                 returns: [ReturnDoc("flipside.Optimizer", "the optimizer")],
@@ -113,6 +118,11 @@ enum ModelReference {
                 returns: [ReturnDoc("flipside.Tensor", "float32 [n, C]")],
                 errors: shapeErrors),
             FunctionDoc("flipside.Model:clone", "An independent copy.", returns: [ReturnDoc("flipside.Model", "the copy")]),
+            FunctionDoc(
+                "flipside.Model:save",
+                "The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.",
+                parameters: [ParameterDoc("path", "string", "the file to write")],
+                errors: ["a path the sandbox does not let the script write", "a file that cannot be written"]),
             FunctionDoc("flipside.Model:is_finite", "Whether every parameter is finite.", returns: [ReturnDoc("boolean", "false once diverged")]),
             FunctionDoc("flipside.Model:status", "`ok`, or `diverged` when a parameter is not finite.",
                         returns: [ReturnDoc(#""ok"|"diverged""#, "the status")]),
