@@ -410,6 +410,14 @@ function Tensor:fill(value) end
 ---@return flipside.Tensor # a tensor of #rows rows
 function Tensor:rows(rows) end
 
+---A copy with row rows[i] increased by row i of `source`, for every i (a row listed twice gets both).
+---
+---Errors: a row out of range; a source of another dtype or shape; a sum the dtype cannot hold.
+---@param rows flipside.Rows 1-based rows of this tensor
+---@param source flipside.Tensor #rows rows of this tensor's row length and dtype
+---@return flipside.Tensor # the new tensor
+function Tensor:index_add(rows, source) end
+
 ---A copy (writable, also of a read-only tensor).
 ---@return flipside.Tensor # the copy
 function Tensor:clone() end
@@ -1006,6 +1014,37 @@ function tensor.full(shape, value, dtype) end
 ---@param dtype? flipside.DType the element type (float32 by default)
 ---@return flipside.Tensor # the new tensor
 function tensor.new(values, dtype) end
+
+---One-hot rows: row i is 1 at column labels[i], 0 elsewhere.
+---
+---Errors: labels that are not 1-D int32; a label outside 0..classes − 1.
+---@param labels flipside.Tensor int32 [n], classes 0..classes − 1
+---@param classes integer the number of columns
+---@return flipside.Tensor # float32 [n, classes]
+function tensor.one_hot(labels, classes) end
+
+---Element by element `a` where `mask` is non-zero, else `b`.
+---
+---Errors: shapes that differ; a and b of different dtypes.
+---@param mask flipside.Tensor any dtype, the shape of a
+---@param a flipside.Tensor the values where mask is non-zero
+---@param b flipside.Tensor the values elsewhere, a's dtype and shape
+---@return flipside.Tensor # a new tensor of a's dtype and shape
+function tensor.where(mask, a, b) end
+
+---The tensors one after another along the first dimension.
+---
+---Errors: an empty list; tensors of other dtypes or other dimensions after the first.
+---@param tensors flipside.Tensor[] one dtype, the same dimensions after the first
+---@return flipside.Tensor # the joined tensor
+function tensor.cat(tensors) end
+
+---The tensors along a new first dimension.
+---
+---Errors: an empty list; tensors of other dtypes or shapes.
+---@param tensors flipside.Tensor[] one dtype and shape
+---@return flipside.Tensor # [#tensors, ...]
+function tensor.stack(tensors) end
 
 ---The integers first, first + 1, ..., last as an int32 tensor.
 ---

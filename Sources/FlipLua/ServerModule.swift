@@ -29,13 +29,7 @@ enum ServerModule {
         },
         // stack(list of tensors) -> [n, P]
         LuaFunction("stack") { call in
-            let list = try call.table(1)
-            let tensors = try list.mapElements { n, top in
-                guard let t = try call.objectIfPresent(top, Tensor.self) else {
-                    throw LuaArgumentError(1, "element \(n): Tensor expected, got \(call.typeName(top))")
-                }
-                return t
-            }
+            let tensors = try TensorModule.tensorList(call, 1)
             try call.push(try call.blaming(1) { try Aggregator.stack(tensors) })
             return 1
         },

@@ -12,6 +12,16 @@ enum TensorModule {
         }
     }
 
+    /// A list of tensors at argument `i`.
+    static func tensorList(_ call: LuaCall, _ i: Int32) throws -> [Tensor] {
+        try call.table(i).mapElements { n, top in
+            guard let t = try call.objectIfPresent(top, Tensor.self) else {
+                throw LuaArgumentError(i, "element \(n): Tensor expected, got \(call.typeName(top))")
+            }
+            return t
+        }
+    }
+
     static func describe(_ t: Tensor) -> String {
         let shown = min(t.count, 8)
         let values = (0..<shown).map { i in
@@ -55,6 +65,31 @@ enum TensorModule {
             let t = try Tensor(zeros: [last - first + 1], dtype: .int32)
             for (k, value) in (first...max(first, last)).prefix(t.count).enumerated() { t.int32s[k] = Int32(value) }
             try call.push(t)
+            return 1
+        },
+        // one_hot(labels, classes) -> float32 [n, classes]
+        LuaFunction("one_hot") { call in
+            let labels = try call.tensor(1)
+            let classes = try call.integer(2, in: 1...65536)
+            try call.push(try call.blaming(1) { try Tensor.oneHot(labels, classes: classes) })
+            return 1
+        },
+        // where(mask, a, b) -> a where mask is non-zero, else b
+        LuaFunction("where") { call in
+            let (mask, a, b) = (try call.tensor(1), try call.tensor(2), try call.tensor(3))
+            try call.push(try call.blaming(1) { try Tensor.choose(mask, a, b) })
+            return 1
+        },
+        // cat(list) -> the tensors along the first dimension
+        LuaFunction("cat") { call in
+            let parts = try tensorList(call, 1)
+            try call.push(try call.blaming(1) { try Tensor.concatenate(parts) })
+            return 1
+        },
+        // stack(list) -> the tensors along a new first dimension
+        LuaFunction("stack") { call in
+            let parts = try tensorList(call, 1)
+            try call.push(try call.blaming(1) { try Tensor.stack(parts) })
             return 1
         },
         LuaFunction("is_tensor") { call in
@@ -146,6 +181,14 @@ enum TensorModule {
         LuaFunction("rows") { call in
             let t = try call.tensor(1)
             try call.push(try t.gatherRows(try call.rowIndices(2, limit: t.rows)))
+            return 1
+        },
+        // index_add(rows, source) -> a copy with row rows[i] increased by source's row i
+        LuaFunction("index_add") { call in
+            let t = try call.tensor(1)
+            let rows = try call.rowIndices(2, limit: t.rows)
+            let source = try call.tensor(3)
+            try call.push(try call.blaming(3) { try t.addingRows(rows, source) })
             return 1
         },
         LuaFunction("clone") { call in try call.push(try call.tensor(1).clone()); return 1 },

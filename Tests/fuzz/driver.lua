@@ -391,6 +391,23 @@ templates["AttackEpoch:apply"] = function()
   for i = 1, R(0, math.min(2, subset:size(1))) do rows[i], labels[i] = subset:get(i), R(0, 2) end
   return e, rows, labels, R(3) == 1 and pick(pool.tensors) or nil
 end
+templates["tensor.one_hot"] = function() return T.new({ R(0, 3), R(0, 3) }, "int32"), R(1, 4) end
+templates["tensor.where"] = function()
+  local t = pick(pool.tensors)
+  return t:ne(0), t, R(3) == 1 and pick(pool.tensors) or t:clone()
+end
+templates["tensor.cat"] = function() local t = pick(pool.tensors) return { t, R(2) == 1 and t or pick(pool.tensors) } end
+templates["tensor.stack"] = function() local t = pick(pool.tensors) return { t, R(2) == 1 and t:clone() or pick(pool.tensors) } end
+templates["Tensor:index_add"] = function()
+  local t = pool.tensors[6]
+  return t, { R(0, 4), R(0, 4) }, R(3) == 1 and pick(pool.tensors) or t:rows({ 1, 2 })
+end
+-- Checkpoints are written beside the log only, and read back from there or from the reader files.
+templates["Model:save"] = function() return pick(pool.models), (logpath or "/tmp/flipside-fuzz") .. ".model" end
+templates["model.load"] = function()
+  return pick({ (logpath or "/tmp/flipside-fuzz") .. ".model", pool.csv_file or "/dev/null", "/nonexistent/file" })
+end
+templates["Tensor:reshape"] = function() local t = pick(pool.tensors) return t, t:numel() end
 templates["AttackEpoch:layer_delta"] = function() return pick(pool.epochs), R(0, 3) end
 templates["Tensor:get"] = function() return pool.tensors[6], R(0, 3), R(2) == 1 and R(0, 3) or nil end
 for _, name in ipairs({ "accuracy", "evaluate", "loss", "gradient", "losses", "direction" }) do
@@ -462,11 +479,13 @@ function fuzz_call(level)
   local target = pick(targets)
   local args, n = {}, R(0, 6)
   local template = templates[target.name]
-  if template and R(4) > 1 then
+  -- A function that writes a file at the path it is given gets its template's path, always.
+  local writes = target.name == "Model:save"
+  if template and (writes or R(4) > 1) then
     local ok, built = pcall(function() return table.pack(template(level)) end)
     if ok then
       args, n = built, built.n
-      if R(3) == 1 and n > 0 then args[R(n)] = value(level) end
+      if not writes and R(3) == 1 and n > 0 then args[R(n)] = value(level) end
     end
   else
     local first = 1

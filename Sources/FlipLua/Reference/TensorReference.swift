@@ -50,6 +50,29 @@ enum TensorReference {
                 errors: ["rows of different lengths, or an element that is not a number",
                          "a value the element type cannot hold", "an unknown element type"]),
             FunctionDoc(
+                "flipside.tensor.one_hot", "One-hot rows: row i is 1 at column labels[i], 0 elsewhere.",
+                parameters: [ParameterDoc("labels", "flipside.Tensor", "int32 [n], classes 0..classes − 1"),
+                             ParameterDoc("classes", "integer", "the number of columns")],
+                returns: [ReturnDoc("flipside.Tensor", "float32 [n, classes]")],
+                errors: ["labels that are not 1-D int32", "a label outside 0..classes − 1"]),
+            FunctionDoc(
+                "flipside.tensor.where", "Element by element `a` where `mask` is non-zero, else `b`.",
+                parameters: [ParameterDoc("mask", "flipside.Tensor", "any dtype, the shape of a"),
+                             ParameterDoc("a", "flipside.Tensor", "the values where mask is non-zero"),
+                             ParameterDoc("b", "flipside.Tensor", "the values elsewhere, a's dtype and shape")],
+                returns: [ReturnDoc("flipside.Tensor", "a new tensor of a's dtype and shape")],
+                errors: ["shapes that differ", "a and b of different dtypes"]),
+            FunctionDoc(
+                "flipside.tensor.cat", "The tensors one after another along the first dimension.",
+                parameters: [ParameterDoc("tensors", "flipside.Tensor[]", "one dtype, the same dimensions after the first")],
+                returns: [ReturnDoc("flipside.Tensor", "the joined tensor")],
+                errors: ["an empty list", "tensors of other dtypes or other dimensions after the first"]),
+            FunctionDoc(
+                "flipside.tensor.stack", "The tensors along a new first dimension.",
+                parameters: [ParameterDoc("tensors", "flipside.Tensor[]", "one dtype and shape")],
+                returns: [ReturnDoc("flipside.Tensor", "[#tensors, ...]")],
+                errors: ["an empty list", "tensors of other dtypes or shapes"]),
+            FunctionDoc(
                 "flipside.tensor.range", "The integers first, first + 1, ..., last as an int32 tensor.",
                 parameters: [ParameterDoc("first", "integer", "the first value"),
                              ParameterDoc("last", "integer", "the last value (first − 1 gives an empty tensor)")],
@@ -99,6 +122,12 @@ enum TensorReference {
                 parameters: [ParameterDoc("rows", "flipside.Rows", "1-based row numbers")],
                 returns: [ReturnDoc("flipside.Tensor", "a tensor of #rows rows")],
                 errors: ["a row number out of range", "an index tensor that is not 1-D int32"]),
+            FunctionDoc(
+                "flipside.Tensor:index_add", "A copy with row rows[i] increased by row i of `source`, for every i (a row listed twice gets both).",
+                parameters: [ParameterDoc("rows", "flipside.Rows", "1-based rows of this tensor"),
+                             ParameterDoc("source", "flipside.Tensor", "#rows rows of this tensor's row length and dtype")],
+                returns: [ReturnDoc("flipside.Tensor", "the new tensor")],
+                errors: ["a row out of range", "a source of another dtype or shape", "a sum the dtype cannot hold"]),
             FunctionDoc("flipside.Tensor:clone", "A copy (writable, also of a read-only tensor).",
                         returns: [ReturnDoc("flipside.Tensor", "the copy")]),
             FunctionDoc(
