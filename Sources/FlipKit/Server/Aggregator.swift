@@ -99,6 +99,14 @@ public struct AggregationResult {
     public let converged: Bool?
 }
 
+extension AggregationResult {
+    /// The result with its selected rows renamed to the workers `workers[row]`.
+    func naming(_ workers: [Int]) -> AggregationResult {
+        AggregationResult(vector: vector, selectedWorkers: selectedWorkers?.map { workers[$0] },
+                          iterations: iterations, converged: converged)
+    }
+}
+
 /// A parameter server's aggregation: pre-aggregation steps, in order, then a rule.
 public struct Aggregator: Sendable, Equatable {
     public let rule: AggregationRule

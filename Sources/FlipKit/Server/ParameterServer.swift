@@ -52,16 +52,25 @@ public final class ParameterServer {
     public let direction: DirectionMode
     /// Record each attack's provenance in the round's record.
     public let recordsProvenance: Bool
+    /// The attackers' message rule instead of label flipping; nil: they flip labels.
+    public let gradientAttack: GradientAttack?
+    /// Which workers take part in each round; nil: all of them.
+    public let sampling: ClientSampling?
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
     /// A stream for the attackers' own random choices, separate from the batches.
     public let attackerGenerator: Generator
+    /// The stream of the sampled sets.
+    private let samplingGenerator: Generator
+    private let sortedAttackers: [Int]
+    private let honestWorkers: [Int]
 
     public init(model: Model, features: Tensor, labels: Tensor, shards: [Tensor], attackers: Set<Int> = [],
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
                 budgetFraction: Double = 0, attackerShare: Double = 1, omniscient: Bool = Defaults.omniscient, direction: DirectionMode = Defaults.direction,
-                recordsProvenance: Bool = Defaults.provenance, generator: Generator) throws {
+                recordsProvenance: Bool = Defaults.provenance, gradientAttack: GradientAttack? = nil,
+                sampling: ClientSampling? = nil, generator: Generator) throws {
         guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
         for (w, shard) in shards.enumerated() {
             try shard.requireDType(.int32, "shard of worker \(w + 1)")
@@ -85,8 +94,14 @@ public final class ParameterServer {
         guard attackerShare.isFinite, attackerShare > 0, attackerShare <= 1 else {
             throw FlipError("the attacker's share of its batch must be in (0, 1], got \(formatNumber(attackerShare))")
         }
-        for step in aggregator.steps { try step.validate(workers: shards.count) }
-        try aggregator.rule.validate(workers: shards.count)
+        try gradientAttack?.validate()
+        if gradientAttack != nil && budgetFraction > 0 {
+            throw FlipError("attackers either flip labels (b > 0) or send a gradient attack's messages, not both")
+        }
+        try sampling?.validate(workers: shards.count, attackers: attackers.count)
+        let perRound = sampling?.perRound ?? shards.count
+        for step in aggregator.steps { try step.validate(workers: perRound) }
+        try aggregator.rule.validate(workers: perRound)
         try optimizer.prepare(count: model.parameterCount)
         self.model = model
         self.features = features
@@ -102,8 +117,13 @@ public final class ParameterServer {
         self.omniscient = omniscient
         self.direction = direction
         self.recordsProvenance = recordsProvenance
+        self.gradientAttack = gradientAttack
+        self.sampling = sampling
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
+        samplingGenerator = generator.split()
+        sortedAttackers = attackers.sorted()
+        honestWorkers = sampling?.attackersPerRound == nil ? [] : (0..<shards.count).filter { !attackers.contains($0) }
     }
 
     /// Rows worker `w` trains on this round: `batchSize` rows of its shard drawn
@@ -131,50 +151,74 @@ public final class ParameterServer {
         }
     }
 
+    /// The workers taking part in the next round, ascending.
+    func participants() throws -> [Int] {
+        guard let sampling else { return Array(0..<shards.count) }
+        return try sampling.draw(workers: shards.count, attackers: sortedAttackers, honest: honestWorkers, generator: samplingGenerator)
+    }
+
     /// One round. `policy` chooses the attackers' flips (no flips without one);
     /// `customRule`, if given, replaces the aggregator's rule after its steps.
     public func round(policy: FlipPolicy?, customRule: CustomRule? = nil) throws -> RoundRecord {
         guard !inRound else { throw FlipError("a round cannot start inside another round's policy or rule") }
+        if gradientAttack != nil && policy != nil {
+            throw FlipError("the attackers send a gradient attack's messages: a round takes no flip policy")
+        }
         inRound = true
         defer { inRound = false }
-        let n = shards.count
-        let batches = try (0..<n).map { try drawBatch($0) }
-        var messages = [Tensor?](repeating: nil, count: n)
+        let workers = try participants()
+        let batches = try workers.map { try drawBatch($0) }
+        var messages = [Tensor?](repeating: nil, count: workers.count)
         var honestLoss = 0.0
-        let honest = (0..<n).filter { !attackers.contains($0) }
-        for w in honest {
-            messages[w] = try message(batch: batches[w], overrides: nil)
-            honestLoss += try model.loss(features: features, labels: labels, rows: batches[w])
+        let honest = workers.indices.filter { !attackers.contains(workers[$0]) }
+        let attacking = workers.indices.filter { attackers.contains(workers[$0]) }
+        for i in honest {
+            messages[i] = try message(batch: batches[i], overrides: nil)
+            honestLoss += try model.loss(features: features, labels: labels, rows: batches[i])
         }
-        let honestMean = honest.isEmpty ? nil : try Aggregator(rule: .mean).aggregate(try Aggregator.stack(honest.map { messages[$0]! })).vector
+        let honestStack = honest.isEmpty ? nil : try Aggregator.stack(honest.map { messages[$0]! })
+        let honestMean = try honestStack.map { try Aggregator(rule: .mean).aggregate($0).vector }
         var flips: [Int: Int] = [:]
         var provenance: [Int: Provenance] = [:]
-        for w in attackers.sorted() {
-            let batch = batches[w]
-            let knows = omniscient ? honestMean : nil
-            let controlled = attackerShare == 1 ? batch
-                : try Tensor(int32: try attackerGenerator.sample(batch.count, max(1, try Budget.floorFraction(attackerShare, of: batch.count)))
-                    .sorted().map { batch.int32s[Int($0)] })
-            let epoch = try AttackEpoch(model: model, features: features, labels: labels, subset: controlled, budgetFraction: budgetFraction,
-                                        mode: direction,
-                                        source: knows.map { .workers(mean: $0, batches: honest.map { batches[$0] }) } ?? .rows(batch),
-                                        number: rounds + 1)
-            var overrides: Tensor?
-            if let policy, epoch.budget > 0 {
-                let answer = try policy(AttackRequest(worker: w, epoch: epoch, honestMean: knows, round: rounds + 1))
-                let poisoned = try epoch.apply(answer.flips, usedDelta: answer.delta)
-                overrides = try poisoned.gatherRows(batch)
-                flips[w] = answer.flips.rows.count
-                if recordsProvenance { provenance[w] = try epoch.provenance() }
+        var attackScale: Double?
+        if let gradientAttack {
+            if !attacking.isEmpty {
+                guard let honestStack else { throw FlipError("\(gradientAttack.name) needs at least one honest worker in the round") }
+                let outcome = try gradientAttack.messages(honest: honestStack, attackers: attacking.count, workers: workers.count,
+                                                          generator: attackerGenerator)
+                for (k, i) in attacking.enumerated() { messages[i] = try Tensor(Array(outcome.messages.floats[(k * model.parameterCount)..<((k + 1) * model.parameterCount)])) }
+                attackScale = outcome.scale
             }
-            messages[w] = try message(batch: batch, overrides: overrides)
+        } else {
+            for i in attacking {
+                let (w, batch) = (workers[i], batches[i])
+                let knows = omniscient ? honestMean : nil
+                let controlled = attackerShare == 1 ? batch
+                    : try Tensor(int32: try attackerGenerator.sample(batch.count, max(1, try Budget.floorFraction(attackerShare, of: batch.count)))
+                        .sorted().map { batch.int32s[Int($0)] })
+                let epoch = try AttackEpoch(model: model, features: features, labels: labels, subset: controlled, budgetFraction: budgetFraction,
+                                            mode: direction,
+                                            source: knows.map { .workers(mean: $0, batches: honest.map { batches[$0] }) } ?? .rows(batch),
+                                            number: rounds + 1)
+                var overrides: Tensor?
+                if let policy, epoch.budget > 0 {
+                    let answer = try policy(AttackRequest(worker: w, epoch: epoch, honestMean: knows, round: rounds + 1))
+                    let poisoned = try epoch.apply(answer.flips, usedDelta: answer.delta)
+                    overrides = try poisoned.gatherRows(batch)
+                    flips[w] = answer.flips.rows.count
+                    if recordsProvenance { provenance[w] = try epoch.provenance() }
+                }
+                messages[i] = try message(batch: batch, overrides: overrides)
+            }
         }
         let stack = try Aggregator.stack(messages.map { $0! })
         let result = try aggregate(stack, customRule: customRule)
         try optimizer.step(model: model, gradient: result.vector)
         rounds += 1
-        return try RoundRecord(round: rounds, stack: stack, attackers: attackers, honestMean: honestMean,
-                               aggregate: result, flips: flips, provenance: provenance,
+        return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
+                               attackers: Set(attacking), honestMean: honestMean,
+                               aggregate: result.naming(workers), flips: flips, provenance: provenance,
+                               gradientAttack: gradientAttack.map { .init(name: $0.name, scale: attackScale) },
                                honestLoss: honest.isEmpty ? nil : honestLoss / Double(honest.count),
                                modelIsFinite: model.isFinite)
     }
