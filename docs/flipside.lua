@@ -185,6 +185,9 @@
 ---@field optimizer flipside.Optimizer? the server's optimizer; not with `lr`
 ---@field seed integer? the seed of the batches (1); or give `rng`
 ---@field rng flipside.Generator? the generator of the batches
+---@field gradient_attack flipside.GradientAttackOptions? the attackers send this attack's messages instead of flipping labels (not with `b` > 0 nor a flip policy)
+---@field sample integer? client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)
+---@field sample_attackers integer? with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)
 ---@field rule flipside.Rule? the rule (mean by default)
 ---@field f integer? trimmed_mean, krum, multi_krum: the number of faulty workers tolerated
 ---@field m integer? multi_krum: how many messages to average
@@ -193,6 +196,17 @@
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
 ---@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
+
+---A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.
+---@class flipside.GradientAttackOptions
+---@field kind "sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum" sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021)
+---@field epsilon number? ipm: ε (0.1)
+---@field z number? alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)
+---@field mean number? gaussian: the mean (0)
+---@field std number? gaussian: the standard deviation (1)
+---@field perturbation "unit"|"std"|"sign"|nil min_max, min_sum: p = −μ/‖μ‖ (unit, the default), −σ or −sign(μ)
+---@field gamma_init number? min_max, min_sum: the search's first γ (10)
+---@field tolerance number? min_max, min_sum: the search stops within this of γ (1e-05)
 
 ---What an aggregation reports besides its vector.
 ---@class flipside.AggregationInfo
@@ -212,7 +226,9 @@
 ---@field cosine number? cosine between the aggregate and the honest mean
 ---@field honest_loss number? the honest workers' mean loss
 ---@field status "ok"|"diverged" the model's status after the round
----@field aggregation flipside.AggregationInfo what the rule reported
+---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
+---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
+---@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε)
 
 ---Options of `datasets.load`.
 ---@class flipside.datasets.load.Options

@@ -107,6 +107,14 @@ enum ServerModule {
         if let loss = r.honestLoss { call.setField("honest_loss") { call.push(loss) } }
         call.setField("status") { call.push(r.status) }
         call.setField("aggregation") { pushDiagnostics(call, r.aggregate) }
+        if r.sampled { call.setField("sampled") { call.pushArray(r.workers.map { $0 + 1 }) } }
+        if let attack = r.gradientAttack {
+            call.setField("gradient_attack") {
+                lua_createtable_of(call, 0)
+                call.setField("name") { call.push(attack.name) }
+                if let scale = attack.scale { call.setField("scale") { call.push(scale) } }
+            }
+        }
         if !r.provenance.isEmpty {
             try call.setField("provenance") {
                 lua_createtable_of(call, 0)

@@ -20,7 +20,7 @@ enum ServerReference {
         FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} or {"nnm", f}"#),
     ]
 
-    static let classes = [aggregatorOptions, serverOptions] + results
+    static let classes = [aggregatorOptions, serverOptions, gradientAttackOptions] + results
 
     static let aggregatorOptions = ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields)
     static let serverOptions = ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.", fields: [
@@ -42,7 +42,21 @@ enum ServerReference {
             FieldDoc("optimizer", "flipside.Optimizer?", "the server's optimizer; not with `lr`"),
             FieldDoc("seed", "integer?", "the seed of the batches (\(Defaults.seed)); or give `rng`"),
             FieldDoc("rng", "flipside.Generator?", "the generator of the batches"),
+            FieldDoc("gradient_attack", "flipside.GradientAttackOptions?", "the attackers send this attack's messages instead of flipping labels (not with `b` > 0 nor a flip policy)"),
+            FieldDoc("sample", "integer?", "client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)"),
+            FieldDoc("sample_attackers", "integer?", "with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)"),
         ] + aggregationFields)
+
+    static let gradientAttackOptions = ClassDoc("flipside.GradientAttackOptions", "A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.", fields: [
+            FieldDoc("kind", #""sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum""#, "sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021)"),
+            FieldDoc("epsilon", "number?", "ipm: ε (\(formatNumber(GradientAttack.defaultEpsilon)))"),
+            FieldDoc("z", "number?", "alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)"),
+            FieldDoc("mean", "number?", "gaussian: the mean (0)"),
+            FieldDoc("std", "number?", "gaussian: the standard deviation (1)"),
+            FieldDoc("perturbation", #""unit"|"std"|"sign"|nil"#, "min_max, min_sum: p = −μ/‖μ‖ (unit, the default), −σ or −sign(μ)"),
+            FieldDoc("gamma_init", "number?", "min_max, min_sum: the search's first γ (\(formatNumber(GradientAttack.defaultGammaInit)))"),
+            FieldDoc("tolerance", "number?", "min_max, min_sum: the search stops within this of γ (\(GradientAttack.defaultTolerance))"),
+        ])
 
     static let results = [
         ClassDoc("flipside.AggregationInfo", "What an aggregation reports besides its vector.", fields: [
@@ -61,7 +75,9 @@ enum ServerReference {
             FieldDoc("cosine", "number?", "cosine between the aggregate and the honest mean"),
             FieldDoc("honest_loss", "number?", "the honest workers' mean loss"),
             FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
-            FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported"),
+            FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
+            FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
+            FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε)"),
         ]),
     ]
 

@@ -1,0 +1,50 @@
+-- Gradient attacks and client sampling on the parameter server.
+local check = require "flipside.check"
+local flipside = require "flipside"
+local federated = require "flipside.federated"
+local synthetic = require "synthetic"
+
+local train = synthetic.blobs(400, 4, 1.5, 3)
+local function make(opts)
+  local base = { model = flipside.model.logistic(4), data = train, workers = 10, batch = 20, lr = 0.1, seed = 4 }
+  for k, value in pairs(opts or {}) do base[k] = value end
+  return federated.server(base)
+end
+
+-- Sign flipping: the attacker's message is the honest mean reversed, as long as it.
+local flipped = make { attackers = { 10 }, gradient_attack = { kind = "sign_flip" } }:round()
+check.eq(flipped.gradient_attack.name, "sign flipping")
+check.eq(flipped.flips[1], 0, "no labels flipped")
+local alie = make { attackers = { 9, 10 }, gradient_attack = { kind = "alie" } }:round()
+-- n = 10, f = 2: s = 6 - 2 = 4, z = Φ⁻¹(0.6).
+check.near(alie.gradient_attack.scale, 0.2533471031357997, 1e-12, "ALIE's z from n and f")
+local minmax = make { attackers = { 10 }, gradient_attack = { kind = "min_max", perturbation = "sign" } }:round()
+check.truthy(minmax.gradient_attack.scale > 0, "Min-Max finds a γ")
+check.eq(make({ attackers = { 10 }, gradient_attack = { kind = "gaussian", std = 2 } }):round().status, "ok")
+
+check.raises("federated.server: field 'gradient_attack': field 'kind': invalid option 'lie'", make, { attackers = { 1 }, gradient_attack = { kind = "lie" } })
+check.raises("field 'gradient_attack': field 'z': 'ipm' takes no 'z'", make, { gradient_attack = { kind = "ipm", z = 1 } })
+check.raises("field 'gradient_attack': unknown option 'epsilom'", make, { gradient_attack = { kind = "ipm", epsilom = 1 } })
+check.raises("field 'gradient_attack': IPM needs a finite epsilon > 0, got %-1", make, { gradient_attack = { kind = "ipm", epsilon = -1 } })
+check.raises("field 'gradient_attack': table {kind = ...} expected, got string", make, { gradient_attack = "alie" })
+check.raises("not both", make, { attackers = { 1 }, b = 0.5, gradient_attack = { kind = "mimic" } })
+
+-- Client sampling: 4 of 10 workers per round, recorded, reproducible by seed.
+local function sets(opts)
+  local s, out = make(opts), {}
+  for r = 1, 5 do out[r] = s:round().sampled end
+  return out
+end
+local a, b = sets { sample = 4 }, sets { sample = 4 }
+for r = 1, 5 do check.same_table(a[r], b[r], "same seed, same sampled set") end
+check.eq(#a[1], 4)
+local other = sets { sample = 4, seed = 5 }
+local differs = false
+for r = 1, 5 do differs = differs or table.concat(a[r], ",") ~= table.concat(other[r], ",") end
+check.truthy(differs, "another seed, other sets")
+local fixed = make { attackers = { 1, 2, 3 }, sample = 4, sample_attackers = 2 }
+for _ = 1, 5 do check.eq(#fixed:round().attackers, 2, "two attackers every round") end
+check.eq(make():round().sampled, nil, "no sampling, no sampled list")
+check.raises("field 'sample': client sampling needs 1 <= m <= 10 workers per round, got m = 11", make, { sample = 11 })
+check.raises("field 'sample_attackers': needs 'sample'", make, { sample_attackers = 1 })
+check.raises("field 'sample_attackers': client sampling needs 0 <= attackers per round", make, { attackers = { 1 }, sample = 3, sample_attackers = 2 })
