@@ -2,10 +2,11 @@ import FlipKit
 import LuaHost
 
 /// Reads flipside.server.new's `gradient_attack` table: kind = "sign_flip" | "ipm" |
-/// "alie" | "gaussian" | "mimic" | "min_max" | "min_sum", with epsilon, z, mean, std,
-/// perturbation, gamma_init, tolerance as the kind needs.
+/// "alie" | "gaussian" | "mimic" | "min_max" | "min_sum" | "fang_trimmed_mean" |
+/// "fang_krum", with epsilon, z, mean, std, perturbation, gamma_init, tolerance, b,
+/// threshold as the kind needs.
 enum GradientAttackOptions {
-    static let kinds = ["sign_flip", "ipm", "alie", "gaussian", "mimic", "min_max", "min_sum"]
+    static let kinds = ["sign_flip", "ipm", "alie", "gaussian", "mimic", "min_max", "min_sum", "fang_trimmed_mean", "fang_krum"]
 
     /// The attack in field `gradient_attack` of `o`, nil when absent. Errors name the field.
     static func read(_ o: LuaTable) throws -> GradientAttack? {
@@ -49,6 +50,9 @@ enum GradientAttackOptions {
             allowed = ["perturbation", "gamma_init", "tolerance"]
             attack = kind == "min_max" ? .minMax(perturbation: perturbation, gammaInit: gammaInit, tolerance: tolerance)
                 : .minSum(perturbation: perturbation, gammaInit: gammaInit, tolerance: tolerance)
+        case "fang_trimmed_mean": (allowed, attack) = (["b"], .fangTrimmedMean(b: try t.number("b", default: GradientAttack.defaultFangB)))
+        case "fang_krum":
+            (allowed, attack) = (["threshold"], .fangKrum(threshold: try t.number("threshold", default: GradientAttack.defaultFangThreshold)))
         default:
             throw t.fieldError("kind", "invalid option '\(kind)', expected one of \(kinds.map { "'\($0)'" }.joined(separator: ", "))")
         }

@@ -48,3 +48,9 @@ check.eq(make():round().sampled, nil, "no sampling, no sampled list")
 check.raises("field 'sample': client sampling needs 1 <= m <= 10 workers per round, got m = 11", make, { sample = 11 })
 check.raises("field 'sample_attackers': needs 'sample'", make, { sample_attackers = 1 })
 check.raises("field 'sample_attackers': client sampling needs 0 <= attackers per round", make, { attackers = { 1 }, sample = 3, sample_attackers = 2 })
+
+-- Fang's attacks: against Krum the record carries λ; trimmed mean's b is checked.
+local fang = make { attackers = { 10 }, rule = "krum", f = 1, gradient_attack = { kind = "fang_krum" } }:round()
+check.truthy(fang.gradient_attack.scale > 0, "Fang's λ against Krum")
+check.eq(make({ attackers = { 9, 10 }, rule = "trimmed_mean", f = 2, gradient_attack = { kind = "fang_trimmed_mean" } }):round().status, "ok")
+check.raises("field 'gradient_attack': Fang %(trimmed mean%) needs a finite b > 1, got 0.5", make, { gradient_attack = { kind = "fang_trimmed_mean", b = 0.5 } })

@@ -22,6 +22,15 @@ public enum GradientAttack: Sendable, Equatable {
     /// distances to the honest messages stays within the largest such sum of an honest one.
     case minSum(perturbation: Perturbation, gammaInit: Double, tolerance: Double)
 
+    /// Fang et al. (2020) against trimmed mean: per coordinate, on the side opposite to the
+    /// honest mean's sign, each attacker draws uniformly between the honest extreme and
+    /// `b` times (or 1/`b` of) it, whichever lies beyond it (Fang's b = 2).
+    case fangTrimmedMean(b: Double)
+    /// Fang et al. (2020) against Krum: every attacker sends −λ·sign(μ), λ halved from
+    /// Fang's upper bound until Krum (f = the round's attackers) picks an attacker, or λ
+    /// falls to `threshold`.
+    case fangKrum(threshold: Double)
+
     /// The direction p Min-Max and Min-Sum move the honest mean along.
     public enum Perturbation: String, Sendable, Equatable, CaseIterable {
         /// −μ/‖μ‖ (zero when μ is).
@@ -35,6 +44,8 @@ public enum GradientAttack: Sendable, Equatable {
     public static let defaultEpsilon = 0.1
     public static let defaultGammaInit = 10.0
     public static let defaultTolerance = 1e-5
+    public static let defaultFangB = 2.0
+    public static let defaultFangThreshold = 1e-5
 
     public var name: String {
         switch self {
@@ -45,6 +56,8 @@ public enum GradientAttack: Sendable, Equatable {
         case .mimic: return "Mimic"
         case .minMax: return "Min-Max"
         case .minSum: return "Min-Sum"
+        case .fangTrimmedMean: return "Fang (trimmed mean)"
+        case .fangKrum: return "Fang (Krum)"
         }
     }
 
@@ -62,6 +75,10 @@ public enum GradientAttack: Sendable, Equatable {
         case .minMax(_, let gammaInit, let tolerance), .minSum(_, let gammaInit, let tolerance):
             try requireFinite(gammaInit, "gamma_init", positive: true)
             try requireFinite(tolerance, "tolerance", positive: true)
+        case .fangTrimmedMean(let b):
+            guard b.isFinite, b > 1 else { throw FlipError("\(name) needs a finite b > 1, got \(formatNumber(b))") }
+        case .fangKrum(let threshold):
+            try requireFinite(threshold, "threshold", positive: true)
         }
     }
 
@@ -75,7 +92,7 @@ public enum GradientAttack: Sendable, Equatable {
     public struct Outcome {
         /// float32 [f, P], one row per attacker.
         public let messages: Tensor
-        /// ALIE: z; Min-Max and Min-Sum: γ; IPM: ε. Nil for the others.
+        /// ALIE: z; Min-Max and Min-Sum: γ; IPM: ε; Fang against Krum: λ. Nil for the others.
         public let scale: Double?
     }
 
@@ -92,6 +109,18 @@ public enum GradientAttack: Sendable, Equatable {
             for k in 0..<(f * p) { values[k] = Float(mu + sigma * generator.normal()) }
             return Outcome(messages: out, scale: nil)
         }
+        if case .fangTrimmedMean(let b) = self {
+            MessageMatrix.borrowing(honest) { rows in Fang.trimmedMean(rows, attackers: f, b: b, generator: generator, into: out.floats) }
+            return Outcome(messages: out, scale: nil)
+        }
+        if case .fangKrum(let threshold) = self {
+            let (message, lambda) = try Fang.krum(honest: honest, attackers: f, threshold: threshold)
+            let values = out.floats
+            for i in 0..<f {
+                for j in 0..<p { values[i * p + j] = message[j] }
+            }
+            return Outcome(messages: out, scale: lambda)
+        }
         let z: Double? = if case .alie(let given) = self { try given ?? Self.alieZ(workers: n, attackers: f) } else { nil }
         let (message, scale) = MessageMatrix.borrowing(honest) { rows in craft(rows, z: z) }
         let values = out.floats
@@ -104,7 +133,7 @@ public enum GradientAttack: Sendable, Equatable {
     /// The one message every attacker sends, and its scale.
     private func craft(_ rows: MessageMatrix, z: Double?) -> ([Double], Double?) {
         let p = rows.parameters
-        let mean = GradientStatistics.mean(rows)
+        let mean = CoordinateWise.meanInDouble(rows)
         switch self {
         case .signFlip:
             return (mean.map { -$0 }, nil)
@@ -114,7 +143,7 @@ public enum GradientAttack: Sendable, Equatable {
             let z = z ?? 0
             let std = GradientStatistics.std(rows, mean: mean)
             return ((0..<p).map { mean[$0] - z * std[$0] }, z)
-        case .mimic, .gaussian:
+        case .mimic, .gaussian, .fangTrimmedMean, .fangKrum:
             let first = rows.row(0)
             return ((0..<p).map { Double(first[$0]) }, nil)
         case .minMax(let perturbation, let gammaInit, let tolerance), .minSum(let perturbation, let gammaInit, let tolerance):

@@ -1,15 +1,6 @@
 /// Per-coordinate statistics of honest messages and the feasibility tests of Min-Max and
 /// Min-Sum, the quantities the gradient attacks are built from. Accumulated in double.
 enum GradientStatistics {
-    static func mean(_ rows: MessageMatrix) -> [Double] {
-        var sum = [Double](repeating: 0, count: rows.parameters)
-        for i in 0..<rows.workers {
-            let x = rows.row(i)
-            for j in 0..<rows.parameters { sum[j] += Double(x[j]) }
-        }
-        return sum.map { $0 / Double(rows.workers) }
-    }
-
     /// The sample standard deviation (divisor h − 1); zeros for a single message.
     static func std(_ rows: MessageMatrix, mean: [Double]) -> [Double] {
         guard rows.workers > 1 else { return [Double](repeating: 0, count: rows.parameters) }

@@ -48,7 +48,7 @@ enum ServerReference {
         ] + aggregationFields)
 
     static let gradientAttackOptions = ClassDoc("flipside.GradientAttackOptions", "A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.", fields: [
-            FieldDoc("kind", #""sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum""#, "sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021)"),
+            FieldDoc("kind", #""sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum"|"fang_trimmed_mean"|"fang_krum""#, "sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)"),
             FieldDoc("epsilon", "number?", "ipm: ε (\(formatNumber(GradientAttack.defaultEpsilon)))"),
             FieldDoc("z", "number?", "alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)"),
             FieldDoc("mean", "number?", "gaussian: the mean (0)"),
@@ -56,6 +56,8 @@ enum ServerReference {
             FieldDoc("perturbation", #""unit"|"std"|"sign"|nil"#, "min_max, min_sum: p = −μ/‖μ‖ (unit, the default), −σ or −sign(μ)"),
             FieldDoc("gamma_init", "number?", "min_max, min_sum: the search's first γ (\(formatNumber(GradientAttack.defaultGammaInit)))"),
             FieldDoc("tolerance", "number?", "min_max, min_sum: the search stops within this of γ (\(GradientAttack.defaultTolerance))"),
+            FieldDoc("b", "number?", "fang_trimmed_mean: values are drawn between the honest extreme and b times (or 1/b of) it (\(formatNumber(GradientAttack.defaultFangB)))"),
+            FieldDoc("threshold", "number?", "fang_krum: λ is halved until Krum picks an attacker or λ would fall below this (\(GradientAttack.defaultFangThreshold))"),
         ])
 
     static let results = [
@@ -77,7 +79,7 @@ enum ServerReference {
             FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
             FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
             FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
-            FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε)"),
+            FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)"),
         ]),
     ]
 
