@@ -21,7 +21,7 @@
 ---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
----@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"
+---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"
 
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
@@ -157,13 +157,13 @@
 ---Options of `flipside.server.aggregator`.
 ---@class flipside.AggregatorOptions
 ---@field rule flipside.Rule? the rule (mean by default)
----@field f integer? trimmed_mean, krum, multi_krum: the number of faulty workers tolerated
+---@field f integer? trimmed_mean, krum, multi_krum, bulyan: the number of faulty workers tolerated
 ---@field m integer? multi_krum: how many messages to average
 ---@field tolerance number? geometric_median: Weiszfeld's stopping tolerance (1e-6)
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
----@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)
 
 ---Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.
 ---@class flipside.ServerOptions
@@ -189,13 +189,13 @@
 ---@field sample integer? client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)
 ---@field sample_attackers integer? with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)
 ---@field rule flipside.Rule? the rule (mean by default)
----@field f integer? trimmed_mean, krum, multi_krum: the number of faulty workers tolerated
+---@field f integer? trimmed_mean, krum, multi_krum, bulyan: the number of faulty workers tolerated
 ---@field m integer? multi_krum: how many messages to average
 ---@field tolerance number? geometric_median: Weiszfeld's stopping tolerance (1e-6)
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
----@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)
 
 ---A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.
 ---@class flipside.GradientAttackOptions
@@ -212,7 +212,7 @@
 
 ---What an aggregation reports besides its vector.
 ---@class flipside.AggregationInfo
----@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based
+---@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order
 ---@field iterations integer? iterative rules: the iterations run
 ---@field converged boolean? geometric_median: whether it met the tolerance
 

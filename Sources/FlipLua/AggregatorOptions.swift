@@ -3,11 +3,11 @@ import LuaHost
 
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
-/// "geometric_median" | "centered_clipping", with f, m, tolerance, iterations,
-/// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f} }
+/// "geometric_median" | "centered_clipping" | "bulyan", with f, m, tolerance, iterations,
+/// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping"]
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
@@ -20,6 +20,7 @@ enum AggregatorOptions {
         case "median": return .median
         case "trimmed_mean": return .trimmedMean(f: try required(o, "f"))
         case "krum": return .krum(f: try required(o, "f"))
+        case "bulyan": return .bulyan(f: try required(o, "f"))
         case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
         case "geometric_median":
             return .geometricMedian(tolerance: try o.number("tolerance", default: 1e-6),
@@ -51,8 +52,9 @@ enum AggregatorOptions {
                 switch (name, value) {
                 case ("clip", let v?): return .normClip(threshold: v)
                 case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
+                case ("arc", let v?) where v == v.rounded() && abs(v) < 1e9: return .adaptiveClipping(f: Int(v))
                 default:
-                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold} or {\"nnm\", f} expected")
+                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold}, {\"nnm\", f} or {\"arc\", f} expected")
                 }
             }
         }

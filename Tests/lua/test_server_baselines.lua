@@ -3,6 +3,7 @@ local check = require "flipside.check"
 local flipside = require "flipside"
 local federated = require "flipside.federated"
 local synthetic = require "synthetic"
+local T = flipside.tensor
 
 local train = synthetic.blobs(400, 4, 1.5, 3)
 local function make(opts)
@@ -54,3 +55,15 @@ local fang = make { attackers = { 10 }, rule = "krum", f = 1, gradient_attack = 
 check.truthy(fang.gradient_attack.scale > 0, "Fang's λ against Krum")
 check.eq(make({ attackers = { 9, 10 }, rule = "trimmed_mean", f = 2, gradient_attack = { kind = "fang_trimmed_mean" } }):round().status, "ok")
 check.raises("field 'gradient_attack': Fang %(trimmed mean%) needs a finite b > 1, got 0.5", make, { gradient_attack = { kind = "fang_trimmed_mean", b = 0.5 } })
+
+-- Bulyan and adaptive robust clipping.
+local seven = T.new { { 0 }, { 1 }, { 2 }, { 3 }, { 4 }, { 100 }, { -100 } }
+local bulyan, info = flipside.server.aggregator({ rule = "bulyan", f = 1 }):aggregate(seven)
+check.eq(bulyan:get(1), 2, "Bulyan's trimmed mean around the median")
+check.same_table(info.selected, { 3, 2, 4, 1, 5 }, "Krum's choices, 1-based")
+check.raises("Bulyan with f = 2 needs n >= 4f %+ 3 workers, got n = 7", function()
+  flipside.server.aggregator({ rule = "bulyan", f = 2 }):aggregate(seven)
+end)
+local arc = flipside.server.aggregator({ steps = { { "arc", 1 } } }):aggregate(T.new { { 3, 4 }, { 0, 1 }, { 6, 8 }, { 0, 2 }, { 1, 0 } })
+check.near(arc:get(1), 7 / 5, 1e-6, "the norm-10 message clipped to 5 before the mean")
+check.eq(make({ attackers = { 10 }, gradient_attack = { kind = "ipm", epsilon = 100 }, rule = "bulyan", f = 1, steps = { { "arc", 1 } } }):round().status, "ok")

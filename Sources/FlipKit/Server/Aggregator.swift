@@ -20,6 +20,10 @@ public enum AggregationRule: Sendable, Equatable {
     /// v <- v + mean_i clip_tau(x_i - v), where clip_tau scales a vector to norm at most tau.
     /// Stops early once an iteration changes no coordinate of the float32 result.
     case centeredClipping(tau: Double, iterations: Int)
+    /// Bulyan: θ = n − 2f messages chosen one at a time by Krum among those left (ties to
+    /// the lowest worker), then per coordinate the mean of the θ − 2f values closest to
+    /// their median (ties to the lower value). Needs n >= 4f + 3.
+    case bulyan(f: Int)
 
     public var name: String {
         switch self {
@@ -30,6 +34,7 @@ public enum AggregationRule: Sendable, Equatable {
         case .multiKrum: return "multi-Krum"
         case .geometricMedian: return "geometric median"
         case .centeredClipping: return "centered clipping"
+        case .bulyan: return "Bulyan"
         }
     }
 
@@ -38,7 +43,7 @@ public enum AggregationRule: Sendable, Equatable {
         switch self {
         case .mean, .median:
             return
-        case .trimmedMean(let f), .krum(let f):
+        case .trimmedMean(let f), .krum(let f), .bulyan(let f):
             try requireNonNegative(f, "f")
         case .multiKrum(let f, let m):
             try requireNonNegative(f, "f")
@@ -65,6 +70,8 @@ public enum AggregationRule: Sendable, Equatable {
             guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
         case .krum(let f):
             try Self.requireKrumWorkers(n, f: f, name: name)
+        case .bulyan(let f):
+            guard n >= 4 * f + 3 else { throw FlipError("\(name) with f = \(f) needs n >= 4f + 3 workers, got n = \(n)") }
         case .multiKrum(let f, let m):
             try Self.requireKrumWorkers(n, f: f, name: name)
             guard m <= n - f else {
@@ -90,7 +97,8 @@ public enum AggregationRule: Sendable, Equatable {
 public struct AggregationResult {
     /// float32, shape [P].
     public let vector: Tensor
-    /// Krum and multi-Krum: the chosen workers (0-based), lowest score first.
+    /// Krum and multi-Krum: the chosen workers (0-based), lowest score first; Bulyan: the
+    /// θ workers in the order Krum chose them.
     public let selectedWorkers: [Int]?
     /// Geometric median and centered clipping: iterations run.
     public let iterations: Int?
@@ -149,6 +157,8 @@ public struct Aggregator: Sendable, Equatable {
                     selected = Krum.select(rows, f: f, m: 1, into: result)
                 case .multiKrum(let f, let m):
                     selected = Krum.select(rows, f: f, m: m, into: result)
+                case .bulyan(let f):
+                    selected = Bulyan.aggregate(rows, f: f, into: result)
                 case .geometricMedian(let tolerance, let maxIterations, let smoothing):
                     (iterations, converged) = GeometricMedian.weiszfeld(
                         rows, tolerance: tolerance, maxIterations: maxIterations, smoothing: smoothing, into: result)

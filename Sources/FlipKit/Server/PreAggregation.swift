@@ -5,11 +5,16 @@ public enum PreAggregation: Sendable, Equatable {
     /// Replaces every message by the mean of its n - f nearest messages (Euclidean),
     /// itself included; ties go to the lower worker. Needs 0 <= f < n.
     case nearestNeighbourMixing(f: Int)
+    /// Adaptive robust clipping (Allouah et al., 2024): the k = ⌊2·(f/n)·(n − f)⌋ messages
+    /// of largest norm (ties: the lower worker first) are scaled down to the norm of the
+    /// next largest. Needs 0 <= f < n.
+    case adaptiveClipping(f: Int)
 
     public var name: String {
         switch self {
         case .normClip: return "norm clipping"
         case .nearestNeighbourMixing: return "nearest-neighbour mixing"
+        case .adaptiveClipping: return "adaptive robust clipping"
         }
     }
 
@@ -20,7 +25,7 @@ public enum PreAggregation: Sendable, Equatable {
             guard threshold.isFinite, threshold > 0 else {
                 throw FlipError("\(name) needs a finite threshold > 0, got \(formatNumber(threshold))")
             }
-        case .nearestNeighbourMixing(let f):
+        case .nearestNeighbourMixing(let f), .adaptiveClipping(let f):
             guard f >= 0 else { throw FlipError("\(name) needs f >= 0, got f = \(f)") }
         }
     }
@@ -28,8 +33,11 @@ public enum PreAggregation: Sendable, Equatable {
     /// Checks the step against `n` workers.
     public func validate(workers n: Int) throws {
         try validateParameters()
-        if case .nearestNeighbourMixing(let f) = self, f >= n {
-            throw FlipError("\(name) with f = \(f) needs n > f workers, got n = \(n)")
+        switch self {
+        case .nearestNeighbourMixing(let f), .adaptiveClipping(let f):
+            if f >= n { throw FlipError("\(name) with f = \(f) needs n > f workers, got n = \(n)") }
+        case .normClip:
+            return
         }
     }
 
@@ -46,6 +54,8 @@ public enum PreAggregation: Sendable, Equatable {
                     Self.normClip(rows, threshold: threshold, into: result)
                 case .nearestNeighbourMixing(let f):
                     Self.mixNearestNeighbours(rows, f: f, into: result)
+                case .adaptiveClipping(let f):
+                    Self.clipAdaptively(rows, f: f, into: result)
                 }
             }
         }
@@ -65,6 +75,21 @@ public enum PreAggregation: Sendable, Equatable {
             } else {
                 y.update(from: x, count: p)
             }
+        }
+    }
+
+    private static func clipAdaptively(_ messages: MessageMatrix, f: Int, into out: UnsafeMutablePointer<Float>) {
+        let (n, p) = (messages.workers, messages.parameters)
+        out.update(from: messages.base, count: n * p)
+        let norms = (0..<n).map { i in (0..<p).reduce(0.0) { $0 + Double(messages.row(i)[$1]) * Double(messages.row(i)[$1]) }.squareRoot() }
+        let k = (2 * f * (n - f)) / n
+        guard k >= 1 else { return }
+        let order = (0..<n).sorted { norms[$0] != norms[$1] ? norms[$0] > norms[$1] : $0 < $1 }
+        let threshold = norms[order[k]]
+        for i in order.prefix(k) where norms[i] > threshold {
+            let scale = threshold / norms[i]
+            let (x, y) = (messages.row(i), out + i * p)
+            for j in 0..<p { y[j] = Float(Double(x[j]) * scale) }
         }
     }
 

@@ -3,7 +3,7 @@ import FlipKit
 /// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
 enum ServerReference {
     static let aliases = [
-        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping""#,
+        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan""#,
                  "an aggregation rule"),
         AliasDoc("flipside.AggregationRule", "fun(stack: flipside.Tensor): flipside.Tensor",
                  "a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out"),
@@ -11,13 +11,13 @@ enum ServerReference {
 
     static let aggregationFields = [
         FieldDoc("rule", "flipside.Rule?", "the rule (mean by default)"),
-        FieldDoc("f", "integer?", "trimmed_mean, krum, multi_krum: the number of faulty workers tolerated"),
+        FieldDoc("f", "integer?", "trimmed_mean, krum, multi_krum, bulyan: the number of faulty workers tolerated"),
         FieldDoc("m", "integer?", "multi_krum: how many messages to average"),
         FieldDoc("tolerance", "number?", "geometric_median: Weiszfeld's stopping tolerance (1e-6)"),
         FieldDoc("iterations", "integer?", "geometric_median (100) and centered_clipping (1): the iterations"),
         FieldDoc("smoothing", "number?", "geometric_median: the smoothing of distances (1e-8)"),
         FieldDoc("tau", "number?", "centered_clipping: the clipping radius (required)"),
-        FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} or {"nnm", f}"#),
+        FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)"#),
     ]
 
     static let classes = [aggregatorOptions, serverOptions, gradientAttackOptions] + results
@@ -62,7 +62,7 @@ enum ServerReference {
 
     static let results = [
         ClassDoc("flipside.AggregationInfo", "What an aggregation reports besides its vector.", fields: [
-            FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based"),
+            FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order"),
             FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),
             FieldDoc("converged", "boolean?", "geometric_median: whether it met the tolerance"),
         ]),
