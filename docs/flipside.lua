@@ -21,7 +21,7 @@
 ---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
----@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"
+---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"
 
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
@@ -186,6 +186,7 @@
 ---@field seed integer? the seed of the batches (1); or give `rng`
 ---@field rng flipside.Generator? the generator of the batches
 ---@field gradient_attack flipside.GradientAttackOptions? the attackers send this attack's messages instead of flipping labels (not with `b` > 0 nor a flip policy)
+---@field root flipside.Rows? fltrust: the server's root dataset, 1-based rows of `data`; each round the server computes its own update on all of them (required by, and only for, fltrust)
 ---@field sample integer? client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)
 ---@field sample_attackers integer? with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)
 ---@field rule flipside.Rule? the rule (mean by default)
@@ -215,6 +216,13 @@
 ---@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order
 ---@field iterations integer? iterative rules: the iterations run
 ---@field converged boolean? geometric_median: whether it met the tolerance
+---@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted)
+
+---Which workers a round's rule left out of the aggregate, against the real attackers.
+---@class flipside.Detection
+---@field excluded integer[] the workers not selected or weighted 0, 1-based, ascending
+---@field true_positive_rate number? excluded attackers over the round's attackers (with attackers)
+---@field false_positive_rate number? excluded honest workers over the round's honest workers (with any)
 
 ---What one server round returns.
 ---@class flipside.RoundRecord
@@ -229,6 +237,7 @@
 ---@field honest_loss number? the honest workers' mean loss
 ---@field status "ok"|"diverged" the model's status after the round
 ---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
+---@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust): whom they excluded
 ---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
 ---@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)
 
@@ -944,7 +953,7 @@ local Aggregator = {}
 ---
 ---Errors: too few workers for the rule's f; a message that holds a non-finite value; a stack that is not 2-D float32.
 ---@param stack flipside.Tensor float32 [n, P], one message per row
----@param reference? flipside.Tensor centered_clipping's starting point (P elements)
+---@param reference? flipside.Tensor centered_clipping's starting point; fltrust's server update, required (P elements)
 ---@return flipside.Tensor # the aggregate, P elements
 ---@return flipside.AggregationInfo # what the rule reported
 function Aggregator:aggregate(stack, reference) end

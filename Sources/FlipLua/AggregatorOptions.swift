@@ -3,11 +3,11 @@ import LuaHost
 
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
-/// "geometric_median" | "centered_clipping" | "bulyan", with f, m, tolerance, iterations,
+/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust", with f, m, tolerance, iterations,
 /// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan"]
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
@@ -21,6 +21,7 @@ enum AggregatorOptions {
         case "trimmed_mean": return .trimmedMean(f: try required(o, "f"))
         case "krum": return .krum(f: try required(o, "f"))
         case "bulyan": return .bulyan(f: try required(o, "f"))
+        case "fltrust": return .flTrust
         case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
         case "geometric_median":
             return .geometricMedian(tolerance: try o.number("tolerance", default: 1e-6),

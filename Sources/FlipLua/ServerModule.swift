@@ -64,6 +64,7 @@ enum ServerModule {
         if let selected = result.selectedWorkers { call.setField("selected") { call.pushArray(selected.map { $0 + 1 }) } }
         if let iterations = result.iterations { call.setField("iterations") { call.push(iterations) } }
         if let converged = result.converged { call.setField("converged") { call.push(converged) } }
+        if let weights = result.weights { call.setField("weights") { call.pushArray(weights) } }
     }
 
     static func server(_ call: LuaCall) throws -> ParameterServer { try call.object(1, ParameterServer.self) }
@@ -107,6 +108,14 @@ enum ServerModule {
         if let loss = r.honestLoss { call.setField("honest_loss") { call.push(loss) } }
         call.setField("status") { call.push(r.status) }
         call.setField("aggregation") { pushDiagnostics(call, r.aggregate) }
+        if let detection = r.detection {
+            call.setField("detection") {
+                lua_createtable_of(call, 0)
+                call.setField("excluded") { call.pushArray(detection.excluded.map { $0 + 1 }) }
+                if let rate = detection.truePositiveRate { call.setField("true_positive_rate") { call.push(rate) } }
+                if let rate = detection.falsePositiveRate { call.setField("false_positive_rate") { call.push(rate) } }
+            }
+        }
         if r.sampled { call.setField("sampled") { call.pushArray(r.workers.map { $0 + 1 }) } }
         if let attack = r.gradientAttack {
             call.setField("gradient_attack") {

@@ -8,7 +8,8 @@ import LuaHost
 /// omniscient (true), direction ("robust" | "float", the attackers' Δ),
 /// provenance (false), mode ("gradient" | "local", with local_steps and
 /// local_lr), lr (0.1) or optimizer, seed (1) or rng, gradient_attack (see
-/// GradientAttackOptions), sample and sample_attackers (client sampling), and the
+/// GradientAttackOptions), sample and sample_attackers (client sampling), root
+/// (FLTrust's rows), and the
 /// aggregation (rule, f, m, ..., steps — see AggregatorOptions).
 enum ServerOptions {
     static func read(_ call: LuaCall, _ o: LuaTable) throws -> ParameterServer {
@@ -34,6 +35,12 @@ enum ServerOptions {
         if optimizer != nil && lr != nil { throw o.fieldError("lr", "give either 'lr' (plain SGD) or 'optimizer', not both") }
         let gradientAttack = try GradientAttackOptions.read(o)
         let sampling = try readSampling(o, workers: shards.count, attackers: attackers.count)
+        let root = try o.withField("root") { top -> Tensor? in
+            if call.isNoneOrNil(top) { return nil }
+            do { return try call.rowIndices(top, limit: x.rows) } catch let error as LuaArgumentError {
+                throw o.fieldError("root", error.message)
+            }
+        }
         let argument: Int32 = 1
         return try call.blaming(argument) {
             try ParameterServer(
@@ -44,7 +51,7 @@ enum ServerOptions {
                 budgetFraction: try o.number("b", default: 0), attackerShare: try o.number("share", default: 1), omniscient: try o.boolean("omniscient", default: Defaults.omniscient),
                 direction: try o.option("direction", default: Defaults.direction),
                 recordsProvenance: try o.boolean("provenance", default: Defaults.provenance),
-                gradientAttack: gradientAttack, sampling: sampling, generator: generator)
+                gradientAttack: gradientAttack, sampling: sampling, root: root, generator: generator)
         }
     }
 

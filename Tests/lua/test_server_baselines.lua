@@ -67,3 +67,16 @@ end)
 local arc = flipside.server.aggregator({ steps = { { "arc", 1 } } }):aggregate(T.new { { 3, 4 }, { 0, 1 }, { 6, 8 }, { 0, 2 }, { 1, 0 } })
 check.near(arc:get(1), 7 / 5, 1e-6, "the norm-10 message clipped to 5 before the mean")
 check.eq(make({ attackers = { 10 }, gradient_attack = { kind = "ipm", epsilon = 100 }, rule = "bulyan", f = 1, steps = { { "arc", 1 } } }):round().status, "ok")
+
+-- FLTrust on the server: its root rows, the weights and the detection in the record.
+local root = {}
+for i = 1, 40 do root[i] = i end
+local trusted = make { attackers = { 10 }, rule = "fltrust", root = root, gradient_attack = { kind = "sign_flip" } }:round()
+check.eq(trusted.aggregation.weights[10], 0, "the reversed mean gets no trust")
+check.same_table(trusted.detection.excluded, { 10 }, "FLTrust excludes the attacker")
+check.eq(trusted.detection.true_positive_rate, 1)
+check.eq(trusted.detection.false_positive_rate, 0)
+check.raises("FLTrust needs the server's root dataset", make, { rule = "fltrust" })
+check.raises("field 'root': ", make, { rule = "fltrust", root = { 0 } })
+local v2 = flipside.server.aggregator({ rule = "fltrust" }):aggregate(T.new { { 2, 0 }, { -1, 0 } }, T.new { 1, 0 })
+check.eq(v2:get(1), 1, "rescaled to the server's norm")

@@ -24,6 +24,10 @@ public enum AggregationRule: Sendable, Equatable {
     /// the lowest worker), then per coordinate the mean of the θ − 2f values closest to
     /// their median (ties to the lower value). Needs n >= 4f + 3.
     case bulyan(f: Int)
+    /// FLTrust: the reference vector is the server's update on its root dataset; each
+    /// message is weighted by ReLU(cos(message, reference)) and rescaled to the reference's
+    /// norm; the weighted mean of the rescaled messages, zero when none is trusted.
+    case flTrust
 
     public var name: String {
         switch self {
@@ -35,13 +39,14 @@ public enum AggregationRule: Sendable, Equatable {
         case .geometricMedian: return "geometric median"
         case .centeredClipping: return "centered clipping"
         case .bulyan: return "Bulyan"
+        case .flTrust: return "FLTrust"
         }
     }
 
     /// Checks the parameters that do not depend on the number of workers.
     public func validateParameters() throws {
         switch self {
-        case .mean, .median:
+        case .mean, .median, .flTrust:
             return
         case .trimmedMean(let f), .krum(let f), .bulyan(let f):
             try requireNonNegative(f, "f")
@@ -64,7 +69,7 @@ public enum AggregationRule: Sendable, Equatable {
     public func validate(workers n: Int) throws {
         try validateParameters()
         switch self {
-        case .mean, .median, .geometricMedian, .centeredClipping:
+        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust:
             return
         case .trimmedMean(let f):
             guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
@@ -105,13 +110,23 @@ public struct AggregationResult {
     /// Geometric median: the tolerance was met. Centered clipping: the last iteration left
     /// the float32 result unchanged.
     public let converged: Bool?
+    /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0).
+    public let weights: [Double]?
+
+    init(vector: Tensor, selectedWorkers: [Int]? = nil, iterations: Int? = nil, converged: Bool? = nil, weights: [Double]? = nil) {
+        self.vector = vector
+        self.selectedWorkers = selectedWorkers
+        self.iterations = iterations
+        self.converged = converged
+        self.weights = weights
+    }
 }
 
 extension AggregationResult {
     /// The result with its selected rows renamed to the workers `workers[row]`.
     func naming(_ workers: [Int]) -> AggregationResult {
         AggregationResult(vector: vector, selectedWorkers: selectedWorkers?.map { workers[$0] },
-                          iterations: iterations, converged: converged)
+                          iterations: iterations, converged: converged, weights: weights)
     }
 }
 
@@ -128,13 +143,17 @@ public struct Aggregator: Sendable, Equatable {
     }
 
     /// Combines `messages` (float32, [n, P]: one row per worker) into a float32 [P] vector.
-    /// `reference` (P values) is the starting point of centered clipping; other rules ignore it.
+    /// `reference` (P values) is the starting point of centered clipping and FLTrust's server
+    /// update (required); other rules ignore it.
     /// The input is never modified.
     public func aggregate(_ messages: Tensor, reference: Tensor? = nil) throws -> AggregationResult {
         let (n, p) = try Aggregator.validate(messages: messages)
         for step in steps { try step.validate(workers: n) }
         try rule.validate(workers: n)
         if let reference { try Aggregator.validate(reference: reference, parameters: p) }
+        if rule == .flTrust && reference == nil {
+            throw FlipError("FLTrust needs the server's update on its root dataset as the reference vector")
+        }
 
         var current = messages
         for step in steps { current = try step.apply(to: current) }
@@ -144,6 +163,7 @@ public struct Aggregator: Sendable, Equatable {
         var selected: [Int]?
         var iterations: Int?
         var converged: Bool?
+        var weights: [Double]?
         withExtendedLifetime((out, reference)) {
             MessageMatrix.borrowing(current) { rows in
                 switch rule {
@@ -159,6 +179,10 @@ public struct Aggregator: Sendable, Equatable {
                     selected = Krum.select(rows, f: f, m: m, into: result)
                 case .bulyan(let f):
                     selected = Bulyan.aggregate(rows, f: f, into: result)
+                case .flTrust:
+                    if let reference {
+                        weights = FLTrust.aggregate(rows, server: UnsafePointer(reference.raw.assumingMemoryBound(to: Float.self)), into: result)
+                    }
                 case .geometricMedian(let tolerance, let maxIterations, let smoothing):
                     (iterations, converged) = GeometricMedian.weiszfeld(
                         rows, tolerance: tolerance, maxIterations: maxIterations, smoothing: smoothing, into: result)
@@ -169,6 +193,6 @@ public struct Aggregator: Sendable, Equatable {
                 }
             }
         }
-        return AggregationResult(vector: out, selectedWorkers: selected, iterations: iterations, converged: converged)
+        return AggregationResult(vector: out, selectedWorkers: selected, iterations: iterations, converged: converged, weights: weights)
     }
 }

@@ -56,6 +56,9 @@ public final class ParameterServer {
     public let gradientAttack: GradientAttack?
     /// Which workers take part in each round; nil: all of them.
     public let sampling: ClientSampling?
+    /// The server's own rows (FLTrust's root dataset): each round it computes its update
+    /// on all of them, as a worker would.
+    public let root: Tensor?
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
@@ -70,7 +73,7 @@ public final class ParameterServer {
                 batchSize: Int, kind: MessageKind = .gradient, aggregator: Aggregator, optimizer: Optimizer,
                 budgetFraction: Double = 0, attackerShare: Double = 1, omniscient: Bool = Defaults.omniscient, direction: DirectionMode = Defaults.direction,
                 recordsProvenance: Bool = Defaults.provenance, gradientAttack: GradientAttack? = nil,
-                sampling: ClientSampling? = nil, generator: Generator) throws {
+                sampling: ClientSampling? = nil, root: Tensor? = nil, generator: Generator) throws {
         guard !shards.isEmpty else { throw FlipError("the server needs at least one worker") }
         for (w, shard) in shards.enumerated() {
             try shard.requireDType(.int32, "shard of worker \(w + 1)")
@@ -99,6 +102,16 @@ public final class ParameterServer {
             throw FlipError("attackers either flip labels (b > 0) or send a gradient attack's messages, not both")
         }
         try sampling?.validate(workers: shards.count, attackers: attackers.count)
+        if let root {
+            try root.requireDType(.int32, "root rows")
+            do { try Tensor.checkIndices(root, limit: features.rows, what: "row") } catch let e as FlipError {
+                throw FlipError("root rows: \(e.description)")
+            }
+            guard root.count >= 1 else { throw FlipError("the server's root dataset is empty") }
+            guard aggregator.rule == .flTrust else { throw FlipError("a root dataset is used by FLTrust only, the rule is \(aggregator.rule.name)") }
+        } else if aggregator.rule == .flTrust {
+            throw FlipError("FLTrust needs the server's root dataset (its rows)")
+        }
         let perRound = sampling?.perRound ?? shards.count
         for step in aggregator.steps { try step.validate(workers: perRound) }
         try aggregator.rule.validate(workers: perRound)
@@ -119,6 +132,7 @@ public final class ParameterServer {
         self.recordsProvenance = recordsProvenance
         self.gradientAttack = gradientAttack
         self.sampling = sampling
+        self.root = root
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
         samplingGenerator = generator.split()
@@ -212,7 +226,8 @@ public final class ParameterServer {
             }
         }
         let stack = try Aggregator.stack(messages.map { $0! })
-        let result = try aggregate(stack, customRule: customRule)
+        let reference = try root.map { try message(batch: $0, overrides: nil) }
+        let result = try aggregate(stack, customRule: customRule, reference: reference)
         try optimizer.step(model: model, gradient: result.vector)
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
@@ -223,8 +238,8 @@ public final class ParameterServer {
                                modelIsFinite: model.isFinite)
     }
 
-    func aggregate(_ stack: Tensor, customRule: CustomRule?) throws -> AggregationResult {
-        guard let customRule else { return try aggregator.aggregate(stack) }
+    func aggregate(_ stack: Tensor, customRule: CustomRule?, reference: Tensor?) throws -> AggregationResult {
+        guard let customRule else { return try aggregator.aggregate(stack, reference: reference) }
         let (n, p) = try Aggregator.validate(messages: stack)
         var current = stack
         for step in aggregator.steps {
@@ -238,6 +253,6 @@ public final class ParameterServer {
         for (k, v) in vector.floats.enumerated() where !v.isFinite {
             throw FlipError("the aggregation rule returned a non-finite value (\(v)) at coordinate \(k + 1)")
         }
-        return AggregationResult(vector: try vector.clone().reshaped([p]), selectedWorkers: nil, iterations: nil, converged: nil)
+        return AggregationResult(vector: try vector.clone().reshaped([p]))
     }
 }

@@ -33,8 +33,20 @@ public struct RoundRecord {
     public let provenance: [Int: Provenance]
     /// The attackers' gradient attack, when they send one instead of flipping labels.
     public let gradientAttack: GradientAttackReport?
+    /// Which workers the rule excluded, against the real attackers; nil for rules that
+    /// weigh coordinates rather than workers.
+    public let detection: Detection?
     /// "ok", or "diverged" once the model holds a non-finite parameter.
     public let status: String
+
+    public struct Detection: Sendable, Equatable {
+        /// Workers left out of the aggregate (not selected, or weighted 0), ascending.
+        public let excluded: [Int]
+        /// Excluded attackers over the round's attackers; nil without attackers.
+        public let truePositiveRate: Double?
+        /// Excluded honest workers over the round's honest workers; nil without any.
+        public let falsePositiveRate: Double?
+    }
 
     /// `attackers` are rows of `stack`; `flips` and `provenance` are keyed by worker.
     init(round: Int, stack: Tensor, workers: [Int], sampled: Bool, attackers: Set<Int>, honestMean: Tensor?,
@@ -60,6 +72,16 @@ public struct RoundRecord {
         self.aggregate = aggregate
         self.provenance = provenance
         self.gradientAttack = gradientAttack
+        let kept: Set<Int>? = aggregate.selectedWorkers.map(Set.init)
+            ?? aggregate.weights.map { w in Set(w.indices.filter { w[$0] > 0 }.map { workers[$0] }) }
+        let bad = Set(rows.map { workers[$0] })
+        detection = kept.map { kept in
+            let excluded = workers.filter { !kept.contains($0) }
+            let honestCount = workers.count - bad.count
+            return Detection(excluded: excluded,
+                             truePositiveRate: bad.isEmpty ? nil : Double(excluded.filter(bad.contains).count) / Double(bad.count),
+                             falsePositiveRate: honestCount == 0 ? nil : Double(excluded.filter { !bad.contains($0) }.count) / Double(honestCount))
+        }
         status = modelIsFinite ? "ok" : "diverged"
     }
 }

@@ -3,7 +3,7 @@ import FlipKit
 /// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
 enum ServerReference {
     static let aliases = [
-        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan""#,
+        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust""#,
                  "an aggregation rule"),
         AliasDoc("flipside.AggregationRule", "fun(stack: flipside.Tensor): flipside.Tensor",
                  "a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out"),
@@ -43,6 +43,7 @@ enum ServerReference {
             FieldDoc("seed", "integer?", "the seed of the batches (\(Defaults.seed)); or give `rng`"),
             FieldDoc("rng", "flipside.Generator?", "the generator of the batches"),
             FieldDoc("gradient_attack", "flipside.GradientAttackOptions?", "the attackers send this attack's messages instead of flipping labels (not with `b` > 0 nor a flip policy)"),
+            FieldDoc("root", "flipside.Rows?", "fltrust: the server's root dataset, 1-based rows of `data`; each round the server computes its own update on all of them (required by, and only for, fltrust)"),
             FieldDoc("sample", "integer?", "client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)"),
             FieldDoc("sample_attackers", "integer?", "with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)"),
         ] + aggregationFields)
@@ -65,6 +66,12 @@ enum ServerReference {
             FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order"),
             FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),
             FieldDoc("converged", "boolean?", "geometric_median: whether it met the tolerance"),
+            FieldDoc("weights", "number[]?", "fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted)"),
+        ]),
+        ClassDoc("flipside.Detection", "Which workers a round's rule left out of the aggregate, against the real attackers.", fields: [
+            FieldDoc("excluded", "integer[]", "the workers not selected or weighted 0, 1-based, ascending"),
+            FieldDoc("true_positive_rate", "number?", "excluded attackers over the round's attackers (with attackers)"),
+            FieldDoc("false_positive_rate", "number?", "excluded honest workers over the round's honest workers (with any)"),
         ]),
         ClassDoc("flipside.RoundRecord", "What one server round returns.", fields: [
             FieldDoc("round", "integer", "the round, from 1"),
@@ -78,6 +85,7 @@ enum ServerReference {
             FieldDoc("honest_loss", "number?", "the honest workers' mean loss"),
             FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
             FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
+            FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust): whom they excluded"),
             FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
             FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)"),
         ]),
@@ -111,7 +119,7 @@ enum ServerReference {
             FunctionDoc(
                 "flipside.Aggregator:aggregate", "Combines a stack of messages into one vector.",
                 parameters: [ParameterDoc("stack", "flipside.Tensor", "float32 [n, P], one message per row"),
-                             ParameterDoc("reference", "flipside.Tensor", "centered_clipping's starting point (P elements)", optional: true)],
+                             ParameterDoc("reference", "flipside.Tensor", "centered_clipping's starting point; fltrust's server update, required (P elements)", optional: true)],
                 returns: [ReturnDoc("flipside.Tensor", "the aggregate, P elements"),
                           ReturnDoc("flipside.AggregationInfo", "what the rule reported")],
                 errors: ["too few workers for the rule's f", "a message that holds a non-finite value",
