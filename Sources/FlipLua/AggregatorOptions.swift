@@ -3,11 +3,11 @@ import LuaHost
 
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
-/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust", with f, m, tolerance, iterations,
-/// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f} }
+/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust" | "foolsgold", with f, m, tolerance,
+/// iterations, smoothing, tau, confidence as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust"]
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
@@ -22,6 +22,7 @@ enum AggregatorOptions {
         case "krum": return .krum(f: try required(o, "f"))
         case "bulyan": return .bulyan(f: try required(o, "f"))
         case "fltrust": return .flTrust
+        case "foolsgold": return .foolsGold(confidence: try o.number("confidence", default: 1))
         case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
         case "geometric_median":
             return .geometricMedian(tolerance: try o.number("tolerance", default: 1e-6),

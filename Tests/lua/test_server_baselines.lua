@@ -80,3 +80,16 @@ check.raises("FLTrust needs the server's root dataset", make, { rule = "fltrust"
 check.raises("field 'root': ", make, { rule = "fltrust", root = { 0 } })
 local v2 = flipside.server.aggregator({ rule = "fltrust" }):aggregate(T.new { { 2, 0 }, { -1, 0 } }, T.new { 1, 0 })
 check.eq(v2:get(1), 1, "rescaled to the server's norm")
+
+-- FoolsGold keeps each worker's history in the server: identical sybils get α = 0.
+local fools = make { attackers = { 9, 10 }, rule = "foolsgold", gradient_attack = { kind = "sign_flip" } }
+for _ = 1, 2 do
+  local r = fools:round()
+  check.eq(r.aggregation.weights[9], 0, "sybil 9 weighted out")
+  check.eq(r.aggregation.weights[10], 0, "sybil 10 weighted out")
+  check.eq(r.detection.true_positive_rate, 1)
+end
+check.raises("FoolsGold keeps a history", function()
+  flipside.server.aggregator({ rule = "foolsgold" }):aggregate(T.new { { 1, 0 } })
+end)
+check.raises("FoolsGold needs a finite confidence > 0", flipside.server.aggregator, { rule = "foolsgold", confidence = 0 })

@@ -28,6 +28,10 @@ public enum AggregationRule: Sendable, Equatable {
     /// message is weighted by ReLU(cos(message, reference)) and rescaled to the reference's
     /// norm; the weighted mean of the rescaled messages, zero when none is trusted.
     case flTrust
+    /// FoolsGold: (1/n)·Σ α_i·x_i, the mean when every α_i is 1, with α from the history
+    /// of each worker's updates; it keeps that history across rounds, so it runs in a
+    /// server (which keeps the state), not on a bare stack. κ is the logit's confidence.
+    case foolsGold(confidence: Double)
 
     public var name: String {
         switch self {
@@ -40,6 +44,7 @@ public enum AggregationRule: Sendable, Equatable {
         case .centeredClipping: return "centered clipping"
         case .bulyan: return "Bulyan"
         case .flTrust: return "FLTrust"
+        case .foolsGold: return "FoolsGold"
         }
     }
 
@@ -59,6 +64,8 @@ public enum AggregationRule: Sendable, Equatable {
             guard maxIterations >= 1 else {
                 throw FlipError("\(name) needs maxIterations >= 1, got \(maxIterations)")
             }
+        case .foolsGold(let confidence):
+            try requirePositiveFinite(confidence, "confidence")
         case .centeredClipping(let tau, let iterations):
             try requirePositiveFinite(tau, "tau")
             guard iterations >= 1 else { throw FlipError("\(name) needs iterations >= 1, got \(iterations)") }
@@ -69,7 +76,7 @@ public enum AggregationRule: Sendable, Equatable {
     public func validate(workers n: Int) throws {
         try validateParameters()
         switch self {
-        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust:
+        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust, .foolsGold:
             return
         case .trimmedMean(let f):
             guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
@@ -110,7 +117,8 @@ public struct AggregationResult {
     /// Geometric median: the tolerance was met. Centered clipping: the last iteration left
     /// the float32 result unchanged.
     public let converged: Bool?
-    /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0).
+    /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0);
+    /// FoolsGold: each message's α in [0, 1].
     public let weights: [Double]?
 
     init(vector: Tensor, selectedWorkers: [Int]? = nil, iterations: Int? = nil, converged: Bool? = nil, weights: [Double]? = nil) {
@@ -146,11 +154,15 @@ public struct Aggregator: Sendable, Equatable {
     /// `reference` (P values) is the starting point of centered clipping and FLTrust's server
     /// update (required); other rules ignore it.
     /// The input is never modified.
-    public func aggregate(_ messages: Tensor, reference: Tensor? = nil) throws -> AggregationResult {
+    /// `alpha` (one per worker) is FoolsGold's weights, which its server computes.
+    public func aggregate(_ messages: Tensor, reference: Tensor? = nil, alpha: [Double]? = nil) throws -> AggregationResult {
         let (n, p) = try Aggregator.validate(messages: messages)
         for step in steps { try step.validate(workers: n) }
         try rule.validate(workers: n)
         if let reference { try Aggregator.validate(reference: reference, parameters: p) }
+        if case .foolsGold = rule, alpha?.count != n {
+            throw FlipError("FoolsGold keeps a history of each worker's updates across rounds: it runs in a server, not on a bare stack")
+        }
         if rule == .flTrust && reference == nil {
             throw FlipError("FLTrust needs the server's update on its root dataset as the reference vector")
         }
@@ -179,6 +191,15 @@ public struct Aggregator: Sendable, Equatable {
                     selected = Krum.select(rows, f: f, m: m, into: result)
                 case .bulyan(let f):
                     selected = Bulyan.aggregate(rows, f: f, into: result)
+                case .foolsGold:
+                    if let alpha {
+                        weights = alpha
+                        for j in 0..<rows.parameters {
+                            var sum = 0.0
+                            for i in 0..<n { sum += alpha[i] * Double(rows.row(i)[j]) }
+                            result[j] = Float(sum / Double(n))
+                        }
+                    }
                 case .flTrust:
                     if let reference {
                         weights = FLTrust.aggregate(rows, server: UnsafePointer(reference.raw.assumingMemoryBound(to: Float.self)), into: result)

@@ -59,6 +59,8 @@ public final class ParameterServer {
     /// The server's own rows (FLTrust's root dataset): each round it computes its update
     /// on all of them, as a worker would.
     public let root: Tensor?
+    /// FoolsGold's history of each worker's updates, when that is the rule.
+    public let foolsGold: FoolsGold?
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
@@ -133,6 +135,7 @@ public final class ParameterServer {
         self.gradientAttack = gradientAttack
         self.sampling = sampling
         self.root = root
+        if case .foolsGold(let confidence) = aggregator.rule { foolsGold = FoolsGold(confidence: confidence) } else { foolsGold = nil }
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
         samplingGenerator = generator.split()
@@ -227,8 +230,12 @@ public final class ParameterServer {
         }
         let stack = try Aggregator.stack(messages.map { $0! })
         let reference = try root.map { try message(batch: $0, overrides: nil) }
-        let result = try aggregate(stack, customRule: customRule, reference: reference)
+        let proposal = try foolsGold.map { state in
+            state.propose(workers: workers, blocks: try messages.map { try model.layer(model.layerCount, of: $0!).floatValues })
+        }
+        let result = try aggregate(stack, customRule: customRule, reference: reference, alpha: proposal?.alpha)
         try optimizer.step(model: model, gradient: result.vector)
+        if let proposal { foolsGold?.commit(proposal.histories) }
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
                                attackers: Set(attacking), honestMean: honestMean,
@@ -238,8 +245,8 @@ public final class ParameterServer {
                                modelIsFinite: model.isFinite)
     }
 
-    func aggregate(_ stack: Tensor, customRule: CustomRule?, reference: Tensor?) throws -> AggregationResult {
-        guard let customRule else { return try aggregator.aggregate(stack, reference: reference) }
+    func aggregate(_ stack: Tensor, customRule: CustomRule?, reference: Tensor?, alpha: [Double]?) throws -> AggregationResult {
+        guard let customRule else { return try aggregator.aggregate(stack, reference: reference, alpha: alpha) }
         let (n, p) = try Aggregator.validate(messages: stack)
         var current = stack
         for step in aggregator.steps {
