@@ -79,8 +79,9 @@
 ---Options of `flipside.data.shards`.
 ---@class flipside.ShardOptions
 ---@field rng flipside.Generator the generator that deals the rows (required)
----@field scheme "iid"|"dirichlet"|nil equal random shares (iid, the default) or Dirichlet class mixes
----@field alpha number? the Dirichlet concentration (0.5); smaller is more skewed
+---@field scheme "iid"|"dirichlet"|"classes"|"quantity"|nil equal random shares (iid, the default), Dirichlet class mixes, McMahan's shards by class (rows sorted by label, cut into workers·per_worker pieces, per_worker random pieces each), or quantity skew (shard sizes in Dirichlet shares, one row each first)
+---@field alpha number? dirichlet and quantity: the Dirichlet concentration (0.5); smaller is more skewed
+---@field per_worker integer? classes: the pieces each worker gets (2)
 
 ---What `Model:evaluate` returns.
 ---@class flipside.Evaluation
@@ -1099,7 +1100,7 @@ function data.normalize(method, train, ...) end
 ---@return flipside.Dataset # the held-out part
 function data.split(dataset, fraction, rng) end
 
----Deals a dataset's rows to workers, iid or by a Dirichlet class mix.
+---Deals a dataset's rows to workers: iid, by a Dirichlet class mix, by class pieces, or in skewed quantities.
 ---
 ---Errors: no `rng`; an unknown scheme; more workers than rows, or a non-positive alpha.
 ---@param dataset flipside.Dataset a dataset table {x, y, classes}

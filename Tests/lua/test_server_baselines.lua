@@ -93,3 +93,15 @@ check.raises("FoolsGold keeps a history", function()
   flipside.server.aggregator({ rule = "foolsgold" }):aggregate(T.new { { 1, 0 } })
 end)
 check.raises("FoolsGold needs a finite confidence > 0", flipside.server.aggregator, { rule = "foolsgold", confidence = 0 })
+
+-- Shards by class and quantity skew, from flipside.data.shards, feed a server.
+local by_class = flipside.data.shards(train, 10, { scheme = "classes", per_worker = 2, rng = flipside.generator(2) })
+check.eq(#by_class, 10)
+check.eq(by_class[1].rows:size(1), 40, "400 rows in 20 pieces of 20, two each")
+local skewed = flipside.data.shards(train, 10, { scheme = "quantity", alpha = 0.5, rng = flipside.generator(2) })
+local total = 0
+for _, s in ipairs(skewed) do total = total + s.rows:size(1) end
+check.eq(total, 400, "quantity skew deals every row")
+local skewed_server = federated.server { model = flipside.model.logistic(4), data = train, shards = skewed, batch = 20, sample = 5 }
+check.eq(#skewed_server:round().sampled, 5)
+check.raises("field 'scheme': invalid option 'pathological'", flipside.data.shards, train, 2, { scheme = "pathological", rng = flipside.generator(1) })
