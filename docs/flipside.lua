@@ -21,7 +21,7 @@
 ---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
----@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"
+---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter"
 
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
@@ -219,7 +219,7 @@
 ---@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order
 ---@field iterations integer? iterative rules: the iterations run
 ---@field converged boolean? geometric_median: whether it met the tolerance
----@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]
+---@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter: 1 kept, 0 left out
 
 ---Which workers a round's rule left out of the aggregate, against the real attackers.
 ---@class flipside.Detection
@@ -240,7 +240,7 @@
 ---@field honest_loss number? the honest workers' mean loss
 ---@field status "ok"|"diverged" the model's status after the round
 ---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
----@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold): whom they excluded (weight 0)
+---@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter): whom they excluded (weight 0)
 ---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
 ---@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)
 

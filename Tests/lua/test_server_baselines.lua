@@ -105,3 +105,12 @@ check.eq(total, 400, "quantity skew deals every row")
 local skewed_server = federated.server { model = flipside.model.logistic(4), data = train, shards = skewed, batch = 20, sample = 5 }
 check.eq(#skewed_server:round().sampled, 5)
 check.raises("field 'scheme': invalid option 'pathological'", flipside.data.shards, train, 2, { scheme = "pathological", rng = flipside.generator(1) })
+
+-- LFighter on a softmax model: the identical sign flippers form the densest cluster.
+local lf = federated.server { model = flipside.model.softmax(4, 2), data = train, workers = 6, batch = 20, seed = 3,
+  attackers = { 5, 6 }, rule = "lfighter", gradient_attack = { kind = "sign_flip" } }:round()
+check.same_table(lf.detection.excluded, { 5, 6 }, "LFighter leaves out the attackers")
+check.eq(lf.aggregation.weights[1], 1)
+check.raises("LFighter reads the model's output layer", function()
+  flipside.server.aggregator({ rule = "lfighter" }):aggregate(T.new { { 1, 0 } })
+end)

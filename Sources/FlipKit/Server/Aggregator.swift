@@ -32,6 +32,9 @@ public enum AggregationRule: Sendable, Equatable {
     /// of each worker's updates; it keeps that history across rounds, so it runs in a
     /// server (which keeps the state), not on a bare stack. κ is the logit's confidence.
     case foolsGold(confidence: Double)
+    /// LFighter: the mean of the messages its filter keeps (see `LFighter`); the filter reads
+    /// the model's output layer, so it runs in a server.
+    case lfighter
 
     public var name: String {
         switch self {
@@ -45,13 +48,14 @@ public enum AggregationRule: Sendable, Equatable {
         case .bulyan: return "Bulyan"
         case .flTrust: return "FLTrust"
         case .foolsGold: return "FoolsGold"
+        case .lfighter: return "LFighter"
         }
     }
 
     /// Checks the parameters that do not depend on the number of workers.
     public func validateParameters() throws {
         switch self {
-        case .mean, .median, .flTrust:
+        case .mean, .median, .flTrust, .lfighter:
             return
         case .trimmedMean(let f), .krum(let f), .bulyan(let f):
             try requireNonNegative(f, "f")
@@ -76,7 +80,7 @@ public enum AggregationRule: Sendable, Equatable {
     public func validate(workers n: Int) throws {
         try validateParameters()
         switch self {
-        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust, .foolsGold:
+        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust, .foolsGold, .lfighter:
             return
         case .trimmedMean(let f):
             guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
@@ -118,7 +122,7 @@ public struct AggregationResult {
     /// the float32 result unchanged.
     public let converged: Bool?
     /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0);
-    /// FoolsGold: each message's α in [0, 1].
+    /// FoolsGold: each message's α in [0, 1]; LFighter: 1 kept, 0 left out.
     public let weights: [Double]?
 
     init(vector: Tensor, selectedWorkers: [Int]? = nil, iterations: Int? = nil, converged: Bool? = nil, weights: [Double]? = nil) {
@@ -154,7 +158,8 @@ public struct Aggregator: Sendable, Equatable {
     /// `reference` (P values) is the starting point of centered clipping and FLTrust's server
     /// update (required); other rules ignore it.
     /// The input is never modified.
-    /// `alpha` (one per worker) is FoolsGold's weights, which its server computes.
+    /// `alpha` (one per worker) is what a server computes for FoolsGold (its α) and LFighter
+    /// (1 to keep, 0 to leave out).
     public func aggregate(_ messages: Tensor, reference: Tensor? = nil, alpha: [Double]? = nil) throws -> AggregationResult {
         let (n, p) = try Aggregator.validate(messages: messages)
         for step in steps { try step.validate(workers: n) }
@@ -162,6 +167,9 @@ public struct Aggregator: Sendable, Equatable {
         if let reference { try Aggregator.validate(reference: reference, parameters: p) }
         if case .foolsGold = rule, alpha?.count != n {
             throw FlipError("FoolsGold keeps a history of each worker's updates across rounds: it runs in a server, not on a bare stack")
+        }
+        if rule == .lfighter, alpha?.count != n {
+            throw FlipError("LFighter reads the model's output layer: it runs in a server, not on a bare stack")
         }
         if rule == .flTrust && reference == nil {
             throw FlipError("FLTrust needs the server's update on its root dataset as the reference vector")
@@ -198,6 +206,16 @@ public struct Aggregator: Sendable, Equatable {
                             var sum = 0.0
                             for i in 0..<n { sum += alpha[i] * Double(rows.row(i)[j]) }
                             result[j] = Float(sum / Double(n))
+                        }
+                    }
+                case .lfighter:
+                    if let alpha {
+                        weights = alpha
+                        let kept = Double(alpha.reduce(0, +))
+                        for j in 0..<rows.parameters {
+                            var sum = 0.0
+                            for i in 0..<n where alpha[i] > 0 { sum += Double(rows.row(i)[j]) }
+                            result[j] = Float(kept > 0 ? sum / kept : 0)
                         }
                     }
                 case .flTrust:

@@ -3,7 +3,7 @@ import FlipKit
 /// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
 enum ServerReference {
     static let aliases = [
-        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold""#,
+        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter""#,
                  "an aggregation rule"),
         AliasDoc("flipside.AggregationRule", "fun(stack: flipside.Tensor): flipside.Tensor",
                  "a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out"),
@@ -67,7 +67,7 @@ enum ServerReference {
             FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order"),
             FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),
             FieldDoc("converged", "boolean?", "geometric_median: whether it met the tolerance"),
-            FieldDoc("weights", "number[]?", "fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]"),
+            FieldDoc("weights", "number[]?", "fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter: 1 kept, 0 left out"),
         ]),
         ClassDoc("flipside.Detection", "Which workers a round's rule left out of the aggregate, against the real attackers.", fields: [
             FieldDoc("excluded", "integer[]", "the workers not selected or weighted 0, 1-based, ascending"),
@@ -86,7 +86,7 @@ enum ServerReference {
             FieldDoc("honest_loss", "number?", "the honest workers' mean loss"),
             FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
             FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
-            FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold): whom they excluded (weight 0)"),
+            FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter): whom they excluded (weight 0)"),
             FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
             FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)"),
         ]),
