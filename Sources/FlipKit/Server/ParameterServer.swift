@@ -230,22 +230,10 @@ public final class ParameterServer {
         }
         let stack = try Aggregator.stack(messages.map { $0! })
         let reference = try root.map { try message(batch: $0, overrides: nil) }
-        let proposal = try foolsGold.map { state in
-            state.propose(workers: workers, blocks: try messages.map { try model.layer(model.layerCount, of: $0!).floatValues })
-        }
-        var alpha = proposal?.alpha
-        if aggregator.rule == .lfighter {
-            let layers = try messages.map { message -> [[Float]] in
-                let layer = try model.layer(model.layerCount, of: message!)
-                let width = layer.shape[1]
-                return (0..<layer.shape[0]).map { Array(layer.floats[($0 * width)..<(($0 + 1) * width)]) }
-            }
-            let out = Set(try LFighter.excluded(layers))
-            alpha = workers.indices.map { out.contains($0) ? 0 : 1 }
-        }
+        let (alpha, histories) = try workerWeights(messages.map { $0! }, workers: workers)
         let result = try aggregate(stack, customRule: customRule, reference: reference, alpha: alpha)
         try optimizer.step(model: model, gradient: result.vector)
-        if let proposal { foolsGold?.commit(proposal.histories) }
+        if let histories { foolsGold?.commit(histories) }
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
                                attackers: Set(attacking), honestMean: honestMean,
