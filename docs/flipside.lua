@@ -165,7 +165,8 @@
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
 ---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
----@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
+---@field rng flipside.Generator? the generator of bucketing's orders (required with a bucket step)
 
 ---Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.
 ---@class flipside.ServerOptions
@@ -199,7 +200,7 @@
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
 ---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
----@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
 
 ---A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.
 ---@class flipside.GradientAttackOptions

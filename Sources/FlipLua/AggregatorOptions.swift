@@ -4,7 +4,7 @@ import LuaHost
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
 /// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust" | "foolsgold" | "lfighter", with f, m, tolerance,
-/// iterations, smoothing, tau, confidence as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f} }
+/// iterations, smoothing, tau, confidence as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f}, {"bucket", s} }
 /// applied in order before the rule.
 enum AggregatorOptions {
     static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold", "lfighter"]
@@ -56,8 +56,9 @@ enum AggregatorOptions {
                 case ("clip", let v?): return .normClip(threshold: v)
                 case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
                 case ("arc", let v?) where v == v.rounded() && abs(v) < 1e9: return .adaptiveClipping(f: Int(v))
+                case ("bucket", let v?) where v == v.rounded() && abs(v) < 1e9: return .bucketing(s: Int(v))
                 default:
-                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold}, {\"nnm\", f} or {\"arc\", f} expected")
+                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold}, {\"nnm\", f}, {\"arc\", f} or {\"bucket\", s} expected")
                 }
             }
         }

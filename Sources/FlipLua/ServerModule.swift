@@ -4,7 +4,12 @@ import LuaHost
 /// An aggregation as a Lua value.
 final class AggregatorBox {
     let aggregator: Aggregator
-    init(_ aggregator: Aggregator) { self.aggregator = aggregator }
+    /// Bucketing's stream, from the options' `rng`.
+    let generator: Generator?
+    init(_ aggregator: Aggregator, generator: Generator?) {
+        self.aggregator = aggregator
+        self.generator = generator
+    }
 }
 
 /// flipside.server: aggregation rules and the parameter server. Flip policies
@@ -24,7 +29,7 @@ enum ServerModule {
         LuaFunction("aggregator") { call in
             let options = try call.table(1)
             try options.requireDeclared(ServerReference.aggregatorOptions.fields)
-            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, options)))
+            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, options), generator: try options.object("rng", Generator.self)))
             return 1
         },
         // stack(list of tensors) -> [n, P]
@@ -51,7 +56,7 @@ enum ServerModule {
             let box = try call.object(1, AggregatorBox.self)
             let stack = try call.tensor(2)
             let reference = try call.objectIfPresent(3, Tensor.self)
-            let result = try call.blaming(2) { try box.aggregator.aggregate(stack, reference: reference) }
+            let result = try call.blaming(2) { try box.aggregator.aggregate(stack, reference: reference, generator: box.generator) }
             try call.push(result.vector)
             pushDiagnostics(call, result)
             return 2

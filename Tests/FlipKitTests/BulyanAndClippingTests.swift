@@ -47,3 +47,38 @@ import Testing
         }
     }
 }
+
+@Suite struct BucketingTests {
+    /// Seven messages 0..6 in buckets of 3: ⌈7/3⌉ = 3 buckets, each the mean of the
+    /// messages its part of the drawn order holds, the last of one message.
+    @Test func bucketsAreMeansOfARandomOrder() throws {
+        let rows: [[Float]] = (0..<7).map { [Float($0), Float(10 * $0)] }
+        let out = try PreAggregation.bucketing(s: 3).apply(to: messages(rows), generator: Generator(seed: 5))
+        let order = Generator(seed: 5).permutation(7).map { Float($0) }
+        #expect(out.shape == [3, 2])
+        let expected = [Array(order[0..<3]), Array(order[3..<6]), [order[6]]].flatMap { bucket -> [Float] in
+            let mean = Float(bucket.reduce(0.0) { $0 + Double($1) } / Double(bucket.count))
+            return [mean, 10 * mean]
+        }
+        for (a, b) in zip(out.floatValues, expected) { #expect(abs(a - b) < 1e-5) }
+        #expect(try PreAggregation.bucketing(s: 3).apply(to: messages(rows), generator: Generator(seed: 5)).floatValues == out.floatValues)
+        #expect(try PreAggregation.bucketing(s: 1).apply(to: messages(rows), generator: Generator(seed: 5)).shape == [7, 2])
+    }
+
+    /// Krum with f = 1 needs 5 messages: 12 workers in buckets of 2 hand it 6.
+    @Test func theRuleIsCheckedAgainstTheBuckets() throws {
+        let rows = honestRows(workers: 12, parameters: 3)
+        let result = try Aggregator(rule: .krum(f: 1), steps: [.bucketing(s: 2)]).aggregate(messages(rows), generator: Generator(seed: 1))
+        #expect(!result.rowsAreWorkers && result.selectedWorkers?.count == 1)
+        #expect(throws: FlipError("Krum with f = 1 needs n > 2f + 2 workers, got n = 4")) {
+            try Aggregator(rule: .krum(f: 1), steps: [.bucketing(s: 3)]).aggregate(messages(rows), generator: Generator(seed: 1))
+        }
+        #expect(throws: FlipError("bucketing draws a random order of the messages: it needs a generator")) {
+            try Aggregator(steps: [.bucketing(s: 2)]).aggregate(messages(rows))
+        }
+        #expect(throws: FlipError("FoolsGold weighs workers, not buckets: it cannot follow bucketing")) {
+            try Aggregator(rule: .foolsGold(confidence: 1), steps: [.bucketing(s: 2)])
+        }
+        #expect(throws: FlipError("bucketing needs s >= 1, got s = 0")) { try Aggregator(steps: [.bucketing(s: 0)]) }
+    }
+}

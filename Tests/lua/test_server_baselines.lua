@@ -114,3 +114,16 @@ check.eq(lf.aggregation.weights[1], 1)
 check.raises("LFighter reads the model's output layer", function()
   flipside.server.aggregator({ rule = "lfighter" }):aggregate(T.new { { 1, 0 } })
 end)
+
+-- Bucketing: seeded in a server, from rng in a bare aggregator; Krum then counts buckets.
+local bucketed = make { attackers = { 10 }, rule = "krum", f = 1, steps = { { "bucket", 2 } }, gradient_attack = { kind = "alie" } }
+local b1 = bucketed:round()
+check.eq(b1.detection, nil, "buckets are not workers: no detection")
+local again = make { attackers = { 10 }, rule = "krum", f = 1, steps = { { "bucket", 2 } }, gradient_attack = { kind = "alie" } }
+again:round()
+check.truthy(again:model():params():equal(bucketed:model():params()), "bucketing is seeded")
+local bare = flipside.server.aggregator { steps = { { "bucket", 2 } }, rng = flipside.generator(1) }
+check.eq(bare:aggregate(T.new { { 1 }, { 3 } }):get(1), 2, "one bucket of two: their mean")
+check.raises("bucketing draws a random order", function()
+  flipside.server.aggregator({ steps = { { "bucket", 2 } } }):aggregate(T.new { { 1 }, { 3 } })
+end)

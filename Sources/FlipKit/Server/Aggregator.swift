@@ -124,8 +124,12 @@ public struct AggregationResult {
     /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0);
     /// FoolsGold: each message's α in [0, 1]; LFighter: 1 kept, 0 left out.
     public let weights: [Double]?
+    /// False after bucketing: `selectedWorkers` and `weights` then count buckets.
+    public let rowsAreWorkers: Bool
 
-    init(vector: Tensor, selectedWorkers: [Int]? = nil, iterations: Int? = nil, converged: Bool? = nil, weights: [Double]? = nil) {
+    init(vector: Tensor, selectedWorkers: [Int]? = nil, iterations: Int? = nil, converged: Bool? = nil, weights: [Double]? = nil,
+         rowsAreWorkers: Bool = true) {
+        self.rowsAreWorkers = rowsAreWorkers
         self.vector = vector
         self.selectedWorkers = selectedWorkers
         self.iterations = iterations
@@ -135,10 +139,12 @@ public struct AggregationResult {
 }
 
 extension AggregationResult {
-    /// The result with its selected rows renamed to the workers `workers[row]`.
+    /// The result with its selected rows renamed to the workers `workers[row]`; without a
+    /// selection or weights when rows were buckets.
     func naming(_ workers: [Int]) -> AggregationResult {
-        AggregationResult(vector: vector, selectedWorkers: selectedWorkers?.map { workers[$0] },
-                          iterations: iterations, converged: converged, weights: weights)
+        guard rowsAreWorkers else { return AggregationResult(vector: vector, iterations: iterations, converged: converged, rowsAreWorkers: false) }
+        return AggregationResult(vector: vector, selectedWorkers: selectedWorkers?.map { workers[$0] },
+                                 iterations: iterations, converged: converged, weights: weights)
     }
 }
 
@@ -150,6 +156,10 @@ public struct Aggregator: Sendable, Equatable {
     public init(rule: AggregationRule = .mean, steps: [PreAggregation] = []) throws {
         try rule.validateParameters()
         for step in steps { try step.validateParameters() }
+        if steps.contains(where: { if case .bucketing = $0 { return true } else { return false } }) {
+            if case .foolsGold = rule { throw FlipError("FoolsGold weighs workers, not buckets: it cannot follow bucketing") }
+            if rule == .lfighter { throw FlipError("LFighter weighs workers, not buckets: it cannot follow bucketing") }
+        }
         self.rule = rule
         self.steps = steps
     }
@@ -160,10 +170,22 @@ public struct Aggregator: Sendable, Equatable {
     /// The input is never modified.
     /// `alpha` (one per worker) is what a server computes for FoolsGold (its α) and LFighter
     /// (1 to keep, 0 to leave out).
-    public func aggregate(_ messages: Tensor, reference: Tensor? = nil, alpha: [Double]? = nil) throws -> AggregationResult {
+    /// Checks the steps and the rule against `n` workers, each step against the messages the
+    /// steps before it hand on.
+    public func validate(workers n: Int) throws {
+        var count = n
+        for step in steps {
+            try step.validate(workers: count)
+            count = step.outputCount(workers: count)
+        }
+        try rule.validate(workers: count)
+    }
+
+    /// `generator` draws bucketing's order.
+    public func aggregate(_ messages: Tensor, reference: Tensor? = nil, alpha: [Double]? = nil,
+                          generator: Generator? = nil) throws -> AggregationResult {
         let (n, p) = try Aggregator.validate(messages: messages)
-        for step in steps { try step.validate(workers: n) }
-        try rule.validate(workers: n)
+        try validate(workers: n)
         if let reference { try Aggregator.validate(reference: reference, parameters: p) }
         if case .foolsGold = rule, alpha?.count != n {
             throw FlipError("FoolsGold keeps a history of each worker's updates across rounds: it runs in a server, not on a bare stack")
@@ -176,7 +198,8 @@ public struct Aggregator: Sendable, Equatable {
         }
 
         var current = messages
-        for step in steps { current = try step.apply(to: current) }
+        for step in steps { current = try step.apply(to: current, generator: generator) }
+        let count = current.shape[0]
 
         let out = try Tensor(zeros: [p])
         let result = out.raw.assumingMemoryBound(to: Float.self)
@@ -232,6 +255,7 @@ public struct Aggregator: Sendable, Equatable {
                 }
             }
         }
-        return AggregationResult(vector: out, selectedWorkers: selected, iterations: iterations, converged: converged, weights: weights)
+        return AggregationResult(vector: out, selectedWorkers: selected, iterations: iterations, converged: converged, weights: weights,
+                                 rowsAreWorkers: count == n)
     }
 }

@@ -67,7 +67,9 @@ public final class ParameterServer {
     /// A stream for the attackers' own random choices, separate from the batches.
     public let attackerGenerator: Generator
     /// The stream of the sampled sets.
-    private let samplingGenerator: Generator
+    private let samplingGenerator: Generator?
+    /// The stream of bucketing's orders.
+    private let aggregationGenerator: Generator?
     private let sortedAttackers: [Int]
     private let honestWorkers: [Int]
 
@@ -115,8 +117,7 @@ public final class ParameterServer {
             throw FlipError("FLTrust needs the server's root dataset (its rows)")
         }
         let perRound = sampling?.perRound ?? shards.count
-        for step in aggregator.steps { try step.validate(workers: perRound) }
-        try aggregator.rule.validate(workers: perRound)
+        try aggregator.validate(workers: perRound)
         try optimizer.prepare(count: model.parameterCount)
         self.model = model
         self.features = features
@@ -138,7 +139,9 @@ public final class ParameterServer {
         if case .foolsGold(let confidence) = aggregator.rule { foolsGold = FoolsGold(confidence: confidence) } else { foolsGold = nil }
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
-        samplingGenerator = generator.split()
+        // Split only when used: a caller's generator then advances as it did before these existed.
+        samplingGenerator = sampling == nil ? nil : generator.split()
+        aggregationGenerator = aggregator.steps.contains { if case .bucketing = $0 { return true } else { return false } } ? generator.split() : nil
         sortedAttackers = attackers.sorted()
         honestWorkers = sampling?.attackersPerRound == nil ? [] : (0..<shards.count).filter { !attackers.contains($0) }
     }
@@ -170,7 +173,7 @@ public final class ParameterServer {
 
     /// The workers taking part in the next round, ascending.
     func participants() throws -> [Int] {
-        guard let sampling else { return Array(0..<shards.count) }
+        guard let sampling, let samplingGenerator else { return Array(0..<shards.count) }
         return try sampling.draw(workers: shards.count, attackers: sortedAttackers, honest: honestWorkers, generator: samplingGenerator)
     }
 
@@ -244,13 +247,13 @@ public final class ParameterServer {
     }
 
     func aggregate(_ stack: Tensor, customRule: CustomRule?, reference: Tensor?, alpha: [Double]?) throws -> AggregationResult {
-        guard let customRule else { return try aggregator.aggregate(stack, reference: reference, alpha: alpha) }
-        let (n, p) = try Aggregator.validate(messages: stack)
-        var current = stack
-        for step in aggregator.steps {
-            try step.validate(workers: n)
-            current = try step.apply(to: current)
+        guard let customRule else {
+            return try aggregator.aggregate(stack, reference: reference, alpha: alpha, generator: aggregationGenerator)
         }
+        let (n, p) = try Aggregator.validate(messages: stack)
+        try aggregator.validate(workers: n)
+        var current = stack
+        for step in aggregator.steps { current = try step.apply(to: current, generator: aggregationGenerator) }
         let vector = try customRule(current)
         guard vector.dtype == .float32, vector.count == p else {
             throw FlipError("the aggregation rule returned \(vector.dtype.rawValue) \(vector.shapeText); a float32 vector of \(p) values was expected")

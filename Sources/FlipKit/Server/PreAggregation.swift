@@ -9,12 +9,17 @@ public enum PreAggregation: Sendable, Equatable {
     /// of largest norm (ties: the lower worker first) are scaled down to the norm of the
     /// next largest. Needs 0 <= f < n.
     case adaptiveClipping(f: Int)
+    /// Bucketing (Karimireddy et al., 2022): the messages in a random order, cut into
+    /// ⌈n/s⌉ buckets of s (the last may hold fewer), each replaced by its mean. Needs s >= 1
+    /// and a generator.
+    case bucketing(s: Int)
 
     public var name: String {
         switch self {
         case .normClip: return "norm clipping"
         case .nearestNeighbourMixing: return "nearest-neighbour mixing"
         case .adaptiveClipping: return "adaptive robust clipping"
+        case .bucketing: return "bucketing"
         }
     }
 
@@ -25,6 +30,8 @@ public enum PreAggregation: Sendable, Equatable {
             guard threshold.isFinite, threshold > 0 else {
                 throw FlipError("\(name) needs a finite threshold > 0, got \(formatNumber(threshold))")
             }
+        case .bucketing(let s):
+            guard s >= 1 else { throw FlipError("\(name) needs s >= 1, got s = \(s)") }
         case .nearestNeighbourMixing(let f), .adaptiveClipping(let f):
             guard f >= 0 else { throw FlipError("\(name) needs f >= 0, got f = \(f)") }
         }
@@ -36,16 +43,28 @@ public enum PreAggregation: Sendable, Equatable {
         switch self {
         case .nearestNeighbourMixing(let f), .adaptiveClipping(let f):
             if f >= n { throw FlipError("\(name) with f = \(f) needs n > f workers, got n = \(n)") }
-        case .normClip:
+        case .normClip, .bucketing:
             return
         }
     }
 
-    /// The rewritten messages, a new [n, P] tensor; `messages` is left as it was.
-    public func apply(to messages: Tensor) throws -> Tensor {
-        let (n, _) = try Aggregator.validate(messages: messages)
+    /// How many messages the step hands on from `n`.
+    public func outputCount(workers n: Int) -> Int {
+        if case .bucketing(let s) = self { return (n + s - 1) / s }
+        return n
+    }
+
+    /// The rewritten messages, a new [outputCount(n), P] tensor; `messages` is left as it
+    /// was. `generator` draws bucketing's order; the other steps draw nothing.
+    public func apply(to messages: Tensor, generator: Generator? = nil) throws -> Tensor {
+        let (n, p) = try Aggregator.validate(messages: messages)
         try validate(workers: n)
-        let out = try Tensor(zeros: messages.shape)
+        let out = try Tensor(zeros: [outputCount(workers: n), p])
+        var order: [Int32] = []
+        if case .bucketing = self {
+            guard let generator else { throw FlipError("bucketing draws a random order of the messages: it needs a generator") }
+            order = generator.permutation(n)
+        }
         let result = out.raw.assumingMemoryBound(to: Float.self)
         withExtendedLifetime(out) {
             MessageMatrix.borrowing(messages) { rows in
@@ -56,6 +75,14 @@ public enum PreAggregation: Sendable, Equatable {
                     Self.mixNearestNeighbours(rows, f: f, into: result)
                 case .adaptiveClipping(let f):
                     Self.clipAdaptively(rows, f: f, into: result)
+                case .bucketing(let s):
+                    for (b, start) in stride(from: 0, to: n, by: s).enumerated() {
+                        let members = order[start..<min(n, start + s)]
+                        for j in 0..<p {
+                            let sum = members.reduce(0.0) { $0 + Double(rows.row(Int($1))[j]) }
+                            result[b * p + j] = Float(sum / Double(members.count))
+                        }
+                    }
                 }
             }
         }

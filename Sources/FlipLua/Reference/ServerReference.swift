@@ -18,12 +18,14 @@ enum ServerReference {
         FieldDoc("smoothing", "number?", "geometric_median: the smoothing of distances (1e-8)"),
         FieldDoc("tau", "number?", "centered_clipping: the clipping radius (required)"),
         FieldDoc("confidence", "number?", "foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only"),
-        FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) or {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm)"#),
+        FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)"#),
     ]
 
     static let classes = [aggregatorOptions, serverOptions, gradientAttackOptions] + results
 
-    static let aggregatorOptions = ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields)
+    static let aggregatorOptions = ClassDoc("flipside.AggregatorOptions", "Options of `flipside.server.aggregator`.", fields: aggregationFields + [
+        FieldDoc("rng", "flipside.Generator?", "the generator of bucketing's orders (required with a bucket step)"),
+    ])
     static let serverOptions = ClassDoc("flipside.ServerOptions", "Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.", fields: [
             FieldDoc("model", "flipside.Model", "the global model (required)"),
             FieldDoc("data", "flipside.Dataset", "the training data {x, y} (required)"),
