@@ -21,7 +21,7 @@
 ---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
----@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter"
+---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter"|"pca"
 
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
@@ -164,6 +164,8 @@
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
+---@field source integer? pca: the source class whose output neuron's rows are analysed (0..C − 1); by default the class whose two clusters lie furthest apart
+---@field window integer? pca: the rounds of updates analysed together, this one included (1); pca keeps them, so it runs in a server only
 ---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
 ---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
 ---@field rng flipside.Generator? the generator of bucketing's orders (required with a bucket step)
@@ -199,6 +201,8 @@
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
+---@field source integer? pca: the source class whose output neuron's rows are analysed (0..C − 1); by default the class whose two clusters lie furthest apart
+---@field window integer? pca: the rounds of updates analysed together, this one included (1); pca keeps them, so it runs in a server only
 ---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
 ---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
 
@@ -220,7 +224,7 @@
 ---@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order
 ---@field iterations integer? iterative rules: the iterations run
 ---@field converged boolean? geometric_median: whether it met the tolerance
----@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter: 1 kept, 0 left out
+---@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter, pca: 1 kept, 0 left out
 
 ---Which workers a round's rule left out of the aggregate, against the real attackers.
 ---@class flipside.Detection
@@ -241,7 +245,7 @@
 ---@field honest_loss number? the honest workers' mean loss
 ---@field status "ok"|"diverged" the model's status after the round
 ---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
----@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter): whom they excluded (weight 0)
+---@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter, pca): whom they excluded (weight 0)
 ---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
 ---@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)
 

@@ -3,11 +3,11 @@ import LuaHost
 
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
-/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust" | "foolsgold" | "lfighter", with f, m, tolerance,
-/// iterations, smoothing, tau, confidence as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f}, {"bucket", s} }
+/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust" | "foolsgold" | "lfighter" | "pca", with f, m, tolerance,
+/// iterations, smoothing, tau, confidence, source, window as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f}, {"bucket", s} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold", "lfighter"]
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold", "lfighter", "pca"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
@@ -23,6 +23,7 @@ enum AggregatorOptions {
         case "bulyan": return .bulyan(f: try required(o, "f"))
         case "fltrust": return .flTrust
         case "lfighter": return .lfighter
+        case "pca": return .pcaDetection(sourceClass: try o.integer("source"), window: try o.integer("window", default: 1))
         case "foolsgold": return .foolsGold(confidence: try o.number("confidence", default: 1))
         case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
         case "geometric_median":

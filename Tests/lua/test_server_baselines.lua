@@ -127,3 +127,15 @@ check.eq(bare:aggregate(T.new { { 1 }, { 3 } }):get(1), 2, "one bucket of two: t
 check.raises("bucketing draws a random order", function()
   flipside.server.aggregator({ steps = { { "bucket", 2 } } }):aggregate(T.new { { 1 }, { 3 } })
 end)
+
+-- Tolpegin et al.'s PCA detection keeps a window of rounds in the server.
+local pca = federated.server { model = flipside.model.softmax(4, 2), data = train, workers = 6, batch = 20,
+  seed = 3, attackers = { 5, 6 }, rule = "pca", window = 2, gradient_attack = { kind = "sign_flip" } }
+-- (On these blobs only the first feature separates the classes; standardised, the other
+-- columns weigh as much, so the clusters need not follow the attackers. The engine's tests
+-- show the detection on data where they do.)
+for _ = 1, 2 do
+  local d = pca:round().detection
+  check.truthy(d and d.true_positive_rate >= 0 and d.false_positive_rate <= 1, "the record says whom the PCA detection left out")
+end
+check.raises("PCA detection needs a window >= 1 round, got 0", flipside.server.aggregator, { rule = "pca", window = 0 })

@@ -35,6 +35,10 @@ public enum AggregationRule: Sendable, Equatable {
     /// LFighter: the mean of the messages its filter keeps (see `LFighter`); the filter reads
     /// the model's output layer, so it runs in a server.
     case lfighter
+    /// Tolpegin et al.'s PCA detection (see `PCADetection`): the mean of the messages it
+    /// keeps. `sourceClass` nil: the class whose clusters lie furthest apart; `window`
+    /// rounds. It keeps the window across rounds, so it runs in a server.
+    case pcaDetection(sourceClass: Int?, window: Int)
 
     public var name: String {
         switch self {
@@ -49,6 +53,7 @@ public enum AggregationRule: Sendable, Equatable {
         case .flTrust: return "FLTrust"
         case .foolsGold: return "FoolsGold"
         case .lfighter: return "LFighter"
+        case .pcaDetection: return "PCA detection"
         }
     }
 
@@ -70,9 +75,20 @@ public enum AggregationRule: Sendable, Equatable {
             }
         case .foolsGold(let confidence):
             try requirePositiveFinite(confidence, "confidence")
+        case .pcaDetection(let sourceClass, let window):
+            if let sourceClass { try requireNonNegative(sourceClass, "the source class") }
+            guard window >= 1 else { throw FlipError("\(name) needs a window >= 1 round, got \(window)") }
         case .centeredClipping(let tau, let iterations):
             try requirePositiveFinite(tau, "tau")
             guard iterations >= 1 else { throw FlipError("\(name) needs iterations >= 1, got \(iterations)") }
+        }
+    }
+
+    /// LFighter and the PCA detection: the mean of the messages a server's filter keeps.
+    var keepsWorkersByFilter: Bool {
+        switch self {
+        case .lfighter, .pcaDetection: return true
+        default: return false
         }
     }
 
@@ -80,7 +96,7 @@ public enum AggregationRule: Sendable, Equatable {
     public func validate(workers n: Int) throws {
         try validateParameters()
         switch self {
-        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust, .foolsGold, .lfighter:
+        case .mean, .median, .geometricMedian, .centeredClipping, .flTrust, .foolsGold, .lfighter, .pcaDetection:
             return
         case .trimmedMean(let f):
             guard f <= (n - 1) / 2 else { throw FlipError("\(name) with f = \(f) needs n > 2f workers, got n = \(n)") }
@@ -122,7 +138,7 @@ public struct AggregationResult {
     /// the float32 result unchanged.
     public let converged: Bool?
     /// FLTrust: each message's weight in the aggregate (they sum to 1, or are all 0);
-    /// FoolsGold: each message's α in [0, 1]; LFighter: 1 kept, 0 left out.
+    /// FoolsGold: each message's α in [0, 1]; LFighter and the PCA detection: 1 kept, 0 left out.
     public let weights: [Double]?
     /// False after bucketing: `selectedWorkers` and `weights` then count buckets.
     public let rowsAreWorkers: Bool
@@ -158,7 +174,7 @@ public struct Aggregator: Sendable, Equatable {
         for step in steps { try step.validateParameters() }
         if steps.contains(where: { if case .bucketing = $0 { return true } else { return false } }) {
             if case .foolsGold = rule { throw FlipError("FoolsGold weighs workers, not buckets: it cannot follow bucketing") }
-            if rule == .lfighter { throw FlipError("LFighter weighs workers, not buckets: it cannot follow bucketing") }
+            if rule == .lfighter || rule.keepsWorkersByFilter { throw FlipError("\(rule.name) weighs workers, not buckets: it cannot follow bucketing") }
         }
         self.rule = rule
         self.steps = steps
@@ -190,8 +206,8 @@ public struct Aggregator: Sendable, Equatable {
         if case .foolsGold = rule, alpha?.count != n {
             throw FlipError("FoolsGold keeps a history of each worker's updates across rounds: it runs in a server, not on a bare stack")
         }
-        if rule == .lfighter, alpha?.count != n {
-            throw FlipError("LFighter reads the model's output layer: it runs in a server, not on a bare stack")
+        if rule.keepsWorkersByFilter, alpha?.count != n {
+            throw FlipError("\(rule.name) reads the model's output layer: it runs in a server, not on a bare stack")
         }
         if rule == .flTrust && reference == nil {
             throw FlipError("FLTrust needs the server's update on its root dataset as the reference vector")
@@ -231,7 +247,7 @@ public struct Aggregator: Sendable, Equatable {
                             result[j] = Float(sum / Double(n))
                         }
                     }
-                case .lfighter:
+                case .lfighter, .pcaDetection:
                     if let alpha {
                         weights = alpha
                         let kept = Double(alpha.reduce(0, +))

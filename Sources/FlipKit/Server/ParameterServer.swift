@@ -61,6 +61,8 @@ public final class ParameterServer {
     public let root: Tensor?
     /// FoolsGold's history of each worker's updates, when that is the rule.
     public let foolsGold: FoolsGold?
+    /// The PCA detection's window of rounds, when that is the rule.
+    public let pcaDetection: PCADetection?
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
@@ -137,6 +139,11 @@ public final class ParameterServer {
         self.sampling = sampling
         self.root = root
         if case .foolsGold(let confidence) = aggregator.rule { foolsGold = FoolsGold(confidence: confidence) } else { foolsGold = nil }
+        if case .pcaDetection(let source, let window) = aggregator.rule {
+            pcaDetection = PCADetection(sourceClass: source, window: window)
+        } else {
+            pcaDetection = nil
+        }
         workerGenerators = shards.map { _ in generator.split() }
         attackerGenerator = generator.split()
         // Split only when used: a caller's generator then advances as it did before these existed.
@@ -233,10 +240,10 @@ public final class ParameterServer {
         }
         let stack = try Aggregator.stack(messages.map { $0! })
         let reference = try root.map { try message(batch: $0, overrides: nil) }
-        let (alpha, histories) = try workerWeights(messages.map { $0! }, workers: workers)
+        let (alpha, commit) = try workerWeights(messages.map { $0! }, workers: workers)
         let result = try aggregate(stack, customRule: customRule, reference: reference, alpha: alpha)
         try optimizer.step(model: model, gradient: result.vector)
-        if let histories { foolsGold?.commit(histories) }
+        commit?()
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
                                attackers: Set(attacking), honestMean: honestMean,

@@ -3,7 +3,7 @@ import FlipKit
 /// The documentation of flipside.server, flipside.Aggregator and flipside.Server (ServerModule.swift).
 enum ServerReference {
     static let aliases = [
-        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter""#,
+        AliasDoc("flipside.Rule", #""mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter"|"pca""#,
                  "an aggregation rule"),
         AliasDoc("flipside.AggregationRule", "fun(stack: flipside.Tensor): flipside.Tensor",
                  "a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out"),
@@ -17,6 +17,8 @@ enum ServerReference {
         FieldDoc("iterations", "integer?", "geometric_median (100) and centered_clipping (1): the iterations"),
         FieldDoc("smoothing", "number?", "geometric_median: the smoothing of distances (1e-8)"),
         FieldDoc("tau", "number?", "centered_clipping: the clipping radius (required)"),
+        FieldDoc("source", "integer?", "pca: the source class whose output neuron's rows are analysed (0..C − 1); by default the class whose two clusters lie furthest apart"),
+        FieldDoc("window", "integer?", "pca: the rounds of updates analysed together, this one included (1); pca keeps them, so it runs in a server only"),
         FieldDoc("confidence", "number?", "foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only"),
         FieldDoc("steps", "table[]?", #"steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)"#),
     ]
@@ -69,7 +71,7 @@ enum ServerReference {
             FieldDoc("selected", "integer[]?", "Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order"),
             FieldDoc("iterations", "integer?", "iterative rules: the iterations run"),
             FieldDoc("converged", "boolean?", "geometric_median: whether it met the tolerance"),
-            FieldDoc("weights", "number[]?", "fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter: 1 kept, 0 left out"),
+            FieldDoc("weights", "number[]?", "fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter, pca: 1 kept, 0 left out"),
         ]),
         ClassDoc("flipside.Detection", "Which workers a round's rule left out of the aggregate, against the real attackers.", fields: [
             FieldDoc("excluded", "integer[]", "the workers not selected or weighted 0, 1-based, ascending"),
@@ -88,7 +90,7 @@ enum ServerReference {
             FieldDoc("honest_loss", "number?", "the honest workers' mean loss"),
             FieldDoc("status", #""ok"|"diverged""#, "the model's status after the round"),
             FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
-            FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter): whom they excluded (weight 0)"),
+            FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter, pca): whom they excluded (weight 0)"),
             FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
             FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)"),
         ]),
