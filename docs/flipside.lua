@@ -315,8 +315,8 @@
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis
----@field x table? heatmap: the column values
----@field y table? heatmap: the row values
+---@field x table? heatmap: the column values (numbers, or strings printed as they are)
+---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
 ---@field format string? heatmap: the cells' number format ("%.3g")
@@ -333,8 +333,8 @@
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis
----@field x table? heatmap: the column values
----@field y table? heatmap: the row values
+---@field x table? heatmap: the column values (numbers, or strings printed as they are)
+---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
 ---@field format string? heatmap: the cells' number format ("%.3g")
