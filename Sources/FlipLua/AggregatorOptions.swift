@@ -14,7 +14,13 @@ enum AggregatorOptions {
         return v
     }
 
+    /// Settings only one rule reads: given with another rule they would be ignored.
+    static let ownedSettings = ["confidence": "foolsgold", "source": "pca", "window": "pca"]
+
     static func rule(_ o: LuaTable, name: String) throws -> AggregationRule {
+        for (key, owner) in ownedSettings.sorted(by: { $0.key < $1.key }) where owner != name && o.has(key) {
+            throw o.fieldError(key, "only rule '\(owner)' takes '\(key)', the rule is '\(name)'")
+        }
         switch name {
         case "mean": return .mean
         case "median": return .median

@@ -139,3 +139,6 @@ for _ = 1, 2 do
   check.truthy(d and d.true_positive_rate >= 0 and d.false_positive_rate <= 1, "the record says whom the PCA detection left out")
 end
 check.raises("PCA detection needs a window >= 1 round, got 0", flipside.server.aggregator, { rule = "pca", window = 0 })
+check.raises("field 'window': only rule 'pca' takes 'window', the rule is 'mean'", flipside.server.aggregator, { window = 2 })
+check.raises("field 'confidence': only rule 'foolsgold' takes 'confidence', the rule is 'krum'", make, { rule = "krum", f = 1, confidence = 2 })
+check.raises("PCA detection needs a source class >= 0, got %-1", flipside.server.aggregator, { rule = "pca", source = -1 })

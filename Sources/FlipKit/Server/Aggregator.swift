@@ -76,7 +76,7 @@ public enum AggregationRule: Sendable, Equatable {
         case .foolsGold(let confidence):
             try requirePositiveFinite(confidence, "confidence")
         case .pcaDetection(let sourceClass, let window):
-            if let sourceClass { try requireNonNegative(sourceClass, "the source class") }
+            if let sourceClass, sourceClass < 0 { throw FlipError("\(name) needs a source class >= 0, got \(sourceClass)") }
             guard window >= 1 else { throw FlipError("\(name) needs a window >= 1 round, got \(window)") }
         case .centeredClipping(let tau, let iterations):
             try requirePositiveFinite(tau, "tau")
