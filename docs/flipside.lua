@@ -21,7 +21,7 @@
 ---@alias flipside.Direction "robust"|"float"
 
 ---an aggregation rule
----@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"
+---@alias flipside.Rule "mean"|"median"|"trimmed_mean"|"krum"|"multi_krum"|"geometric_median"|"centered_clipping"|"bulyan"|"fltrust"|"foolsgold"|"lfighter"|"pca"
 
 ---a rule written in Lua: the stacked messages [n, P] in, the aggregate vector out
 ---@alias flipside.AggregationRule fun(stack: flipside.Tensor): flipside.Tensor
@@ -79,8 +79,9 @@
 ---Options of `flipside.data.shards`.
 ---@class flipside.ShardOptions
 ---@field rng flipside.Generator the generator that deals the rows (required)
----@field scheme "iid"|"dirichlet"|nil equal random shares (iid, the default) or Dirichlet class mixes
----@field alpha number? the Dirichlet concentration (0.5); smaller is more skewed
+---@field scheme "iid"|"dirichlet"|"classes"|"quantity"|nil equal random shares (iid, the default), Dirichlet class mixes, McMahan's shards by class (rows sorted by label, cut into workers·per_worker pieces, per_worker random pieces each), or quantity skew (shard sizes in Dirichlet shares, one row each first)
+---@field alpha number? dirichlet and quantity: the Dirichlet concentration (0.5); smaller is more skewed
+---@field per_worker integer? classes: the pieces each worker gets (2)
 
 ---What `Model:evaluate` returns.
 ---@class flipside.Evaluation
@@ -157,13 +158,17 @@
 ---Options of `flipside.server.aggregator`.
 ---@class flipside.AggregatorOptions
 ---@field rule flipside.Rule? the rule (mean by default)
----@field f integer? trimmed_mean, krum, multi_krum: the number of faulty workers tolerated
+---@field f integer? trimmed_mean, krum, multi_krum, bulyan: the number of faulty workers tolerated
 ---@field m integer? multi_krum: how many messages to average
 ---@field tolerance number? geometric_median: Weiszfeld's stopping tolerance (1e-6)
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
----@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
+---@field source integer? pca: the source class whose output neuron's rows are analysed (0..C − 1); by default the class whose two clusters lie furthest apart
+---@field window integer? pca: the rounds of updates analysed together, this one included (1); pca keeps them, so it runs in a server only
+---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
+---@field rng flipside.Generator? the generator of bucketing's orders (required with a bucket step)
 
 ---Options of `flipside.server.new`, plus those of an aggregator; `flipside.federated.server` also takes `policy` (a flip policy of a context) and `rule` as a Lua function of the stacked messages.
 ---@class flipside.ServerOptions
@@ -185,20 +190,47 @@
 ---@field optimizer flipside.Optimizer? the server's optimizer; not with `lr`
 ---@field seed integer? the seed of the batches (1); or give `rng`
 ---@field rng flipside.Generator? the generator of the batches
+---@field gradient_attack flipside.GradientAttackOptions? the attackers send this attack's messages instead of flipping labels (not with `b` > 0 nor a flip policy)
+---@field root flipside.Rows? fltrust: the server's root dataset, 1-based rows of `data`; each round the server computes its own update on all of them (required by, and only for, fltrust)
+---@field sample integer? client sampling: the workers drawn uniformly for each round, 1..n (all of them when absent)
+---@field sample_attackers integer? with `sample`: exactly this many of each round's workers are attackers (drawn like anyone when absent)
 ---@field rule flipside.Rule? the rule (mean by default)
----@field f integer? trimmed_mean, krum, multi_krum: the number of faulty workers tolerated
+---@field f integer? trimmed_mean, krum, multi_krum, bulyan: the number of faulty workers tolerated
 ---@field m integer? multi_krum: how many messages to average
 ---@field tolerance number? geometric_median: Weiszfeld's stopping tolerance (1e-6)
 ---@field iterations integer? geometric_median (100) and centered_clipping (1): the iterations
 ---@field smoothing number? geometric_median: the smoothing of distances (1e-8)
 ---@field tau number? centered_clipping: the clipping radius (required)
----@field steps table[]? steps before the rule, in order: {"clip", threshold} or {"nnm", f}
+---@field source integer? pca: the source class whose output neuron's rows are analysed (0..C − 1); by default the class whose two clusters lie furthest apart
+---@field window integer? pca: the rounds of updates analysed together, this one included (1); pca keeps them, so it runs in a server only
+---@field confidence number? foolsgold: κ, the confidence of the logit re-weighting (1); foolsgold keeps each worker's history, so it runs in a server only
+---@field steps table[]? steps before the rule, in order: {"clip", threshold} (norm clipping), {"nnm", f} (nearest-neighbour mixing) {"arc", f} (adaptive robust clipping: the ⌊2·(f/n)·(n − f)⌋ largest messages clipped to the next one's norm) or {"bucket", s} (bucketing: the messages in a random order, each bucket of s replaced by its mean; in a server the order is seeded, in a bare aggregator it is drawn from `rng`)
+
+---A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.
+---@class flipside.GradientAttackOptions
+---@field kind "sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum"|"fang_trimmed_mean"|"fang_krum" sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)
+---@field epsilon number? ipm: ε (0.1)
+---@field z number? alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)
+---@field mean number? gaussian: the mean (0)
+---@field std number? gaussian: the standard deviation (1)
+---@field perturbation "unit"|"std"|"sign"|nil min_max, min_sum: p = −μ/‖μ‖ (unit, the default), −σ or −sign(μ)
+---@field gamma_init number? min_max, min_sum: the search's first γ (10)
+---@field tolerance number? min_max, min_sum: the search stops within this of γ (1e-05)
+---@field b number? fang_trimmed_mean: values are drawn between the honest extreme and b times (or 1/b of) it (2)
+---@field threshold number? fang_krum: λ is halved until Krum picks an attacker or λ would fall below this (1e-05)
 
 ---What an aggregation reports besides its vector.
 ---@class flipside.AggregationInfo
----@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based
+---@field selected integer[]? Krum and multi-Krum: the workers chosen, 1-based, lowest score first; Bulyan: the n − 2f workers Krum chose, in order
 ---@field iterations integer? iterative rules: the iterations run
 ---@field converged boolean? geometric_median: whether it met the tolerance
+---@field weights number[]? fltrust: each message's weight in the aggregate, ReLU(cos) over their sum (all 0 when none is trusted); foolsgold: each message's α in [0, 1]; lfighter, pca: 1 kept, 0 left out
+
+---Which workers a round's rule left out of the aggregate, against the real attackers.
+---@class flipside.Detection
+---@field excluded integer[] the workers not selected or weighted 0, 1-based, ascending
+---@field true_positive_rate number? excluded attackers over the round's attackers (with attackers)
+---@field false_positive_rate number? excluded honest workers over the round's honest workers (with any)
 
 ---What one server round returns.
 ---@class flipside.RoundRecord
@@ -212,7 +244,10 @@
 ---@field cosine number? cosine between the aggregate and the honest mean
 ---@field honest_loss number? the honest workers' mean loss
 ---@field status "ok"|"diverged" the model's status after the round
----@field aggregation flipside.AggregationInfo what the rule reported
+---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
+---@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter, pca): whom they excluded (weight 0)
+---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
+---@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)
 
 ---Options of `datasets.load`.
 ---@class flipside.datasets.load.Options
@@ -281,8 +316,8 @@
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis
----@field x table? heatmap: the column values
----@field y table? heatmap: the row values
+---@field x table? heatmap: the column values (numbers, or strings printed as they are)
+---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
 ---@field format string? heatmap: the cells' number format ("%.3g")
@@ -299,8 +334,8 @@
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis
----@field x table? heatmap: the column values
----@field y table? heatmap: the row values
+---@field x table? heatmap: the column values (numbers, or strings printed as they are)
+---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
 ---@field format string? heatmap: the cells' number format ("%.3g")
@@ -941,7 +976,7 @@ local Aggregator = {}
 ---
 ---Errors: too few workers for the rule's f; a message that holds a non-finite value; a stack that is not 2-D float32.
 ---@param stack flipside.Tensor float32 [n, P], one message per row
----@param reference? flipside.Tensor centered_clipping's starting point (P elements)
+---@param reference? flipside.Tensor centered_clipping's starting point; fltrust's server update, required (P elements)
 ---@return flipside.Tensor # the aggregate, P elements
 ---@return flipside.AggregationInfo # what the rule reported
 function Aggregator:aggregate(stack, reference) end
@@ -1116,7 +1151,7 @@ function data.normalize(method, train, ...) end
 ---@return flipside.Dataset # the held-out part
 function data.split(dataset, fraction, rng) end
 
----Deals a dataset's rows to workers, iid or by a Dirichlet class mix.
+---Deals a dataset's rows to workers: iid, by a Dirichlet class mix, by class pieces, or in skewed quantities.
 ---
 ---Errors: no `rng`; an unknown scheme; more workers than rows, or a non-positive alpha.
 ---@param dataset flipside.Dataset a dataset table {x, y, classes}

@@ -3,23 +3,34 @@ import LuaHost
 
 /// Reads an aggregation from an options table:
 /// rule = "mean" | "median" | "trimmed_mean" | "krum" | "multi_krum" |
-/// "geometric_median" | "centered_clipping", with f, m, tolerance, iterations,
-/// smoothing, tau as the rule needs, and steps = { {"clip", threshold}, {"nnm", f} }
+/// "geometric_median" | "centered_clipping" | "bulyan" | "fltrust" | "foolsgold" | "lfighter" | "pca", with f, m, tolerance,
+/// iterations, smoothing, tau, confidence, source, window as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f}, {"bucket", s} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping"]
+    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold", "lfighter", "pca"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
         return v
     }
 
+    /// Settings only one rule reads: given with another rule they would be ignored.
+    static let ownedSettings = ["confidence": "foolsgold", "source": "pca", "window": "pca"]
+
     static func rule(_ o: LuaTable, name: String) throws -> AggregationRule {
+        for (key, owner) in ownedSettings.sorted(by: { $0.key < $1.key }) where owner != name && o.has(key) {
+            throw o.fieldError(key, "only rule '\(owner)' takes '\(key)', the rule is '\(name)'")
+        }
         switch name {
         case "mean": return .mean
         case "median": return .median
         case "trimmed_mean": return .trimmedMean(f: try required(o, "f"))
         case "krum": return .krum(f: try required(o, "f"))
+        case "bulyan": return .bulyan(f: try required(o, "f"))
+        case "fltrust": return .flTrust
+        case "lfighter": return .lfighter
+        case "pca": return .pcaDetection(sourceClass: try o.integer("source"), window: try o.integer("window", default: 1))
+        case "foolsgold": return .foolsGold(confidence: try o.number("confidence", default: 1))
         case "multi_krum": return .multiKrum(f: try required(o, "f"), m: try required(o, "m"))
         case "geometric_median":
             return .geometricMedian(tolerance: try o.number("tolerance", default: 1e-6),
@@ -51,8 +62,10 @@ enum AggregatorOptions {
                 switch (name, value) {
                 case ("clip", let v?): return .normClip(threshold: v)
                 case ("nnm", let v?) where v == v.rounded() && abs(v) < 1e9: return .nearestNeighbourMixing(f: Int(v))
+                case ("arc", let v?) where v == v.rounded() && abs(v) < 1e9: return .adaptiveClipping(f: Int(v))
+                case ("bucket", let v?) where v == v.rounded() && abs(v) < 1e9: return .bucketing(s: Int(v))
                 default:
-                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold} or {\"nnm\", f} expected")
+                    throw o.fieldError("steps", "step \(n): {\"clip\", threshold}, {\"nnm\", f}, {\"arc\", f} or {\"bucket\", s} expected")
                 }
             }
         }

@@ -94,7 +94,7 @@ enum DataModule {
             }
             return 2
         },
-        // shards(dataset, workers, {scheme = "iid"|"dirichlet", alpha = 0.5, rng = g}) -> list of shards
+        // shards(dataset, workers, {scheme = "iid"|"dirichlet"|"classes"|"quantity", alpha = 0.5, per_worker = 2, rng = g})
         LuaFunction("shards") { call in
             let d = try readDataset(call, 1)
             let workers = try call.integer(2, in: 1...1_000_000)
@@ -110,8 +110,12 @@ enum DataModule {
             case "dirichlet":
                 let alpha = try options.number("alpha", default: 0.5)
                 plan = try Shards.dirichlet(labels: d.labels, classes: d.classes, workers: workers, alpha: alpha, generator: g)
+            case "classes":
+                plan = try Shards.byClass(labels: d.labels, workers: workers, perWorker: try options.integer("per_worker", default: 2), generator: g)
+            case "quantity":
+                plan = try Shards.quantitySkew(rows: d.count, workers: workers, alpha: try options.number("alpha", default: 0.5), generator: g)
             default:
-                throw LuaArgumentError(3, "field 'scheme': invalid option '\(scheme)', expected one of 'iid', 'dirichlet'")
+                throw LuaArgumentError(3, "field 'scheme': invalid option '\(scheme)', expected one of 'iid', 'dirichlet', 'classes', 'quantity'")
             }
             lua_createtable_of(call, plan.count)
             for (w, rows) in plan.enumerated() {

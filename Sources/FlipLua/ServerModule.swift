@@ -4,7 +4,12 @@ import LuaHost
 /// An aggregation as a Lua value.
 final class AggregatorBox {
     let aggregator: Aggregator
-    init(_ aggregator: Aggregator) { self.aggregator = aggregator }
+    /// Bucketing's stream, from the options' `rng`.
+    let generator: Generator?
+    init(_ aggregator: Aggregator, generator: Generator?) {
+        self.aggregator = aggregator
+        self.generator = generator
+    }
 }
 
 /// flipside.server: aggregation rules and the parameter server. Flip policies
@@ -24,7 +29,7 @@ enum ServerModule {
         LuaFunction("aggregator") { call in
             let options = try call.table(1)
             try options.requireDeclared(ServerReference.aggregatorOptions.fields)
-            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, options)))
+            try call.push(AggregatorBox(try AggregatorOptions.read(call, 1, options), generator: try options.object("rng", Generator.self)))
             return 1
         },
         // stack(list of tensors) -> [n, P]
@@ -45,7 +50,7 @@ enum ServerModule {
             let box = try call.object(1, AggregatorBox.self)
             let stack = try call.tensor(2)
             let reference = try call.objectIfPresent(3, Tensor.self)
-            let result = try call.blaming(2) { try box.aggregator.aggregate(stack, reference: reference) }
+            let result = try call.blaming(2) { try box.aggregator.aggregate(stack, reference: reference, generator: box.generator) }
             try call.push(result.vector)
             pushDiagnostics(call, result)
             return 2
@@ -58,6 +63,7 @@ enum ServerModule {
         if let selected = result.selectedWorkers { call.setField("selected") { call.pushArray(selected.map { $0 + 1 }) } }
         if let iterations = result.iterations { call.setField("iterations") { call.push(iterations) } }
         if let converged = result.converged { call.setField("converged") { call.push(converged) } }
+        if let weights = result.weights { call.setField("weights") { call.pushArray(weights) } }
     }
 
     static func server(_ call: LuaCall) throws -> ParameterServer { try call.object(1, ParameterServer.self) }
@@ -101,6 +107,22 @@ enum ServerModule {
         if let loss = r.honestLoss { call.setField("honest_loss") { call.push(loss) } }
         call.setField("status") { call.push(r.status) }
         call.setField("aggregation") { pushDiagnostics(call, r.aggregate) }
+        if let detection = r.detection {
+            call.setField("detection") {
+                lua_createtable_of(call, 0)
+                call.setField("excluded") { call.pushArray(detection.excluded.map { $0 + 1 }) }
+                if let rate = detection.truePositiveRate { call.setField("true_positive_rate") { call.push(rate) } }
+                if let rate = detection.falsePositiveRate { call.setField("false_positive_rate") { call.push(rate) } }
+            }
+        }
+        if r.sampled { call.setField("sampled") { call.pushArray(r.workers.map { $0 + 1 }) } }
+        if let attack = r.gradientAttack {
+            call.setField("gradient_attack") {
+                lua_createtable_of(call, 0)
+                call.setField("name") { call.push(attack.name) }
+                if let scale = attack.scale { call.setField("scale") { call.push(scale) } }
+            }
+        }
         if !r.provenance.isEmpty {
             try call.setField("provenance") {
                 lua_createtable_of(call, 0)

@@ -7,8 +7,10 @@ import LuaHost
 /// share (1: the fraction of its batch an attacker controls),
 /// omniscient (true), direction ("robust" | "float", the attackers' Δ),
 /// provenance (false), mode ("gradient" | "local", with local_steps and
-/// local_lr), lr (0.1) or optimizer, seed (1) or rng, and the aggregation
-/// (rule, f, m, ..., steps — see AggregatorOptions).
+/// local_lr), lr (0.1) or optimizer, seed (1) or rng, gradient_attack (see
+/// GradientAttackOptions), sample and sample_attackers (client sampling), root
+/// (FLTrust's rows), and the
+/// aggregation (rule, f, m, ..., steps — see AggregatorOptions).
 enum ServerOptions {
     static func read(_ call: LuaCall, _ o: LuaTable) throws -> ParameterServer {
         try o.requireDeclared(ServerReference.serverOptions.fields)
@@ -31,6 +33,14 @@ enum ServerOptions {
         let optimizer = try o.object("optimizer", Optimizer.self)
         let lr = try o.number("lr")
         if optimizer != nil && lr != nil { throw o.fieldError("lr", "give either 'lr' (plain SGD) or 'optimizer', not both") }
+        let gradientAttack = try GradientAttackOptions.read(o)
+        let sampling = try readSampling(o, workers: shards.count, attackers: attackers.count)
+        let root = try o.withField("root") { top -> Tensor? in
+            if call.isNoneOrNil(top) { return nil }
+            do { return try call.rowIndices(top, limit: x.rows) } catch let error as LuaArgumentError {
+                throw o.fieldError("root", error.message)
+            }
+        }
         let argument: Int32 = 1
         return try call.blaming(argument) {
             try ParameterServer(
@@ -40,8 +50,22 @@ enum ServerOptions {
                 optimizer: try optimizer ?? Optimizer(.sgd(momentum: 0), learningRate: lr ?? (kind == .gradient ? Defaults.learningRate : 1)),
                 budgetFraction: try o.number("b", default: 0), attackerShare: try o.number("share", default: 1), omniscient: try o.boolean("omniscient", default: Defaults.omniscient),
                 direction: try o.option("direction", default: Defaults.direction),
-                recordsProvenance: try o.boolean("provenance", default: Defaults.provenance), generator: generator)
+                recordsProvenance: try o.boolean("provenance", default: Defaults.provenance),
+                gradientAttack: gradientAttack, sampling: sampling, root: root, generator: generator)
         }
+    }
+
+    /// `sample` (m workers per round) and `sample_attackers` (a fixed number of them attacking).
+    static func readSampling(_ o: LuaTable, workers n: Int, attackers a: Int) throws -> ClientSampling? {
+        guard let m = try o.integer("sample") else {
+            if o.has("sample_attackers") { throw o.fieldError("sample_attackers", "needs 'sample', the workers per round") }
+            return nil
+        }
+        let sampling = ClientSampling(perRound: m, attackersPerRound: try o.integer("sample_attackers"))
+        do { try sampling.validate(workers: n, attackers: a) } catch let error as FlipError {
+            throw o.fieldError(sampling.perRound < 1 || sampling.perRound > n ? "sample" : "sample_attackers", error.description)
+        }
+        return sampling
     }
 
     /// Shards from `shards` (a list of 1-based row lists, or of tables with a

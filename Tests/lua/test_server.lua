@@ -30,8 +30,8 @@ check.raises("message of worker 2 holds a non%-finite value", function()
 end)
 check.raises("message of worker 2 has 2 values, worker 1 has 3", server.stack, { T.zeros(3), T.zeros(2) })
 check.raises("field 'f': integer expected, got nil", server.aggregator, { rule = "krum" })
-check.raises("field 'rule': invalid option 'bulyan'", server.aggregator, { rule = "bulyan" })
-check.raises("step 1: {\"clip\", threshold} or {\"nnm\", f} expected", server.aggregator, { steps = { { "clamp", 1 } } })
+check.raises("field 'rule': invalid option 'bulyon'", server.aggregator, { rule = "bulyon" })
+check.raises("step 1: {\"clip\", threshold}, {\"nnm\", f}, {\"arc\", f} or {\"bucket\", s} expected", server.aggregator, { steps = { { "clamp", 1 } } })
 
 -- The server: 5 workers on binary blobs, worker 5 attacks with the greedy rule.
 local train = synthetic.blobs(500, 4, 1.5, 3)

@@ -12,8 +12,8 @@ local panel_fields = {
   { "key", "string", "lines: where the key goes (gnuplot's words, e.g. \"bottom left\")" },
   { "logx", "boolean", "lines: a logarithmic x axis" },
   { "yrange", "table", "lines: {low, high} of the y axis" },
-  { "x", "table", "heatmap: the column values" },
-  { "y", "table", "heatmap: the row values" },
+  { "x", "table", "heatmap: the column values (numbers, or strings printed as they are)" },
+  { "y", "table", "heatmap: the row values (numbers, or strings printed as they are)" },
   { "z", "table", "heatmap: z[iy][ix], printed in the cells" },
   { "zlabel", "string", "heatmap: the colour bar's label" },
   { "format", "string", "heatmap: the cells' number format", default = "%.3g" },
@@ -120,8 +120,9 @@ local function heatmap_panel(spec, data, lines)
   data.blocks[#data.blocks + 1] = table.concat(rows, "\n")
   local index = #data.blocks - 1
   local xt, yt = {}, {}
-  for i, v in ipairs(x) do xt[i] = string.format("%s %d", quote(number(v)), i - 1) end
-  for i, v in ipairs(y) do yt[i] = string.format("%s %d", quote(number(v)), i - 1) end
+  local function tick(v) return type(v) == "string" and v or number(v) end
+  for i, v in ipairs(x) do xt[i] = string.format("%s %d", quote(tick(v)), i - 1) end
+  for i, v in ipairs(y) do yt[i] = string.format("%s %d", quote(tick(v)), i - 1) end
   lines[#lines + 1] = "set xtics (" .. table.concat(xt, ", ") .. ")"
   lines[#lines + 1] = "set ytics (" .. table.concat(yt, ", ") .. ")"
   lines[#lines + 1] = string.format("set xrange [-0.5:%s]", number(#x - 0.5))

@@ -26,8 +26,9 @@ enum DataReference {
 
     static let shardOptions = ClassDoc("flipside.ShardOptions", "Options of `flipside.data.shards`.", fields: [
         FieldDoc("rng", "flipside.Generator", "the generator that deals the rows (required)"),
-        FieldDoc("scheme", #""iid"|"dirichlet"|nil"#, "equal random shares (iid, the default) or Dirichlet class mixes"),
-        FieldDoc("alpha", "number?", "the Dirichlet concentration (0.5); smaller is more skewed"),
+        FieldDoc("scheme", #""iid"|"dirichlet"|"classes"|"quantity"|nil"#, "equal random shares (iid, the default), Dirichlet class mixes, McMahan's shards by class (rows sorted by label, cut into workers·per_worker pieces, per_worker random pieces each), or quantity skew (shard sizes in Dirichlet shares, one row each first)"),
+        FieldDoc("alpha", "number?", "dirichlet and quantity: the Dirichlet concentration (0.5); smaller is more skewed"),
+        FieldDoc("per_worker", "integer?", "classes: the pieces each worker gets (2)"),
     ])
 
     static let classes = [
@@ -88,7 +89,7 @@ enum DataReference {
                 returns: [ReturnDoc("flipside.Dataset", "the rest"), ReturnDoc("flipside.Dataset", "the held-out part")],
                 errors: ["a fraction outside [0, 1]"]),
             FunctionDoc(
-                "flipside.data.shards", "Deals a dataset's rows to workers, iid or by a Dirichlet class mix.",
+                "flipside.data.shards", "Deals a dataset's rows to workers: iid, by a Dirichlet class mix, by class pieces, or in skewed quantities.",
                 parameters: [dataset, ParameterDoc("workers", "integer", "how many workers, 1..10^6"),
                              ParameterDoc("options", "flipside.ShardOptions", "the scheme and the generator")],
                 returns: [ReturnDoc("flipside.Shard[]", "one shard per worker")],
