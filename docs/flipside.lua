@@ -313,6 +313,7 @@
 ---@field xlabel string? the x axis's label
 ---@field ylabel string? the y axis's label
 ---@field series table? lines: {{name, x = {...}, y = {...}, err = {...}}, ...}, err drawn as a band
+---@field band string? lines: what the bands are, shown in the key (e.g. "± 1 std, 6 seeds")
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis
@@ -331,6 +332,7 @@
 ---@field xlabel string? the x axis's label
 ---@field ylabel string? the y axis's label
 ---@field series table? lines: {{name, x = {...}, y = {...}, err = {...}}, ...}, err drawn as a band
+---@field band string? lines: what the bands are, shown in the key (e.g. "± 1 std, 6 seeds")
 ---@field key string? lines: where the key goes (gnuplot's words, e.g. "bottom left")
 ---@field logx boolean? lines: a logarithmic x axis
 ---@field yrange table? lines: {low, high} of the y axis

@@ -33,7 +33,8 @@ import Testing
         if name.hasPrefix("tables") {
             #expect(files.contains { $0.hasSuffix(".csv") } && files.contains { $0.hasSuffix(".md") }, "\(files)")
         } else {
-            #expect(files.contains { $0.hasSuffix(".png") } && files.contains { $0.hasSuffix(".svg") }, "\(files)")
+            #expect(files.contains { $0.hasSuffix(".png") } && files.contains { $0.hasSuffix(".svg") }
+                    && files.contains { $0.hasSuffix(".pdf") }, "\(files)")
             for png in files where png.hasSuffix(".png") {
                 let size = (try? FileManager.default.attributesOfItem(atPath: out + "/" + png)[.size] as? Int) ?? 0
                 #expect(size > 10_000, "\(png) is \(size) bytes")

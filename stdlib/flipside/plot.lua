@@ -9,6 +9,7 @@ local panel_fields = {
   { "xlabel", "string", "the x axis's label" },
   { "ylabel", "string", "the y axis's label" },
   { "series", "table", "lines: {{name, x = {...}, y = {...}, err = {...}}, ...}, err drawn as a band" },
+  { "band", "string", "lines: what the bands are, shown in the key (e.g. \"± 1 std, 6 seeds\")" },
   { "key", "string", "lines: where the key goes (gnuplot's words, e.g. \"bottom left\")" },
   { "logx", "boolean", "lines: a logarithmic x axis" },
   { "yrange", "table", "lines: {low, high} of the y axis" },
@@ -85,6 +86,7 @@ local function lines_panel(spec, data, lines)
   lines[#lines + 1] = "set key " .. (spec.key or "bottom left") .. " box opaque"
   local base = #data.blocks
   local terms = {}
+  local band_named = false
   for i, s in ipairs(spec.series) do
     if #s.x ~= #s.y then fail("series '%s' has %d x and %d y values", tostring(s.name), #s.x, #s.y) end
     local rows = {}
@@ -94,8 +96,11 @@ local function lines_panel(spec, data, lines)
     data.blocks[#data.blocks + 1] = table.concat(rows, "\n")
     local index, color = base + i - 1, palette[(i - 1) % #palette + 1]
     if s.err then
-      terms[#terms + 1] = string.format("DATA index %d using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.18 noborder lc rgb %s notitle",
-        index, quote(color))
+      -- The first band carries the key's word for all of them.
+      local title = spec.band and not band_named and ("title " .. quote(spec.band)) or "notitle"
+      band_named = band_named or spec.band ~= nil
+      terms[#terms + 1] = string.format("DATA index %d using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.18 noborder lc rgb %s %s",
+        index, quote(color), title)
     end
     -- Markers on every point would bury a long curve (200 epochs): plain lines there.
     local style = #s.x > 40 and "lines lw 1.5" or "linespoints lw 2 pt 7 ps 0.8"
@@ -168,8 +173,10 @@ local function render(file, panels, opts)
   local terminals = {
     png = string.format("pngcairo size %d,%d noenhanced font 'Sans,13'", width, height),
     svg = string.format("svg size %d,%d noenhanced font 'Sans,13' background '#ffffff'", width, height),
+    -- For papers: the same figure at 100 pixels an inch, in vector form.
+    pdf = string.format("pdfcairo size %.2fin,%.2fin noenhanced font 'Sans,9'", width / 100, height / 100),
   }
-  for _, ext in ipairs { "png", "svg" } do
+  for _, ext in ipairs { "png", "svg", "pdf" } do
     local command = string.format("gnuplot -e %s %s 2>&1",
       ("'set terminal " .. terminals[ext]:gsub("'", '"') .. "; set output \"" .. file .. "." .. ext .. "\"'"),
       "'" .. file .. ".gp'")
@@ -178,7 +185,7 @@ local function render(file, panels, opts)
     local ok = pipe:close()
     if not ok then fail("gnuplot failed on %s.gp: %s", file, output) end
   end
-  return { png = file .. ".png", svg = file .. ".svg" }
+  return { png = file .. ".png", svg = file .. ".svg", pdf = file .. ".pdf" }
 end
 
 doc:func("figure", "One panel of lines with mean ± std bands, or a heatmap.", { { "spec", "flipside.plot.figure.Options", "the figure" } }, { { "table", "the files written" } }, plot.figure_options)

@@ -14,8 +14,9 @@ function figures.budget_panels(results, attacks, opts)
   for _, a in ipairs(attacks) do
     local series = {}
     local groups = report.group(report.select(results, a.where or { attack = a.attack }), { "b", "k" }, metric)
-    local by_b, order = {}, {}
+    local by_b, order, seeds = {}, {}, 0
     for _, g in ipairs(groups) do
+      seeds = math.max(seeds, g.n)
       local b = g.params.b
       if not by_b[b] then by_b[b] = { name = "b = " .. b, x = {}, y = {}, err = {} }; order[#order + 1] = b end
       local s = by_b[b]
@@ -32,7 +33,8 @@ function figures.budget_panels(results, attacks, opts)
       end
     end
     panels[#panels + 1] = { title = a.title, xlabel = "global budget k×b", ylabel = opts.ylabel or "test accuracy (%)",
-      series = series, key = "bottom left", yrange = opts.yrange or { 0, 100 } }
+      series = series, key = "bottom left", yrange = opts.yrange or { 0, 100 },
+      band = seeds > 0 and string.format("± 1 std, %d seeds", seeds) or nil }
   end
   return panels
 end
