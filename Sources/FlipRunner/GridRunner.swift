@@ -152,7 +152,8 @@ public struct GridRunner: Sendable {
         for request in all where try store.status(of: request.id) != .ok { pending.append(request) }
         var summary = Summary(total: all.count, cached: all.count - pending.count)
         let header = plan.description.isEmpty ? configuration.scriptName : "\(configuration.scriptName): \(plan.description)"
-        Progress.line("\(header)\n\(all.count) runs (\(plan.points.count) points x \(plan.seeds.count) seeds), \(summary.cached) already stored, \(pending.count) to run on \(min(configuration.jobs, max(pending.count, 1))) threads")
+        print("\(header)\n\(all.count) runs (\(plan.points.count) points x \(plan.seeds.count) seeds), \(summary.cached) already stored, \(pending.count) to run on \(min(configuration.jobs, max(pending.count, 1))) threads")
+        fflush(nil)
         let workers = GridWorkers(configuration: configuration, store: store, requests: pending, scriptHash: scriptHash)
         let finished = workers.runAll()
         summary.unstored = workers.unstored
@@ -165,17 +166,5 @@ public struct GridRunner: Sendable {
         }
         summary.seconds = LuaVM.monotonicSeconds() - started
         return summary
-    }
-}
-
-/// Serialised progress lines from several threads.
-enum Progress {
-    private static let lock = NSLock()
-
-    static func line(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        print(text)
-        fflush(nil)
     }
 }

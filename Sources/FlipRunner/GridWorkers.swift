@@ -27,6 +27,7 @@ final class GridWorkers: @unchecked Sendable {
     let owner = GridRunner.claimOwner()
     /// Seconds a claim lasts without renewal; renewed every third of it.
     let lease: Double
+    private let progress: RunProgress
 
 
     init(configuration: GridRunner.Configuration, store: ResultsStore, requests: [GridRunner.Request], scriptHash: String) {
@@ -35,6 +36,7 @@ final class GridWorkers: @unchecked Sendable {
         self.requests = requests
         self.scriptHash = scriptHash
         lease = configuration.claimLease
+        progress = RunProgress(total: requests.count)
     }
 
     /// Runs every request; returns their records in completion order.
@@ -124,20 +126,19 @@ final class GridWorkers: @unchecked Sendable {
     }
 
     private func finish(_ record: RunRecord, n: Int, label: String) {
-        var line = "[\(n)/\(requests.count)] \(label): \(record.status.rawValue) \(String(format: "%.2f", record.seconds)) s"
+        var note = record.error
         do {
             try store.save(record)
             try store.releaseClaim(record.id, owner: owner)
         } catch {
-            line += " (not stored: \(error))"
+            note = (note.map { $0 + "; " } ?? "") + "not stored: \(error)"
             lock.lock()
             unstored.append("\(label): \(error)")
             lock.unlock()
         }
-        if let error = record.error { line += "\n    \(error)" }
         lock.lock()
         finished.append(record)
+        progress.finished(label, ok: record.status == .ok && note == record.error, seconds: record.seconds, note: note)
         lock.unlock()
-        Progress.line(line)
     }
 }

@@ -108,4 +108,19 @@ import Testing
         #expect(outcome.stdout.contains("not stored") && outcome.stdout.contains("\(db): cannot store the run")
                 && outcome.stdout.contains("no room left"), "\(outcome.stdout)")
     }
+
+    /// On a terminal `flipside run` shows a grid's progress as one status line with an ETA, like batch.
+    @Test func aGridOnATerminalShowsAStatusLine() throws {
+        let dir = try ParameterTests.folder()
+        _ = try ParameterTests.write(dir, "grid.lua", "return { grid = { x = { 1, 2, 3 } }, run = function(p) return { y = p.x } end }\n")
+        let terminal = try PseudoTerminal()
+        let process = try terminal.launch(CommandLineTests.executable,
+                                          arguments: ["run", "--db", dir.appendingPathComponent("r.sqlite").path,
+                                                      "--out", dir.appendingPathComponent("out").path, dir.appendingPathComponent("grid.lua").path],
+                                          environment: ProcessInfo.processInfo.environment)
+        #expect(terminal.wait(for: "3 runs: 3 ran", after: terminal.start) != nil, "\(terminal.transcript)")
+        #expect(PseudoTerminal.finish(process))
+        #expect(terminal.transcript.contains("\r\u{1B}[K3/3 done, 0 failed, 0 left, ETA"), "\(terminal.transcript.debugDescription)")
+        #expect(!terminal.transcript.contains("[1/3]"), "no line per run on a terminal")
+    }
 }

@@ -79,7 +79,7 @@ final class BatchRun {
         }
         print("\(requests.count) runs to do on \(min(command.jobs, max(requests.count, 1))) processes"
               + (shard.map { " (shard \($0.index)/\($0.count))" } ?? ""))
-        let scheduler = BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: BatchProgress(total: requests.count))
+        let scheduler = BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: RunProgress(total: requests.count))
         let renewing = Thread { [store, owner, lease] in
             while !Thread.current.isCancelled {
                 Thread.sleep(forTimeInterval: lease / 3)
@@ -133,7 +133,7 @@ final class BatchRun {
             })
         }
         print("loading \(tasks.count) of \(scripts.count) scripts")
-        BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: BatchProgress(total: tasks.count)).run(tasks)
+        BatchScheduler(jobs: command.jobs, timeout: command.timeout, progress: RunProgress(total: tasks.count)).run(tasks)
     }
 
     func runTask(_ n: Int, script: String, request: GridRunner.Request) -> BatchScheduler.Task {
@@ -228,6 +228,6 @@ final class BatchRun {
             }
         }
         guard !tasks.isEmpty else { return }
-        BatchScheduler(jobs: command.jobs, timeout: nil, progress: BatchProgress(total: tasks.count)).run(tasks)
+        BatchScheduler(jobs: command.jobs, timeout: nil, progress: RunProgress(total: tasks.count)).run(tasks)
     }
 }
