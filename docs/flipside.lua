@@ -1419,6 +1419,11 @@ function flipside.type(value) end
 ---@return string? # the nearest name, or nil when none is close
 function flipside.nearest(word, names) end
 
+---The reference entry of a native function or method, as docs/api.md shows it (what the REPL's `help` prints).
+---@param name string its full name, e.g. "flipside.tensor.zeros" or "flipside.Tensor:sum"
+---@return string? # the entry, or nil for a name the reference does not hold
+function flipside.reference(name) end
+
 ---The same function as `flipside.random.generator`.
 ---
 ---Errors: a seed that is not an integer.

@@ -59,6 +59,12 @@ public enum Flipside {
         return 1
     }
 
+    /// flipside.reference(name): a native function's reference entry, or nil.
+    static let reference = LuaFunction("reference") { call in
+        if let text = APIReference.text(of: try call.string(1)) { call.push(text) } else { call.pushNil() }
+        return 1
+    }
+
     /// flipside.defaults: the one default of each shared concept (FlipKit's Defaults).
     static func pushDefaults(_ call: LuaCall) {
         lua_createtable_of(call, 0)
@@ -103,6 +109,7 @@ public enum Flipside {
             call.setField("memory") { call.push(memory) }
             call.setField("type") { call.push(typeName) }
             call.setField("nearest") { call.push(nearest) }
+            call.setField("reference") { call.push(reference) }
             call.setField("defaults") { pushDefaults(call) }
             call.setField("seed") { call.push(settings.seed) }
             call.setField("fixed_point_kernel") { call.push(FixedPointRowPass.kernelName) }

@@ -49,6 +49,32 @@ import Testing
         #expect(history.contains("print(i\\040*\\04010)"), "multi-line input is one entry: \(history)")
     }
 
+    /// Values print by their contents, and help(f) prints a function's reference entry.
+    @Test func showsTablesAndHelps() throws {
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["repl"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("""
+            {a = 1, b = {2, 3, {4}}, "x", ["key with space"] = true}
+            help(flipside.tensor.zeros)
+            help(require("flipside.report").mean)
+            help("flipside.Tensor:sum")
+
+            """.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stdout.hasPrefix("{\"x\", a = 1, b = {2, 3, {…}}, [\"key with space\"] = true}\n"), "\(stdout)")
+        #expect(stdout.contains("### `flipside.tensor.zeros(shape, ...)`\n\nA tensor of zeros."), "\(stdout)")
+        #expect(stdout.contains("flipside.report.mean(values)\n\nThe mean of a list of numbers"), "\(stdout)")
+        #expect(stdout.contains("### `tensor:sum([dim])`"), "\(stdout)")
+    }
+
     @Test func readsLinesFromAPipe() throws {
         let process = Process()
         process.executableURL = CommandLineTests.executable

@@ -158,6 +158,9 @@ public enum APIReference {
         FlipsideReference.classes + DataReference.classes + ModelReference.classes + AttackReference.classes + ServerReference.classes
     public static let aliases: [AliasDoc] = TensorReference.aliases + AttackReference.aliases + ServerReference.aliases
 
+    /// The reference entry of a native function or method, as docs/api.md shows it.
+    public static func text(of name: String) -> String? { entries[name].map(ReferenceMarkdown.entry) }
+
     /// Every function and method by its full Lua name.
     public static let entries: [String: FunctionDoc] = {
         var all: [String: FunctionDoc] = [:]

@@ -33,6 +33,10 @@ enum FlipsideReference {
                 returns: [ReturnDoc("string?", "the nearest name, or nil when none is close")],
                 errors: ["a name that is not a string"]),
             FunctionDoc(
+                "flipside.reference", "The reference entry of a native function or method, as docs/api.md shows it (what the REPL's `help` prints).",
+                parameters: [ParameterDoc("name", "string", "its full name, e.g. \"flipside.tensor.zeros\" or \"flipside.Tensor:sum\"")],
+                returns: [ReturnDoc("string?", "the entry, or nil for a name the reference does not hold")]),
+            FunctionDoc(
                 "flipside.generator", "The same function as `flipside.random.generator`.",
                 parameters: [ParameterDoc("seed", "integer", "the seed")],
                 returns: [ReturnDoc("flipside.Generator", "a new generator")],
