@@ -26,7 +26,10 @@ public enum RunKeys {
     public static func data(_ vm: LuaVM) throws -> KeyInputs {
         vm.rawField(-1, "run")
         defer { vm.pop() }
-        let fingerprint = LuaFingerprint(of: vm, functionAt: -1)
+        let fingerprint: LuaFingerprint
+        do { fingerprint = try LuaFingerprint(of: vm, functionAt: -1) } catch {
+            throw GridError("cannot key the script's run: \(error)")
+        }
         var code = ["run": ContentHash.of(bytes: fingerprint.code)]
         for (name, file) in fingerprint.modules {
             guard let contents = FileManager.default.contents(atPath: file) else {

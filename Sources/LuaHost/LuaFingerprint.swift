@@ -17,16 +17,22 @@ public struct LuaFingerprint {
     /// Module name → the file it was loaded from, for each module reached.
     public var modules: [String: String] = [:]
 
-    /// At most this many values are visited (a run's closure over a huge table
-    /// is fingerprinted by its first values, with the count of the rest).
+    /// At most this many values are visited, and tables and functions nested
+    /// at most this deep: past either the key could not cover what `run`
+    /// reaches, so the fingerprint fails instead (bulk data belongs in files).
     static let limit = 1_000_000
+    static let maxDepth = 200
 
-    public init(of vm: LuaVM, functionAt index: Int32) {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(of vm: LuaVM, functionAt index: Int32) throws {
         let state = vm.state
         var walker = Walker(state: state, moduleNames: LuaFingerprint.loadedModules(state), searchPath: LuaFingerprint.packagePath(state))
         lua_pushvalue(state, index)
-        walker.visit(hashing: true)
-        clua_pop(state, 1)
+        defer { clua_pop(state, 1) }
+        try walker.visit(hashing: true)
         code = walker.bytes
         modules = walker.modules
     }
@@ -49,7 +55,6 @@ public struct LuaFingerprint {
 
     /// package.path, read raw.
     static func packagePath(_ state: OpaquePointer) -> String {
-        defer { lua_settop(state, lua_gettop(state)) }
         guard lua_getfield_raw_registry(state, "_LOADED") == LUA_TTABLE else { clua_pop(state, 1); return "" }
         flipside_rawgetfield(state, -1, "package")
         var path = ""
@@ -80,6 +85,7 @@ public struct LuaFingerprint {
         var modules: [String: String] = [:]
         var seen: Set<UnsafeRawPointer> = []
         var visited = 0
+        var depth = 0
 
         mutating func add(_ text: String) {
             bytes.append(contentsOf: text.utf8)
@@ -89,9 +95,11 @@ public struct LuaFingerprint {
         /// Visits the value on top of the stack (left there). With `hashing`
         /// off (inside a module, whose file stands for its code) it only looks
         /// for the modules the value reaches.
-        mutating func visit(hashing: Bool) {
+        mutating func visit(hashing: Bool) throws {
             visited += 1
-            guard visited <= LuaFingerprint.limit else { return }
+            guard visited <= LuaFingerprint.limit else {
+                throw Failure(description: "it reaches more than \(LuaFingerprint.limit) values")
+            }
             let type = lua_type(state, -1)
             switch type {
             case LUA_TNIL: if hashing { add("nil") }
@@ -108,11 +116,23 @@ public struct LuaFingerprint {
                     add("s\(length)")
                     bytes.append(contentsOf: UnsafeRawBufferPointer(start: chars, count: length))
                 }
-            case LUA_TFUNCTION: visitFunction(hashing: hashing)
-            case LUA_TTABLE: visitTable(hashing: hashing)
+            case LUA_TFUNCTION: try nested { try $0.visitFunction(hashing: hashing) }
+            case LUA_TTABLE: try nested { try $0.visitTable(hashing: hashing) }
             default:
                 if hashing { add("userdata \(String(cString: flipside_typename(state, -1)))") }
             }
+        }
+
+        /// One level deeper: each level holds a few values on the Lua stack (a C
+        /// caller is only promised 20 free slots) and a few Swift frames.
+        mutating func nested(_ body: (inout Walker) throws -> Void) throws {
+            guard depth < LuaFingerprint.maxDepth else {
+                throw Failure(description: "it reaches tables or functions nested deeper than \(LuaFingerprint.maxDepth)")
+            }
+            guard lua_checkstack(state, 4) != 0 else { throw Failure(description: "no Lua stack left to walk what it reaches") }
+            depth += 1
+            defer { depth -= 1 }
+            try body(&self)
         }
 
         mutating func firstVisit() -> Bool {
@@ -120,7 +140,7 @@ public struct LuaFingerprint {
             return seen.insert(address).inserted
         }
 
-        mutating func visitFunction(hashing: Bool) {
+        mutating func visitFunction(hashing: Bool) throws {
             guard firstVisit() else { if hashing { add("seen function") }; return }
             if lua_iscfunction(state, -1) != 0 {
                 if hashing { add("C function") }
@@ -130,43 +150,44 @@ public struct LuaFingerprint {
             }
             var n: Int32 = 1
             while let _ = lua_getupvalue(state, -1, n) {
-                visit(hashing: hashing)
-                clua_pop(state, 1)
+                defer { clua_pop(state, 1) }
+                try visit(hashing: hashing)
                 n += 1
             }
         }
 
-        mutating func visitTable(hashing: Bool) {
+        mutating func visitTable(hashing: Bool) throws {
             if let address = lua_topointer(state, -1), let name = moduleNames[address] {
                 guard modules[name] == nil, seen.insert(address).inserted else { return }
                 if let file = LuaFingerprint.file(of: name, path: searchPath) { modules[name] = file }
                 if hashing { add("module \(name)") }
-                visitEntries(hashing: false)
-                visitMetatable(hashing: false)
+                try visitEntries(hashing: false)
+                try visitMetatable(hashing: false)
                 return
             }
             guard firstVisit() else { if hashing { add("seen table") }; return }
             if hashing { add("table") }
-            visitEntries(hashing: hashing)
-            visitMetatable(hashing: hashing)
+            try visitEntries(hashing: hashing)
+            try visitMetatable(hashing: hashing)
         }
 
         /// A table's metatable, read raw: what `__index` reaches (a module made
         /// of parts, an object's class) counts as reached.
-        mutating func visitMetatable(hashing: Bool) {
+        mutating func visitMetatable(hashing: Bool) throws {
             guard lua_getmetatable(state, -1) != 0 else { return }
+            defer { clua_pop(state, 1) }
             if hashing { add("metatable") }
-            visit(hashing: hashing)
-            clua_pop(state, 1)
+            try visit(hashing: hashing)
         }
 
         /// The table's entries in sorted key order (keys of one type: numbers
         /// by value, strings by bytes; others by type name).
-        mutating func visitEntries(hashing: Bool) {
+        mutating func visitEntries(hashing: Bool) throws {
             var keys: [(sort: String, slot: Int32)] = []
             let table = lua_absindex(state, -1)
             lua_createtable(state, 0, 0)
             let holder = lua_absindex(state, -1)
+            defer { lua_settop(state, holder - 1) }
             lua_pushnil(state)
             var slot: Int32 = 0
             while lua_next(state, table) != 0 {
@@ -179,12 +200,11 @@ public struct LuaFingerprint {
             keys.sort { $0.sort < $1.sort }
             for key in keys {
                 lua_rawgeti(state, holder, lua_Integer(key.slot))
-                if hashing { add("key"); visit(hashing: true) }
+                if hashing { add("key"); try visit(hashing: true) }
                 lua_rawget(state, table)
-                visit(hashing: hashing)
+                try visit(hashing: hashing)
                 clua_pop(state, 1)
             }
-            clua_pop(state, 1)
         }
     }
 

@@ -63,4 +63,18 @@ import Testing
         _ = try ParameterTests.write(dir, "part.lua", "return { scale = function(x) return 3 * x end }\n")
         #expect(try run().contains("2 runs: 2 ran"), "the part's edit reruns the grid")
     }
+    /// What `run` reaches nested past the walk's depth is a clear error, not a
+    /// stack overflow (a linked list 200,000 deep once crashed the process).
+    @Test func aDeeplyNestedUpvalueIsAClearError() throws {
+        let dir = try ParameterTests.folder()
+        let path = try ParameterTests.write(dir, "deep.lua", """
+            local list = {}
+            for i = 1, 200000 do list = { next = list } end
+            return { grid = { x = { 1 } }, run = function(p) return { y = list and p.x } end }
+            """)
+        let outcome = try CommandLineTests.run(["run", "--db", dir.appendingPathComponent("r.sqlite").path,
+                                                "--out", dir.appendingPathComponent("out").path, path], in: dir)
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("cannot key the script's run: it reaches tables or functions nested deeper than 200"), "\(outcome.stderr)")
+    }
 }
