@@ -360,6 +360,18 @@ void *flipside_testudata(lua_State *L, int idx, const void *key) {
     return same ? p : NULL;
 }
 
+static int raw_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+void flipside_push_raw_next(lua_State *L) {
+    lua_pushcclosure(L, raw_next, 0);
+}
+
 int flipside_rawgetfield(lua_State *L, int idx, const char *k) {
     idx = lua_absindex(L, idx);
     lua_pushstring(L, k);

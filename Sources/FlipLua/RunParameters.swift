@@ -75,7 +75,7 @@ public final class RunParameters: @unchecked Sendable {
         }
         call.setField("__pairs") {
             call.push(LuaFunction("pairs") { [self] call in
-                call.push(RunParameters.next)
+                push_raw_next_of(call)
                 lua_createtable_of(call, 0)
                 for (name, value) in values {
                     markRead(name)
@@ -95,12 +95,6 @@ public final class RunParameters: @unchecked Sendable {
         case .boolean(let b): call.push(b)
         case .text(let s): call.push(s)
         }
-    }
-
-    /// `next` for __pairs: raw, over the copy it was handed.
-    static let next = LuaFunction("next") { call in
-        lua_settop_of(call, 2)
-        return lua_next_of(call, 1) ? 2 : { call.pushNil(); return 1 }()
     }
 }
 

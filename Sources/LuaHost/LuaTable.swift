@@ -207,6 +207,5 @@ extension LuaTable {
     }
 }
 public func lua_setmetatable_of(_ call: LuaCall, _ index: Int32) { _ = lua_setmetatable(call.state, index) }
-public func lua_settop_of(_ call: LuaCall, _ top: Int32) { lua_settop(call.state, top) }
-/// lua_next (raw): pushes the next key and value of the table at `index` after the key on top.
-public func lua_next_of(_ call: LuaCall, _ index: Int32) -> Bool { lua_next(call.state, index) != 0 }
+/// Pushes a raw `next` written in C (a __pairs iterator): its errors never cross a Swift frame.
+public func push_raw_next_of(_ call: LuaCall) { flipside_push_raw_next(call.state) }

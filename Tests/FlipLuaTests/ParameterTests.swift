@@ -45,6 +45,22 @@ import Testing
         #expect(late.stderr.contains("warning: '--set' comes after the script"), "\(late.stderr)")
     }
 
+    /// pairs(flipside.params) walks the given values, and its `next` refuses a
+    /// bad key or a non-table as Lua's own does (it once crashed on the latter).
+    @Test func pairsOverTheParametersIsRawNext() throws {
+        let dir = try ParameterTests.folder()
+        let script = try ParameterTests.write(dir, "pairs.lua", """
+            local P = require('flipside').params
+            for name, value in pairs(P) do print(name .. "=" .. tostring(value)) end
+            local next_, t = pairs(P)
+            print(pcall(next_, t, "not a key"))
+            print(pcall(next_, 5))
+            """)
+        let outcome = try CommandLineTests.run(["run", "--set", "epochs=3", script], in: dir)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "epochs=3\nfalse\tinvalid key to 'next'\nfalse\tbad argument #1 to '?' (table expected, got number)\n", "\(outcome.stdout)")
+    }
+
     @Test func theQuickstartRefusesAMisspeltParameter() throws {
         let quickstart = LuaScriptTests.root.appendingPathComponent("scripts/quickstart.lua").path
         let misspelt = try CommandLineTests.run(["run", "--set", "epcohs=3", quickstart])

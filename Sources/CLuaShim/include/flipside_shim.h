@@ -75,5 +75,8 @@ int flipside_rawgetfield(lua_State *L, int idx, const char *k);
 void flipside_rawsetfield(lua_State *L, int idx, const char *k);
 /* The __name of a value's metatable, or its type name, for error messages. */
 const char *flipside_typename(lua_State *L, int idx);
+/* Pushes a C `next` (raw, like the base library's): its errors, a bad key or
+   a value that is not a table, are raised in C, with no Swift frame below. */
+void flipside_push_raw_next(lua_State *L);
 
 #endif
