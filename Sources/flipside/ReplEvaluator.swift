@@ -111,9 +111,11 @@ enum ReplEvaluator {
         return "error"
       end
       if results.n > 1 then
-        local shown = {}
-        for i = 2, results.n do shown[i - 1] = show(results[i]) end
-        local ok, err = pcall(print, unpack(shown, 1, results.n - 1))
+        local ok, err = pcall(function()
+          local shown = {}
+          for i = 2, results.n do shown[i - 1] = show(results[i]) end
+          print(unpack(shown, 1, results.n - 1))
+        end)
         if not ok then
           report("error calling 'print' (" .. tostring(err) .. ")")
           return "error"

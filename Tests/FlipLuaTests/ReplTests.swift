@@ -93,6 +93,7 @@ import Testing
             nil, "a", 2^53
             x = 1
             error({})
+            setmetatable({}, {__tostring = function() error("shown badly") end})
             function broken(
 
             """.utf8))
@@ -103,6 +104,7 @@ import Testing
         #expect(process.terminationStatus == 0)
         #expect(stdout == "3\n0.0\n1\n2\nnil\ta\t9.007199254741e+15\n")
         #expect(stderr.contains("(error object is a table value)"))
+        #expect(stderr.contains("error calling 'print' (stdin:1: shown badly)"), "a failing __tostring reads as the standalone lua's: \(stderr)")
         #expect(stderr.contains("<eof>"), "an input cut short shows its syntax error: \(stderr)")
     }
 }
