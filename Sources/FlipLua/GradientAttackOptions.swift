@@ -7,6 +7,7 @@ import LuaHost
 /// threshold as the kind needs.
 enum GradientAttackOptions {
     static let kinds = ["sign_flip", "ipm", "alie", "gaussian", "mimic", "min_max", "min_sum", "fang_trimmed_mean", "fang_krum"]
+    static let expectedKinds = "one of " + kinds.map { "'\($0)'" }.joined(separator: ", ")
 
     /// The attack in field `gradient_attack` of `o`, nil when absent. Errors name the field.
     static func read(_ o: LuaTable) throws -> GradientAttack? {
@@ -32,7 +33,7 @@ enum GradientAttackOptions {
 
     static func parse(_ t: LuaTable) throws -> GradientAttack {
         guard let kind = try t.string("kind") else {
-            throw t.fieldError("kind", "one of \(kinds.map { "'\($0)'" }.joined(separator: ", ")) expected, got nil")
+            throw t.fieldError("kind", "\(expectedKinds) expected, got nil")
         }
         let allowed: [String]
         let attack: GradientAttack
@@ -54,7 +55,7 @@ enum GradientAttackOptions {
         case "fang_krum":
             (allowed, attack) = (["threshold"], .fangKrum(threshold: try t.number("threshold", default: GradientAttack.defaultFangThreshold)))
         default:
-            throw t.fieldError("kind", "invalid option '\(kind)', expected one of \(kinds.map { "'\($0)'" }.joined(separator: ", "))")
+            throw t.fieldError("kind", "invalid option '\(kind)', expected \(expectedKinds)")
         }
         for field in ServerReference.gradientAttackOptions.fields.map(\.name) where field != "kind" && !allowed.contains(field) && t.has(field) {
             throw t.fieldError(field, "'\(kind)' takes no '\(field)'")
