@@ -12,16 +12,7 @@ local P = require("flipside.declare").params {
 }
 local repeats = P.repeats or 10
 
-local function best_of(n, f)
-  local best = math.huge
-  for _ = 1, n do
-    collectgarbage()
-    local t0 = flipside.clock()
-    f()
-    best = math.min(best, flipside.clock() - t0)
-  end
-  return best
-end
+local best_of = require("flipside.bench").best_of
 
 local train = data.load("fashion-mnist", { split = "train", dir = P.dir })
 local binary = data.select_classes(train, { 0, 1 })

@@ -12,18 +12,7 @@ local P = require("flipside.declare").params {
 }
 local repeats, hidden, batch = P.repeats or 3, P.hidden or 128, P.batch or 64
 
-local function best_of(n, f)
-  local best = math.huge
-  for _ = 1, n do
-    -- Frees the previous result first (untimed): a fresh 4 MB product otherwise
-    -- lands on new pages the kernel must fault in, about 9% of the sgemm time here.
-    collectgarbage()
-    local t0 = flipside.clock()
-    f()
-    best = math.min(best, flipside.clock() - t0)
-  end
-  return best
-end
+local best_of = require("flipside.bench").best_of
 
 -- Reference: C = A B with A, B 1024 x 1024 float32 (2 * 1024^3 flops).
 local rng = flipside.generator(1)

@@ -11,15 +11,7 @@ print("BLAS: " .. flipside.blas.summary)
 local repeats = P.repeats or 5
 local dir = P.dir or "/usr/share/datasets/fashion-mnist"
 
-local function best_of(n, f)
-  local best = math.huge
-  for _ = 1, n do
-    local t0 = flipside.clock()
-    f()
-    best = math.min(best, flipside.clock() - t0)
-  end
-  return best
-end
+local best_of = require("flipside.bench").best_of
 
 local data
 local load = best_of(repeats, function()

@@ -18,15 +18,7 @@ local train = flipside.data.load("fashion-mnist", { split = "train" })
 train.x = train.x:float() / 255
 local binary = flipside.data.select_classes(train, { 0, 1 })
 
-local function best_of(f)
-  local best = math.huge
-  for _ = 1, repeats do
-    local t0 = flipside.clock()
-    f()
-    best = math.min(best, flipside.clock() - t0)
-  end
-  return best
-end
+local best_of = require("flipside.bench").best_of
 
 local function context(data, model)
   local rng = flipside.generator(1)
@@ -54,15 +46,15 @@ for _, case in ipairs(cases) do
   local ctx = context(case.data, model)
   for _, variant in ipairs { "exact", "paper" } do
     local native, lua = case.native(variant), case.lua(variant)
-    local tn = best_of(function() native(ctx) end)
-    local tl = best_of(function() lua(ctx) end)
+    local tn = best_of(repeats, function() native(ctx) end)
+    local tl = best_of(repeats, function() lua(ctx) end)
     local function epoch(policy)
       return function()
         protocol.train { model = model:clone(), data = case.data, epochs = 1, k = 0.2, b = 0.5, lr = 0.1,
           policy = policy, seed = 3, provenance = false }
       end
     end
-    local en, el = best_of(epoch(native)), best_of(epoch(lua))
+    local en, el = best_of(repeats, epoch(native)), best_of(repeats, epoch(lua))
     print(string.format("%-12s %-6s %8d %12.2f %12.2f %6.2fx %12.1f %12.1f %6.2fx", case.name, variant,
       ctx.subset:size(1), tn * 1000, tl * 1000, tl / tn, en * 1000, el * 1000, el / en))
   end

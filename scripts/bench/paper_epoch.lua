@@ -45,18 +45,7 @@ local function peak_memory()
   return kb and tonumber(kb) * 1024
 end
 
-local function best_of(n, f)
-  local best = math.huge
-  for _ = 1, n do
-    -- Frees the previous product first (untimed): the next one then writes into
-    -- recycled memory, not into fresh pages the kernel must fault in and zero.
-    collectgarbage()
-    local t0 = clock()
-    f()
-    best = math.min(best, clock() - t0)
-  end
-  return best
-end
+local function best_of(n, f) return require("flipside.bench").best_of(n, f, clock) end
 
 local train = data.load("fashion-mnist", { split = "train", dir = P.dir })
 local test = data.load("fashion-mnist", { split = "test", dir = P.dir })
