@@ -1,4 +1,5 @@
 import CSandbox
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -55,7 +56,7 @@ public struct KernelSandbox: Sendable {
         while fgets(&line, Int32(line.count), file) != nil {
             let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard let slash = text.firstIndex(of: "/") else { continue }
-            let path = text[slash...].trimmingCharacters(in: "\n")
+            let path = text[slash...].trimmingCharacters(in: .newlines)
             if !path.hasSuffix("(deleted)") { seen.insert(path) }
         }
         return seen.sorted()
@@ -63,9 +64,8 @@ public struct KernelSandbox: Sendable {
 
     /// Restricts this process. A path that does not exist is left out.
     public func enforce() throws {
-        guard let abi = KernelSandbox.availability().abi else {
-            throw LuaSandboxError(KernelSandbox.availability().reason)
-        }
+        let availability = KernelSandbox.availability()
+        guard let abi = availability.abi else { throw LuaSandboxError(availability.reason) }
         let ruleset = flipside_landlock_ruleset(abi)
         guard ruleset >= 0 else { throw LuaSandboxError("cannot create a Landlock ruleset: \(String(cString: strerror(-ruleset)))") }
         for (paths, rights) in [(readable, FLIPSIDE_LANDLOCK_READ), (writable, FLIPSIDE_LANDLOCK_WRITE)] {
@@ -79,13 +79,5 @@ public struct KernelSandbox: Sendable {
         let status = flipside_landlock_enforce(ruleset)
         guard status == 0 else { throw LuaSandboxError("cannot restrict this process with Landlock: \(String(cString: strerror(-status)))") }
         KernelSandbox.enforced.withLock { $0 = true }
-    }
-}
-
-private extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        var text = self
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }
