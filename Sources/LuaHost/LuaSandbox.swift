@@ -74,8 +74,9 @@ public struct LuaSandboxError: Error, CustomStringConvertible {
 }
 
 /// Path resolution against the file system as it is now.
-enum SandboxPaths {
-    static func realPath(_ path: String) -> String? {
+public enum SandboxPaths {
+    /// The path with every link and `..` resolved; nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -41,15 +41,10 @@ struct SandboxSetup {
     /// A script whose folder holds the home folder (or is the root) would open
     /// all of it to reading: it is refused.
     func refuseFoldersHoldingHome() throws {
-        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { realpath($0, nil) }.map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        }
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap(SandboxPaths.realPath)
         for script in scripts {
             let folder = ScriptHost.absolute((script as NSString).deletingLastPathComponent)
-            guard let resolved = realpath(folder, nil) else { continue }
-            let path = String(cString: resolved)
-            free(resolved)
+            guard let path = SandboxPaths.realPath(folder) else { continue }
             if path == "/" || home.map({ $0 == path || $0.hasPrefix(path + "/") }) == true {
                 throw LuaSandboxError("\(script) lies in \(path), which holds the home folder: a sandboxed script reads its "
                                       + "whole folder, so put it in a folder of its own")
