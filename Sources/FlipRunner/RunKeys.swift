@@ -27,7 +27,7 @@ public enum RunKeys {
         vm.rawField(-1, "run")
         defer { vm.pop() }
         let fingerprint: LuaFingerprint
-        do { fingerprint = try LuaFingerprint(of: vm, functionAt: -1) } catch {
+        do { fingerprint = try LuaFingerprint(of: vm, functionAt: -1, content: contentDigest) } catch {
             throw GridError("cannot key the script's run: \(error)")
         }
         var code = ["run": ContentHash.of(bytes: fingerprint.code)]
@@ -38,6 +38,23 @@ public enum RunKeys {
             code["module \(name)"] = ContentHash.of(bytes: Array(contents))
         }
         return KeyInputs(code: code, engine: engine, settings: settings)
+    }
+
+    /// What an engine object `run` closes over holds, as a digest: a tensor's
+    /// dtype, shape and elements (a dataset loaded before the grid, a constant
+    /// built from the script's numbers), a generator's state.
+    static func contentDigest(_ object: AnyObject) -> [UInt8]? {
+        var hash = ContentHash()
+        switch object {
+        case let tensor as Tensor:
+            hash.add(field: "\(tensor.dtype.rawValue) \(tensor.shape)")
+            hash.add(UnsafeRawBufferPointer(start: tensor.raw, count: tensor.count * tensor.dtype.byteWidth))
+        case let generator as Generator:
+            hash.add(field: "generator \(generator.state)")
+        default:
+            return nil
+        }
+        return Array(hash.hex.utf8)
     }
 
     /// The key inputs of a plain script, run whole: its text and every stdlib file.

@@ -7,8 +7,9 @@ import Foundation
 /// the functions and data it reaches through upvalues, tables and their
 /// metatables, and the Lua
 /// modules it reaches (loaded from files: their path and content). A module's
-/// content stands for all its code; C functions and userdata stand for the
-/// engine, whose version the caller adds. Tables are walked in sorted key
+/// content stands for all its code; C functions stand for the engine, whose
+/// version the caller adds; an engine object (a tensor) adds what the caller's
+/// `content` says it holds. Tables are walked in sorted key
 /// order, so the bytes do not depend on Lua's per-state hash seed. Raw reads
 /// only: no metamethod runs.
 public struct LuaFingerprint {
@@ -27,9 +28,10 @@ public struct LuaFingerprint {
         public let description: String
     }
 
-    public init(of vm: LuaVM, functionAt index: Int32) throws {
+    public init(of vm: LuaVM, functionAt index: Int32, content: @escaping (AnyObject) -> [UInt8]? = { _ in nil }) throws {
         let state = vm.state
-        var walker = Walker(state: state, moduleNames: LuaFingerprint.loadedModules(state), searchPath: LuaFingerprint.packagePath(state))
+        var walker = Walker(state: state, moduleNames: LuaFingerprint.loadedModules(state), searchPath: LuaFingerprint.packagePath(state),
+                            content: content)
         lua_pushvalue(state, index)
         defer { clua_pop(state, 1) }
         try walker.visit(hashing: true)
@@ -81,6 +83,7 @@ public struct LuaFingerprint {
         let state: OpaquePointer
         let moduleNames: [UnsafeRawPointer: String]
         let searchPath: String
+        let content: (AnyObject) -> [UInt8]?
         var bytes: [UInt8] = []
         var modules: [String: String] = [:]
         var seen: Set<UnsafeRawPointer> = []
@@ -118,6 +121,14 @@ public struct LuaFingerprint {
                 }
             case LUA_TFUNCTION: try nested { try $0.visitFunction(hashing: hashing) }
             case LUA_TTABLE: try nested { try $0.visitTable(hashing: hashing) }
+            case LUA_TUSERDATA:
+                guard hashing else { return }
+                guard firstVisit() else { add("seen userdata"); return }
+                add("userdata \(String(cString: flipside_typename(state, -1)))")
+                if let object = LuaFingerprint.engineObject(state), let held = content(object) {
+                    add("content")
+                    bytes.append(contentsOf: held)
+                }
             default:
                 if hashing { add("userdata \(String(cString: flipside_typename(state, -1)))") }
             }
@@ -221,6 +232,16 @@ public struct LuaFingerprint {
         case LUA_TBOOLEAN: return "0" + (lua_toboolean(state, index) != 0 ? "1" : "0")
         default: return "3" + String(cString: flipside_typename(state, index))
         }
+    }
+
+    /// The engine object a userdata on top of the stack holds: its slot is
+    /// well formed and its metatable the one registered for its type.
+    static func engineObject(_ state: OpaquePointer) -> AnyObject? {
+        guard lua_rawlen(state, -1) == MemoryLayout<UserdataSlot>.size, let raw = lua_touserdata(state, -1) else { return nil }
+        let slot = raw.assumingMemoryBound(to: UserdataSlot.self).pointee
+        guard slot.magic == UserdataSlot.magicValue, let key = slot.typeKey, flipside_testudata(state, -1, key) != nil,
+              let object = slot.object else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(object).takeUnretainedValue()
     }
 
     /// The bytecode of the Lua function on top of the stack, without debug information.

@@ -77,4 +77,30 @@ import Testing
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("cannot key the script's run: it reaches tables or functions nested deeper than 200"), "\(outcome.stderr)")
     }
+    /// A tensor or generator that `run` closes over is keyed by what it holds:
+    /// editing the number a top-level tensor is built from, or a generator's
+    /// seed, runs the grid again.
+    @Test func aClosedOverTensorOrGeneratorIsKeyedByItsContent() throws {
+        let dir = try ParameterTests.folder()
+        func script(offset: String, seed: Int) -> String {
+            """
+            local flipside = require "flipside"
+            local w = flipside.tensor.zeros(3) + \(offset)
+            local rng = flipside.generator(\(seed))
+            return { grid = { x = { 1, 2 } }, run = function(p) return { y = w:sum() * p.x, r = rng:uniform({ 1 }):sum() } end }
+            """
+        }
+        let path = try ParameterTests.write(dir, "closed.lua", script(offset: "0.5", seed: 7))
+        let db = dir.appendingPathComponent("r.sqlite").path
+        func run() throws -> String {
+            try CommandLineTests.run(["run", "--db", db, "--out", dir.appendingPathComponent("out").path, path], in: dir).stdout
+        }
+        #expect(try run().contains("2 runs: 2 ran"))
+        #expect(try run().contains("2 runs: 0 ran"))
+        _ = try ParameterTests.write(dir, "closed.lua", script(offset: "0.7", seed: 7))
+        #expect(try run().contains("2 runs: 2 ran"), "the tensor's edit reruns the grid")
+        _ = try ParameterTests.write(dir, "closed.lua", script(offset: "0.7", seed: 8))
+        #expect(try run().contains("2 runs: 2 ran"), "the generator's seed reruns the grid")
+        #expect(try run().contains("2 runs: 0 ran"))
+    }
 }

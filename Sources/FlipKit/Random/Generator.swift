@@ -18,6 +18,9 @@ public final class Generator {
         s = (splitmix(), splitmix(), splitmix(), splitmix())
     }
 
+    /// Where the stream stands: the next numbers follow from it alone.
+    public var state: [UInt64] { [s.0, s.1, s.2, s.3] }
+
     /// A new generator whose stream is derived from this one's next output.
     public func split() -> Generator { Generator(seed: next()) }
 
