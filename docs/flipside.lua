@@ -208,7 +208,7 @@
 
 ---A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.
 ---@class flipside.GradientAttackOptions
----@field kind "sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum"|"fang_trimmed_mean"|"fang_krum" sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)
+---@field kind "sign_flip"|"ipm"|"alie"|"gaussian"|"mimic"|"min_max"|"min_sum"|"fang_trimmed_mean"|"fang_krum" sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the message of the honest worker farthest along the honest messages' direction of largest variance, found by power iteration over the first `warmup` rounds and then kept (Karimireddy et al. 2022); min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)
 ---@field epsilon number? ipm: ε (0.1)
 ---@field z number? alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)
 ---@field mean number? gaussian: the mean (0)
@@ -218,6 +218,7 @@
 ---@field tolerance number? min_max, min_sum: the search stops within this of γ (1e-05)
 ---@field b number? fang_trimmed_mean: values are drawn between the honest extreme and b times (or 1/b of) it (2)
 ---@field threshold number? fang_krum: λ is halved until Krum picks an attacker or λ would fall below this (1e-05)
+---@field warmup integer? mimic: the rounds over which the attackers estimate the direction and choose the worker to copy (10)
 
 ---What an aggregation reports besides its vector.
 ---@class flipside.AggregationInfo
@@ -247,7 +248,7 @@
 ---@field aggregation flipside.AggregationInfo what the rule reported; Krum's `selected` names workers
 ---@field detection flipside.Detection? rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter, pca): whom they excluded (weight 0)
 ---@field sampled integer[]? with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them
----@field gradient_attack {name: string, scale: number?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)
+---@field gradient_attack {name: string, scale: number?, copied: integer?}? with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum); Mimic: the worker copied
 
 ---Options of `datasets.load`.
 ---@class flipside.datasets.load.Options

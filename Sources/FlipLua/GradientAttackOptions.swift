@@ -4,7 +4,7 @@ import LuaHost
 /// Reads flipside.server.new's `gradient_attack` table: kind = "sign_flip" | "ipm" |
 /// "alie" | "gaussian" | "mimic" | "min_max" | "min_sum" | "fang_trimmed_mean" |
 /// "fang_krum", with epsilon, z, mean, std, perturbation, gamma_init, tolerance, b,
-/// threshold as the kind needs.
+/// threshold, warmup as the kind needs.
 enum GradientAttackOptions {
     static let kinds = ["sign_flip", "ipm", "alie", "gaussian", "mimic", "min_max", "min_sum", "fang_trimmed_mean", "fang_krum"]
     static let expectedKinds = "one of " + kinds.map { "'\($0)'" }.joined(separator: ", ")
@@ -43,7 +43,7 @@ enum GradientAttackOptions {
         case "alie": (allowed, attack) = (["z"], .alie(z: try t.number("z")))
         case "gaussian":
             (allowed, attack) = (["mean", "std"], .gaussian(mean: try t.number("mean", default: 0), std: try t.number("std", default: 1)))
-        case "mimic": (allowed, attack) = ([], .mimic)
+        case "mimic": (allowed, attack) = (["warmup"], .mimic(warmup: try t.integer("warmup", default: GradientAttack.defaultMimicWarmup)))
         case "min_max", "min_sum":
             let perturbation = try t.option("perturbation", default: GradientAttack.Perturbation.unit)
             let gammaInit = try t.number("gamma_init", default: GradientAttack.defaultGammaInit)

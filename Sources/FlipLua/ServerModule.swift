@@ -121,6 +121,7 @@ enum ServerModule {
                 lua_createtable_of(call, 0)
                 call.setField("name") { call.push(attack.name) }
                 if let scale = attack.scale { call.setField("scale") { call.push(scale) } }
+                if let copied = attack.copied { call.setField("copied") { call.push(copied + 1) } }
             }
         }
         if !r.provenance.isEmpty {

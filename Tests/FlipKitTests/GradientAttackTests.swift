@@ -38,8 +38,25 @@ import Testing
         #expect(abs(Gaussian.quantile(0.999) - 3.090232306167813) < 1e-12)
     }
 
-    @Test func mimicCopiesTheFirstHonestMessage() throws {
-        #expect(try Self.send(.mimic).messages.floatValues == [1, 0, 1, 0])
+    /// Honest [1, 0], [2, 4], [3, 2] (μ = [2, 2]) from z = [1, 0]: c·z = −1, 0, 1, so
+    /// v = [2, 2] and z = [1, 1]/√2; g·z ∝ 1, 6, 5: worker 11. The second round moves z to
+    /// ∝ [1/√2 + 4/√116, 1/√2 + 10/√116] (g·z ≈ 1.08, 8.70, 6.51): 11 again, now fixed.
+    /// Without 11 the round's farthest is copied; with it, 11 even when another is farther.
+    @Test func mimicCopiesTheWorkerFarthestAlongThePowerIteratedDirection() throws {
+        let target = MimicTarget(warmup: 2, initialDirection: [1, 0])
+        func send(_ rows: [[Float]], _ workers: [Int]) throws -> GradientAttack.Outcome {
+            try GradientAttack.mimic(warmup: 2).messages(honest: messages(rows), attackers: 2, workers: 5, honestWorkers: workers,
+                                                         mimic: target, generator: Generator(seed: 1))
+        }
+        let first = try send(Self.honest, [10, 11, 12])
+        #expect(first.messages.floatValues == [2, 4, 2, 4] && first.copied == 11 && target.fixedWorker == nil)
+        #expect(try send(Self.honest, [10, 11, 12]).copied == 11)
+        #expect(target.fixedWorker == 11)
+        let without = try send([[1, 0], [3, 2]], [10, 12])
+        #expect(without.copied == 12 && without.messages.floatValues == [3, 2, 3, 2])
+        let with = try send([[0, 0], [9, 9]], [11, 12])
+        #expect(with.copied == 11 && with.messages.floatValues == [0, 0, 0, 0])
+        #expect(throws: FlipError("Mimic needs a warm-up of at least 1 round, got 0")) { try GradientAttack.mimic(warmup: 0).validate() }
     }
 
     /// Honest values 0, 1, 5 (μ = 2): the unit perturbation is −1. Min-Max: max(|2 − γ − x|)

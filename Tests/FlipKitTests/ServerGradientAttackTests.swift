@@ -27,6 +27,14 @@ import Testing
         #expect(record.gradientAttack?.name == "ALIE" && record.gradientAttack?.scale == 1.25)
     }
 
+    /// The server keeps Mimic's choice across rounds: after the warm-up, one honest worker.
+    @Test func mimicKeepsItsWorkerAfterTheWarmup() throws {
+        let server = try Self.server(.mimic(warmup: 2))
+        let copied = try (1...5).map { _ in try #require(try server.round(policy: nil).gradientAttack?.copied) }
+        #expect(copied.allSatisfy { [0, 1, 2].contains($0) })
+        #expect(Set(copied[1...]).count == 1 && server.mimic?.fixedWorker == copied[1])
+    }
+
     @Test func labelFlippingAndAGradientAttackExcludeEachOther() throws {
         #expect(throws: FlipError("attackers either flip labels (b > 0) or send a gradient attack's messages, not both")) {
             try Self.server(.ipm(epsilon: 0.1), b: 0.5)
@@ -35,7 +43,7 @@ import Testing
             try Self.server(.ipm(epsilon: 0.1)).round { _ in (FlipSet(rows: [], labels: []), nil) }
         }
         #expect(throws: FlipError("Mimic needs at least one honest worker in the round")) {
-            try Self.server(.mimic, attackers: [0, 1, 2, 3]).round(policy: nil)
+            try Self.server(.mimic(warmup: 1), attackers: [0, 1, 2, 3]).round(policy: nil)
         }
     }
 }

@@ -22,6 +22,13 @@ check.near(alie.gradient_attack.scale, 0.2533471031357997, 1e-12, "ALIE's z from
 local minmax = make { attackers = { 10 }, gradient_attack = { kind = "min_max", perturbation = "sign" } }:round()
 check.truthy(minmax.gradient_attack.scale > 0, "Min-Max finds a γ")
 check.eq(make({ attackers = { 10 }, gradient_attack = { kind = "gaussian", std = 2 } }):round().status, "ok")
+-- Mimic: after its warm-up the attackers keep copying one honest worker, named in the record.
+local mimic = make { attackers = { 9, 10 }, gradient_attack = { kind = "mimic", warmup = 2 } }
+local copied = {}
+for r = 1, 4 do copied[r] = mimic:round().gradient_attack.copied end
+check.truthy(copied[2] >= 1 and copied[2] <= 8, "Mimic copies an honest worker")
+check.eq(copied[3], copied[2]) check.eq(copied[4], copied[2])
+check.raises("field 'gradient_attack': Mimic needs a warm%-up of at least 1 round, got 0", make, { gradient_attack = { kind = "mimic", warmup = 0 } })
 
 check.raises("federated.server: field 'gradient_attack': field 'kind': invalid option 'lie'", make, { attackers = { 1 }, gradient_attack = { kind = "lie" } })
 check.raises("field 'gradient_attack': field 'z': 'ipm' takes no 'z'", make, { gradient_attack = { kind = "ipm", z = 1 } })

@@ -13,8 +13,9 @@ public enum GradientAttack: Sendable, Equatable {
     case alie(z: Double?)
     /// Every coordinate drawn from N(mean, std²), independently for each attacker.
     case gaussian(mean: Double, std: Double)
-    /// Mimic (Karimireddy et al. 2022): a copy of the round's first honest worker's message.
-    case mimic
+    /// Mimic (Karimireddy et al. 2022): a copy of one honest worker's message, the worker
+    /// found over the first `warmup` rounds (MimicTarget).
+    case mimic(warmup: Int)
     /// Min-Max (Shejwalkar & Houmansadr 2021): μ + γ·p with the largest γ found for which
     /// the message is no farther from any honest message than two honest messages can be.
     case minMax(perturbation: Perturbation, gammaInit: Double, tolerance: Double)
@@ -46,6 +47,9 @@ public enum GradientAttack: Sendable, Equatable {
     public static let defaultTolerance = 1e-5
     public static let defaultFangB = 2.0
     public static let defaultFangThreshold = 1e-5
+    /// The paper leaves the warm-up's length open; ten rounds give the power iteration
+    /// time to settle on the direction of largest variance.
+    public static let defaultMimicWarmup = 10
 
     public var name: String {
         switch self {
@@ -63,8 +67,10 @@ public enum GradientAttack: Sendable, Equatable {
 
     public func validate() throws {
         switch self {
-        case .signFlip, .mimic:
+        case .signFlip:
             return
+        case .mimic(let warmup):
+            guard warmup >= 1 else { throw FlipError("\(name) needs a warm-up of at least 1 round, got \(warmup)") }
         case .ipm(let epsilon):
             try requireFinite(epsilon, "epsilon", positive: true)
         case .alie(let z):
@@ -94,11 +100,15 @@ public enum GradientAttack: Sendable, Equatable {
         public let messages: Tensor
         /// ALIE: z; Min-Max and Min-Sum: γ; IPM: ε; Fang against Krum: λ. Nil for the others.
         public let scale: Double?
+        /// Mimic: the worker copied (an element of `honestWorkers`, or the row of `honest`).
+        public var copied: Int? = nil
     }
 
     /// The messages of `attackers` Byzantine workers among `workers` in the round, from the
-    /// honest messages `honest` (float32 [h, P], h >= 1).
-    public func messages(honest: Tensor, attackers f: Int, workers n: Int, generator: Generator) throws -> Outcome {
+    /// honest messages `honest` (float32 [h, P], h >= 1) of `honestWorkers` (0..<h when nil).
+    /// Mimic keeps its state in `mimic` across rounds; without it, each call is a first round.
+    public func messages(honest: Tensor, attackers f: Int, workers n: Int, honestWorkers: [Int]? = nil,
+                         mimic: MimicTarget? = nil, generator: Generator) throws -> Outcome {
         try validate()
         let (_, p) = try Aggregator.validate(messages: honest)
         guard f >= 0 else { throw FlipError("\(name) needs a number of attackers >= 0, got \(f)") }
@@ -112,6 +122,19 @@ public enum GradientAttack: Sendable, Equatable {
         if case .fangTrimmedMean(let b) = self {
             MessageMatrix.borrowing(honest) { rows in Fang.trimmedMean(rows, attackers: f, b: b, generator: generator, into: out.floats) }
             return Outcome(messages: out, scale: nil)
+        }
+        if case .mimic(let warmup) = self {
+            let names = honestWorkers ?? Array(0..<honest.shape[0])
+            guard names.count == honest.shape[0] else {
+                throw FlipError("\(name) needs a worker for each of the \(honest.shape[0]) honest messages, got \(names.count)")
+            }
+            let target = mimic ?? MimicTarget(warmup: warmup)
+            let row = MessageMatrix.borrowing(honest) { target.choose($0, workers: names, generator: generator) }
+            let values = out.floats, source = honest.floats
+            for i in 0..<f {
+                for j in 0..<p { values[i * p + j] = source[row * p + j] }
+            }
+            return Outcome(messages: out, scale: nil, copied: names[row])
         }
         if case .fangKrum(let threshold) = self {
             let (message, lambda) = try Fang.krum(honest: honest, attackers: f, threshold: threshold)
@@ -144,8 +167,7 @@ public enum GradientAttack: Sendable, Equatable {
             let std = GradientStatistics.std(rows, mean: mean)
             return ((0..<p).map { mean[$0] - z * std[$0] }, z)
         case .mimic, .gaussian, .fangTrimmedMean, .fangKrum:
-            let first = rows.row(0)
-            return ((0..<p).map { Double(first[$0]) }, nil)
+            preconditionFailure("\(name) is crafted in messages(honest:attackers:workers:generator:)")
         case .minMax(let perturbation, let gammaInit, let tolerance), .minSum(let perturbation, let gammaInit, let tolerance):
             let direction = GradientStatistics.perturbation(perturbation, rows, mean: mean)
             let fits: ([Double]) -> Bool

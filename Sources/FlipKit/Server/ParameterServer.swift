@@ -63,6 +63,8 @@ public final class ParameterServer {
     public let foolsGold: FoolsGold?
     /// The PCA detection's window of rounds, when that is the rule.
     public let pcaDetection: PCADetection?
+    /// Mimic's direction and chosen worker, when that is the attack.
+    public let mimic: MimicTarget?
     public private(set) var rounds = 0
     private var inRound = false
     private let workerGenerators: [Generator]
@@ -138,6 +140,7 @@ public final class ParameterServer {
         self.gradientAttack = gradientAttack
         self.sampling = sampling
         self.root = root
+        if case .mimic(let warmup) = gradientAttack { mimic = MimicTarget(warmup: warmup) } else { mimic = nil }
         if case .foolsGold(let confidence) = aggregator.rule { foolsGold = FoolsGold(confidence: confidence) } else { foolsGold = nil }
         if case .pcaDetection(let source, let window) = aggregator.rule {
             pcaDetection = PCADetection(sourceClass: source, window: window)
@@ -208,13 +211,16 @@ public final class ParameterServer {
         var flips: [Int: Int] = [:]
         var provenance: [Int: Provenance] = [:]
         var attackScale: Double?
+        var mimicked: Int?
         if let gradientAttack {
             if !attacking.isEmpty {
                 guard let honestStack else { throw FlipError("\(gradientAttack.name) needs at least one honest worker in the round") }
                 let outcome = try gradientAttack.messages(honest: honestStack, attackers: attacking.count, workers: workers.count,
+                                                          honestWorkers: honest.map { workers[$0] }, mimic: mimic,
                                                           generator: attackerGenerator)
                 for (k, i) in attacking.enumerated() { messages[i] = try Tensor(Array(outcome.messages.floats[(k * model.parameterCount)..<((k + 1) * model.parameterCount)])) }
                 attackScale = outcome.scale
+                mimicked = outcome.copied
             }
         } else {
             for i in attacking {
@@ -248,7 +254,7 @@ public final class ParameterServer {
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
                                attackers: Set(attacking), honestMean: honestMean,
                                aggregate: result.naming(workers), flips: flips, provenance: provenance,
-                               gradientAttack: gradientAttack.map { .init(name: $0.name, scale: attackScale) },
+                               gradientAttack: gradientAttack.map { .init(name: $0.name, scale: attackScale, copied: mimicked) },
                                honestLoss: honest.isEmpty ? nil : honestLoss / Double(honest.count),
                                modelIsFinite: model.isFinite)
     }

@@ -8,6 +8,8 @@ public struct RoundRecord {
         public let name: String
         /// ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε; nil for the others or without attackers.
         public let scale: Double?
+        /// Mimic: the 0-based worker whose message the attackers copied.
+        public var copied: Int? = nil
     }
 
     public let round: Int

@@ -54,7 +54,7 @@ enum ServerReference {
         ] + aggregationFields)
 
     static let gradientAttackOptions = ClassDoc("flipside.GradientAttackOptions", "A gradient attack, the attackers' message rule; it reads the round's honest messages (mean μ, standard deviation σ with divisor h − 1), and every attacker sends the same message except under `gaussian`.", fields: [
-            FieldDoc("kind", GradientAttackOptions.kinds.map { "\"\($0)\"" }.joined(separator: "|"), "sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the first honest worker's message; min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)"),
+            FieldDoc("kind", GradientAttackOptions.kinds.map { "\"\($0)\"" }.joined(separator: "|"), "sign_flip: −μ; ipm: −ε·μ (Xie et al. 2020); alie: μ − z·σ (Baruch et al. 2019); gaussian: N(mean, std²) per coordinate; mimic: the message of the honest worker farthest along the honest messages' direction of largest variance, found by power iteration over the first `warmup` rounds and then kept (Karimireddy et al. 2022); min_max, min_sum: μ + γ·p with the largest γ that stays within the honest messages' largest distance, or sum of squared distances (Shejwalkar & Houmansadr 2021); fang_trimmed_mean, fang_krum: Fang et al. 2020's full-knowledge attacks on trimmed mean and on Krum (f = the round's attackers)"),
             FieldDoc("epsilon", "number?", "ipm: ε (\(formatNumber(GradientAttack.defaultEpsilon)))"),
             FieldDoc("z", "number?", "alie: z; by default from the round's n workers and f attackers, s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n)"),
             FieldDoc("mean", "number?", "gaussian: the mean (0)"),
@@ -64,6 +64,7 @@ enum ServerReference {
             FieldDoc("tolerance", "number?", "min_max, min_sum: the search stops within this of γ (\(GradientAttack.defaultTolerance))"),
             FieldDoc("b", "number?", "fang_trimmed_mean: values are drawn between the honest extreme and b times (or 1/b of) it (\(formatNumber(GradientAttack.defaultFangB)))"),
             FieldDoc("threshold", "number?", "fang_krum: λ is halved until Krum picks an attacker or λ would fall below this (\(GradientAttack.defaultFangThreshold))"),
+            FieldDoc("warmup", "integer?", "mimic: the rounds over which the attackers estimate the direction and choose the worker to copy (\(GradientAttack.defaultMimicWarmup))"),
         ])
 
     static let results = [
@@ -92,7 +93,7 @@ enum ServerReference {
             FieldDoc("aggregation", "flipside.AggregationInfo", "what the rule reported; Krum's `selected` names workers"),
             FieldDoc("detection", "flipside.Detection?", "rules that select or weigh workers (krum, multi_krum, bulyan, fltrust, foolsgold, lfighter, pca): whom they excluded (weight 0)"),
             FieldDoc("sampled", "integer[]?", "with client sampling: the round's workers, 1-based, ascending; `norms` follow this order and `attackers` are those among them"),
-            FieldDoc("gradient_attack", "{name: string, scale: number?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum)"),
+            FieldDoc("gradient_attack", "{name: string, scale: number?, copied: integer?}?", "with a gradient attack: its name and scale (ALIE's z, Min-Max's and Min-Sum's γ, IPM's ε, Fang's λ against Krum); Mimic: the worker copied"),
         ]),
     ]
 
