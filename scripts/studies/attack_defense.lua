@@ -72,20 +72,22 @@ local function run(p)
     true_positive_rate = #tpr > 0 and report.mean(tpr) or nil, false_positive_rate = #fpr > 0 and report.mean(fpr) or nil }
 end
 
-local function heatmap(results, split, metric, scale, file, title, zlabel)
-  local z = {}
+local function heatmap(results, split, metric, file, title, zlabel)
+  local z, err, seeds = {}, {}, 0
   for _, g in ipairs(report.group(report.select(results, { split = split }), { "attack", "defense" }, metric)) do
     for iy, a in ipairs(attacks) do
       for ix, d in ipairs(defenses) do
         if g.params.attack == a and g.params.defense == d then
-          z[iy] = z[iy] or {}
-          z[iy][ix] = scale * g.mean
+          z[iy], err[iy] = z[iy] or {}, err[iy] or {}
+          z[iy][ix], err[iy][ix] = 100 * g.mean, 100 * g.std
+          seeds = math.max(seeds, g.n)
         end
       end
     end
   end
-  plot.figure { kind = "heatmap", file = file, title = title, xlabel = "defense", ylabel = "attack", zlabel = zlabel,
-    x = defenses, y = attacks, z = z, format = "%.0f" }
+  plot.figure { kind = "heatmap", file = file, title = string.format("%s, %s shards (mean ± std over %d seeds)", title, split, seeds),
+    xlabel = "defense", ylabel = "attack", zlabel = zlabel, x = defenses, y = attacks, z = z, err = err, format = "%.0f",
+    width = 1500, height = 800 }
 end
 
 return {
@@ -96,16 +98,28 @@ return {
   run = run,
   report = function(results, ctx)
     for _, split in ipairs(splits) do
-      heatmap(results, split, "accuracy", 100, ctx.out .. "/accuracy_" .. split,
-        string.format("Test accuracy (%%) after %d rounds, %s shards (mean over seeds)", rounds, split), "test accuracy (%)")
-      heatmap(results, split, "true_positive_rate", 100, ctx.out .. "/detection_" .. split,
-        string.format("Attackers excluded (%%, mean over rounds and seeds), %s shards", split), "true-positive rate (%)")
+      heatmap(results, split, "accuracy", ctx.out .. "/accuracy_" .. split,
+        string.format("Test accuracy (%%) after %d rounds", rounds), "test accuracy (%)")
+      heatmap(results, split, "true_positive_rate", ctx.out .. "/detection_" .. split,
+        "Attackers excluded (%, mean over rounds)", "true-positive rate (%)")
+      heatmap(results, split, "false_positive_rate", ctx.out .. "/false_positives_" .. split,
+        "Honest workers excluded (%, mean over rounds)", "false-positive rate (%)")
+    end
+    local function key(g) return g.params.split .. "|" .. g.params.attack .. "|" .. g.params.defense end
+    local rates = {}
+    for _, metric in ipairs { "true_positive_rate", "false_positive_rate" } do
+      for _, g in ipairs(report.group(results, { "split", "attack", "defense" }, metric)) do
+        rates[key(g)] = rates[key(g)] or {}
+        rates[key(g)][metric] = g.n > 0 and string.format("%.0f", 100 * g.mean) or "–"
+      end
     end
     local rows = {}
     for _, g in ipairs(report.group(results, { "split", "attack", "defense" }, "accuracy")) do
-      rows[#rows + 1] = { g.params.split, g.params.attack, g.params.defense, 100 * g.mean, 100 * g.std, g.n }
+      local r = rates[key(g)] or {}
+      rows[#rows + 1] = { g.params.split, g.params.attack, g.params.defense, 100 * g.mean, 100 * g.std, g.n,
+        r.true_positive_rate or "–", r.false_positive_rate or "–" }
     end
-    local headers = { "shards", "attack", "defense", "accuracy (%)", "std over seeds", "seeds" }
+    local headers = { "shards", "attack", "defense", "accuracy (%)", "std over seeds", "seeds", "attackers excluded (%)", "honest excluded (%)" }
     report.write_table(ctx.out .. "/attack_defense", headers, rows)
   end,
 }

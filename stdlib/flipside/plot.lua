@@ -17,6 +17,7 @@ local panel_fields = {
   { "y", "table", "heatmap: the row values (numbers, or strings printed as they are)" },
   { "z", "table", "heatmap: z[iy][ix], printed in the cells" },
   { "zlabel", "string", "heatmap: the colour bar's label" },
+  { "err", "table", "heatmap: err[iy][ix], printed after the value as ± err (a spread over seeds)" },
   { "format", "string", "heatmap: the cells' number format", default = "%.3g" },
   { "palette", "string", "heatmap: a gnuplot palette" },
 }
@@ -110,15 +111,17 @@ local function lines_panel(spec, data, lines)
   lines[#lines + 1] = "plot " .. table.concat(terms, ", \\\n     ")
 end
 
---- Heatmap: spec.x, spec.y (the values along each axis), spec.z[iy][ix].
+--- Heatmap: spec.x, spec.y (the values along each axis), spec.z[iy][ix], and spec.err[iy][ix]
+--- when each cell also shows a spread.
 local function heatmap_panel(spec, data, lines)
-  local x, y, z = spec.x, spec.y, spec.z
+  local x, y, z, err = spec.x, spec.y, spec.z, spec.err
   if type(x) ~= "table" or type(y) ~= "table" or type(z) ~= "table" then fail("a heatmap needs x, y and z") end
   axes(spec, lines)
   local rows = {}
   for iy = 1, #y do
     for ix = 1, #x do
-      rows[#rows + 1] = string.format("%d %d %s", ix - 1, iy - 1, number(z[iy] and z[iy][ix]))
+      rows[#rows + 1] = string.format("%d %d %s %s", ix - 1, iy - 1, number(z[iy] and z[iy][ix]),
+        number(err and err[iy] and err[iy][ix] or 0))
     end
     rows[#rows + 1] = ""
   end
@@ -136,9 +139,12 @@ local function heatmap_panel(spec, data, lines)
   lines[#lines + 1] = "unset key"
   lines[#lines + 1] = "set cblabel " .. quote(spec.zlabel or "")
   lines[#lines + 1] = "set palette " .. (spec.palette or 'defined (0 "#440154", 1 "#3b528b", 2 "#21918c", 3 "#5ec962", 4 "#fde725")')
+  local format = spec.format or "%.3g"
+  local label = err and string.format("sprintf(%s, $3, $4)", quote(format .. "±" .. format))
+    or string.format("sprintf(%s, $3)", quote(format))
   lines[#lines + 1] = string.format(
-    "plot DATA index %d using 1:2:3 with image notitle, DATA index %d using 1:2:(sprintf(%s, $3)) with labels font \",12\" tc rgb \"#ffffff\" notitle",
-    index, index, quote(spec.format or "%.3g"))
+    "plot DATA index %d using 1:2:3 with image notitle, DATA index %d using 1:2:(%s) with labels font \",%d\" tc rgb \"#ffffff\" notitle",
+    index, index, label, err and 9 or 12)
   lines[#lines + 1] = "set key; set xtics autofreq; set ytics autofreq; set autoscale"
 end
 
