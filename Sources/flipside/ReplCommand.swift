@@ -13,7 +13,8 @@ struct ReplCommand: ParsableCommand {
         discussion: """
             Values are printed as the standalone lua prints them. An incomplete chunk \
             continues on the next line (prompt '>>'). On a terminal, lines are edited with \
-            libedit and kept in ~/.flipside_history; from a pipe, lines are read as they come. \
+            libedit and kept in ~/.flipside_history, and Tab completes globals, fields \
+            and methods (read without running any code); from a pipe, lines are read as they come. \
             Ctrl-C stops a running evaluation; Ctrl-D at the prompt leaves.
             """)
 
@@ -32,6 +33,7 @@ struct ReplCommand: ParsableCommand {
         if interactive {
             print("flipside \(Flipside.version) (Lua 5.4): the engine is the global flipside; Ctrl-D leaves.")
             var reader = EditLineReader(historyFile: ReplSession.historyFile())
+            ReplCompletion.install(vm)
             ReplSession(vm: vm, evaluator: evaluator).loop(&reader)
         } else {
             var reader = PlainLineReader()

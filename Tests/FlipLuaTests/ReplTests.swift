@@ -49,6 +49,41 @@ import Testing
         #expect(history.contains("print(i\\040*\\04010)"), "multi-line input is one entry: \(history)")
     }
 
+    /// Tab completes a field, a nested field and a tensor's method on the
+    /// line being typed; the completed lines then run.
+    @Test func completesWithTab() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("flipside-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let terminal = try PseudoTerminal()
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        environment["TERM"] = "dumb"
+        let process = try terminal.launch(CommandLineTests.executable, arguments: ["repl"], environment: environment)
+        defer { _ = PseudoTerminal.finish(process, seconds: 0) }
+
+        let exchanges: [(line: String, expected: String)] = [
+            ("flipside.tens\t.zeros(2):sum()", "\n0.0\r\n"),
+            ("flipside.tensor.ze\t(3):numel()", "\n3\r\n"),
+            ("t = flipside.tensor.ones(2, 2); print('made')", "\nmade\r\n"),
+            ("t:num\t()", "\n4\r\n"),
+        ]
+        var mark = terminal.start
+        for exchange in exchanges {
+            guard let afterPrompt = terminal.enter(exchange.line, after: mark) else {
+                Issue.record("no prompt before \(exchange.line): \(terminal.transcript)")
+                return
+            }
+            guard let afterResult = terminal.wait(for: exchange.expected, after: afterPrompt) else {
+                Issue.record("\(exchange.line): \(terminal.transcript)")
+                return
+            }
+            mark = afterResult
+        }
+        #expect(terminal.enter("", after: mark, key: "\u{4}") != nil, "Ctrl-D")
+        #expect(PseudoTerminal.finish(process), "Ctrl-D does not leave: \(terminal.transcript)")
+    }
+
     /// Values print by their contents, and help(f) prints a function's reference entry.
     @Test func showsTablesAndHelps() throws {
         let process = Process()
