@@ -7,19 +7,27 @@ import LuaHost
 /// iterations, smoothing, tau, confidence, source, window as the rule needs, and steps = { {"clip", threshold}, {"nnm", f}, {"arc", f}, {"bucket", s} }
 /// applied in order before the rule.
 enum AggregatorOptions {
-    static let ruleNames = ["mean", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median", "centered_clipping", "bulyan", "fltrust", "foolsgold", "lfighter", "pca"]
 
     static func required(_ o: LuaTable, _ key: String) throws -> Int {
         guard let v = try o.integer(key) else { throw o.fieldError(key, "integer expected, got nil") }
         return v
     }
 
-    /// Settings only one rule reads: given with another rule they would be ignored.
-    static let ownedSettings = ["confidence": "foolsgold", "source": "pca", "window": "pca"]
+    /// Each rule and the settings it reads; any other aggregation setting given with it
+    /// would be ignored, so it is refused.
+    static let rules: [(name: String, reads: [String])] = [
+        ("mean", []), ("median", []), ("trimmed_mean", ["f"]), ("krum", ["f"]), ("multi_krum", ["f", "m"]),
+        ("geometric_median", ["tolerance", "iterations", "smoothing"]), ("centered_clipping", ["tau", "iterations"]),
+        ("bulyan", ["f"]), ("fltrust", []), ("foolsgold", ["confidence"]), ("lfighter", []), ("pca", ["source", "window"]),
+    ]
+    static let ruleNames = rules.map(\.name)
+    static let settings = Set(rules.flatMap(\.reads)).sorted()
 
     static func rule(_ o: LuaTable, name: String) throws -> AggregationRule {
-        for (key, owner) in ownedSettings.sorted(by: { $0.key < $1.key }) where owner != name && o.has(key) {
-            throw o.fieldError(key, "only rule '\(owner)' takes '\(key)', the rule is '\(name)'")
+        if let read = rules.first(where: { $0.name == name })?.reads {
+            for key in settings where !read.contains(key) && o.has(key) {
+                throw o.fieldError(key, "rule '\(name)' takes no '\(key)'")
+            }
         }
         switch name {
         case "mean": return .mean

@@ -146,6 +146,9 @@ for _ = 1, 2 do
   check.truthy(d and d.true_positive_rate >= 0 and d.false_positive_rate <= 1, "the record says whom the PCA detection left out")
 end
 check.raises("PCA detection needs a window >= 1 round, got 0", flipside.server.aggregator, { rule = "pca", window = 0 })
-check.raises("field 'window': only rule 'pca' takes 'window', the rule is 'mean'", flipside.server.aggregator, { window = 2 })
-check.raises("field 'confidence': only rule 'foolsgold' takes 'confidence', the rule is 'krum'", make, { rule = "krum", f = 1, confidence = 2 })
+check.raises("field 'window': rule 'mean' takes no 'window'", flipside.server.aggregator, { window = 2 })
+check.raises("field 'confidence': rule 'krum' takes no 'confidence'", make, { rule = "krum", f = 1, confidence = 2 })
+check.raises("field 'tau': rule 'mean' takes no 'tau'", make, { rule = "mean", tau = 5 })
+check.raises("field 'f': rule 'median' takes no 'f'", make, { rule = "median", f = 1 })
+check.raises("field 'iterations': rule 'krum' takes no 'iterations'", make, { rule = "krum", f = 1, iterations = 3 })
 check.raises("PCA detection needs a source class >= 0, got %-1", flipside.server.aggregator, { rule = "pca", source = -1 })

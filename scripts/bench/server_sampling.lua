@@ -6,8 +6,11 @@
 local flipside = require "flipside"
 print("BLAS: " .. flipside.blas.summary)
 local federated = require "flipside.federated"
-local P = flipside.params
-local rounds, batch = P.rounds or 100, P.batch or 32
+local P = require("flipside.declare").params {
+  { "rounds", "integer", "rounds timed for each server", default = 100, min = 1 },
+  { "batch", "integer", "rows per worker's batch", default = 32, min = 1 },
+}
+local rounds, batch = P.rounds, P.batch
 
 local train = flipside.data.load("fashion-mnist", { split = "train" })
 train.x = train.x:float() / 255
