@@ -13,7 +13,7 @@ public final class ResultsStore: Sendable {
     public let path: String
     /// The files a store kept with its journal touches.
     public var files: [String] { [path, path + "-journal"] }
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// With `keepingJournal`, the store creates no file once open: its rollback
     /// journal (`path-journal`) is made now and truncated after each transaction

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlipResults
+import FlipRunner
 import Foundation
 
 struct ResultsCommand: ParsableCommand {
@@ -76,18 +77,25 @@ struct ResultsCommand: ParsableCommand {
     }
 
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Count the stored runs per script and status.")
+        static let configuration = CommandConfiguration(
+            abstract: "Count the stored runs per script and status, and how long they took.",
+            discussion: "run time adds up the runs' own seconds; span is from the first run's start to the last run's end (a batch's wall time when it ran in one go).")
 
         @Option(help: "The results store.")
         var db: String = "out/results.sqlite"
 
         func run() throws {
-            let store = try ResultsCommand.open(db)
-            var byScript: [String: [RunRecord.Status: Int]] = [:]
-            for record in try store.records() { byScript[record.script, default: [:]][record.status, default: 0] += 1 }
-            print("script                         ok  failed")
-            for (script, counts) in byScript.sorted(by: { $0.key < $1.key }) {
-                print(script.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%5d %7d", counts[.ok] ?? 0, counts[.failed] ?? 0))
+            let timings = try ResultsCommand.open(db).timings()
+            func line(_ name: String, _ ok: Int, _ failed: Int, _ run: Double, _ span: String) -> String {
+                func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+                return name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%6d %7d", ok, failed)
+                    + right(RunProgress.duration(run), 11) + right(span, 11)
+            }
+            print("script                          ok  failed   run time       span")
+            for t in timings { print(line(t.script, t.ok, t.failed, t.runSeconds, RunProgress.duration(t.spanSeconds))) }
+            if timings.count > 1 {
+                print(line("total", timings.map(\.ok).reduce(0, +), timings.map(\.failed).reduce(0, +),
+                           timings.map(\.runSeconds).reduce(0, +), ""))
             }
         }
     }

@@ -41,6 +41,24 @@ import Testing
         #expect(try store.status(of: "missing") == nil)
     }
 
+    /// Run time adds the current runs' seconds; the span runs from the earliest start
+    /// (finished − seconds) to the last finish; superseded runs count in neither.
+    @Test func timingsAddTheCurrentRunsSecondsPerScript() throws {
+        let store = try ResultsStore(path: try ResultsStoreTests.temporaryPath())
+        try store.save(ResultsStoreTests.record(seed: 1, status: .failed))
+        try store.save(ResultsStoreTests.record(seed: 1, run: "changed"))
+        try store.save(ResultsStoreTests.record(seed: 2))
+        var other = ResultsStoreTests.record(seed: 3)
+        other.script = "fig6"
+        other.seconds = 40
+        try store.save(other)
+        let timings = try store.timings()
+        #expect(timings.map(\.script) == ["fig5", "fig6"])
+        #expect(timings[0].ok == 2 && timings[0].failed == 0 && timings[0].runSeconds == 3)
+        #expect(timings[1].runSeconds == 40 && timings[1].spanSeconds >= 40 && timings[1].spanSeconds < 45)
+        #expect(timings[0].spanSeconds >= 1.5 && timings[0].spanSeconds < 5)
+    }
+
     @Test func runKeysDependOnCodeParametersSeedAndSettings() {
         let p: [String: RunValue] = ["b": .number(0.5), "a": .integer(2)]
         let i = ResultsStoreTests.inputs()
