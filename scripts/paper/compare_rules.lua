@@ -18,7 +18,7 @@ return {
   description = "Algorithm 3/1 as printed vs the exact greedy rule",
   grid = paper.points { task = { "binary", "multiclass" }, variant = { "paper", "exact" }, k = ks, b = { b }, attack = { "untargeted" } },
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, {}, p)) end,
+  run = paper.runner(S, {}),
   report = function(results, ctx)
     local panels = {}
     for _, task in ipairs { "binary", "multiclass" } do

@@ -12,7 +12,7 @@ return {
   description = "Figure 10: ten classes, std of accuracy vs global budget (b = 1)",
   grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = { 1 } },
   seeds = math.max(S.seeds, 2),
-  run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "softmax" }, p)) end,
+  run = paper.runner(S, { task = "multiclass", model = "softmax" }),
   report = function(results, ctx)
     plot.figure { file = ctx.out .. "/fig10", title = "Ten classes: std of test accuracy (b = 1)",
       xlabel = "global budget k×b", ylabel = "std of test accuracy", series = paper.std_series(results), key = "top left" }

@@ -14,7 +14,7 @@ return {
   description = "Figure 12: ten classes, MLP, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "mlp" }, p)) end,
+  run = paper.runner(S, { task = "multiclass", model = "mlp" }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig12", title = string.format("Ten classes, MLP (%d hidden ReLU): test accuracy vs global budget", S.hidden),
       panels = paper.budget_panels(results, { { attack = "untargeted", title = "untargeted (last layer)" },

@@ -13,7 +13,7 @@ return {
   description = "Figure 19: ten classes, Adam, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "softmax", optimizer = "adam" }, p)) end,
+  run = paper.runner(S, { task = "multiclass", model = "softmax", optimizer = "adam" }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig19", title = "Ten classes, Adam: test accuracy vs global budget",
       panels = paper.budget_panels(results, { { attack = "untargeted", title = "untargeted" } }) }

@@ -26,7 +26,7 @@ return {
   description = "Figures 20-27: accuracy over epochs per corrupted fraction",
   grid = points,
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { curve = true }, p)) end,
+  run = paper.runner(S, { curve = true }),
   report = function(results, ctx)
     for n, f in ipairs(fractions) do
       local panels = {}

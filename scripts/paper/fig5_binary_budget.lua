@@ -15,7 +15,7 @@ return {
   description = "Figure 5: binary task, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
+  run = paper.runner(S, { task = "binary" }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig5", title = "Binary task: test accuracy vs global budget (" .. S.dataset .. ")",
       panels = paper.budget_panels(results, { { attack = "untargeted", title = "untargeted" },

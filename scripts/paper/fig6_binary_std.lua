@@ -12,7 +12,7 @@ return {
   description = "Figure 6: binary task, std of final accuracy vs k (b = 1)",
   grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = { 1 } },
   seeds = math.max(S.seeds, 2),
-  run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
+  run = paper.runner(S, { task = "binary" }),
   report = function(results, ctx)
     plot.figure { file = ctx.out .. "/fig6", title = "Binary task: std of final test accuracy (b = 1)",
       xlabel = "k (fraction of the data the attacker controls)", ylabel = "std of test accuracy", series = paper.std_series(results),

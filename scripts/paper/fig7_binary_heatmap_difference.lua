@@ -23,7 +23,7 @@ return {
   description = "Figure 7: binary task, untargeted minus targeted accuracy over k x b",
   grid = paper.points { attack = { "untargeted", "targeted" }, k = ks, b = bs },
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
+  run = paper.runner(S, { task = "binary" }),
   report = function(results, ctx)
     local u, t = mean_grid(results, "untargeted"), mean_grid(results, "targeted")
     local z = {}

@@ -14,7 +14,7 @@ return {
   description = "Figure 8: binary task, accuracy over k x b (untargeted)",
   grid = paper.points { attack = { "untargeted" }, k = ks, b = bs },
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "binary" }, p)) end,
+  run = paper.runner(S, { task = "binary" }),
   report = function(results, ctx)
     local z = {}
     for _, g in ipairs(report.group(results, { "k", "b" }, "accuracy")) do

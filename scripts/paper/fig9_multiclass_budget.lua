@@ -14,7 +14,7 @@ return {
   description = "Figure 9: ten classes, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "multiclass", model = "softmax" }, p)) end,
+  run = paper.runner(S, { task = "multiclass", model = "softmax" }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig9", title = "Ten classes, softmax regression: test accuracy vs global budget",
       panels = paper.budget_panels(results, { { attack = "untargeted", title = "untargeted" },

@@ -31,7 +31,7 @@ return {
   description = "Greedy rules with float32 and robust Δ on a separable raw-scale task",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p) return paper.run(paper.with(S, { task = "binary", provenance = true }, p)) end,
+  run = paper.runner(S, { task = "binary", provenance = true }),
   report = function(results, ctx)
     local panels = {}
     for _, c in ipairs(combinations) do

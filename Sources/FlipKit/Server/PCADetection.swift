@@ -44,52 +44,75 @@ public final class PCADetection {
     func commit(_ window: [[(worker: Int, layer: [[Float]])]]) { rounds = window }
 
     /// The rows standardised per column (population deviation; a constant column becomes
-    /// 0) and projected on their first two principal components.
+    /// 0) and projected on their first two principal components. With n rows of q columns
+    /// (n ≪ q: a few workers' output rows), the components come from the n × n Gram matrix
+    /// G = ZZᵀ: for its eigenpair (λ, u), the projection on the component is √λ·u.
     static func projection(_ rows: [[Double]]) -> [[Double]] {
         guard let q = rows.first?.count, rows.count >= 1 else { return [] }
-        let n = Double(rows.count)
-        let mean = (0..<q).map { j in rows.reduce(0) { $0 + $1[j] } / n }
-        let sd = (0..<q).map { j in (rows.reduce(0) { $0 + ($1[j] - mean[j]) * ($1[j] - mean[j]) } / n).squareRoot() }
-        let z = rows.map { row in (0..<q).map { sd[$0] > 0 ? (row[$0] - mean[$0]) / sd[$0] : 0 } }
-        var components: [[Double]] = []
-        for _ in 0..<min(2, q) { components.append(principalDirection(z, orthogonalTo: components)) }
-        return z.map { row in components.map { c in zip(row, c).reduce(0) { $0 + $1.0 * $1.1 } } }
+        let n = rows.count
+        var z = [Double](repeating: 0, count: n * q)
+        for j in 0..<q {
+            var mean = 0.0
+            for i in 0..<n { mean += rows[i][j] }
+            mean /= Double(n)
+            var variance = 0.0
+            for i in 0..<n { variance += (rows[i][j] - mean) * (rows[i][j] - mean) }
+            let sd = (variance / Double(n)).squareRoot()
+            guard sd > 0 else { continue }
+            for i in 0..<n { z[i * q + j] = (rows[i][j] - mean) / sd }
+        }
+        var gram = [Double](repeating: 0, count: n * n)
+        z.withUnsafeBufferPointer { z in
+            for a in 0..<n {
+                for b in a..<n {
+                    var s = 0.0
+                    for j in 0..<q { s += z[a * q + j] * z[b * q + j] }
+                    gram[a * n + b] = s
+                    gram[b * n + a] = s
+                }
+            }
+        }
+        var out = [[Double]](repeating: [], count: n)
+        var found: [[Double]] = []
+        for _ in 0..<min(2, q) {
+            let (lambda, u) = leadingEigenpair(gram, size: n, orthogonalTo: found)
+            found.append(u)
+            let scale = max(lambda, 0).squareRoot()
+            for i in 0..<n { out[i].append(scale * u[i]) }
+        }
+        return out
     }
 
-    /// The leading eigenvector of ZᵀZ orthogonal to `found`, by power iteration from the
-    /// column of ZᵀZ with the largest norm (no chance involved); zeros when none is left.
-    static func principalDirection(_ z: [[Double]], orthogonalTo found: [[Double]]) -> [Double] {
-        let q = z[0].count
-        func times(_ v: [Double]) -> [Double] {
-            var out = [Double](repeating: 0, count: q)
-            for row in z {
-                let s = zip(row, v).reduce(0) { $0 + $1.0 * $1.1 }
-                for j in 0..<q { out[j] += s * row[j] }
-            }
-            return deflate(out)
-        }
+    /// The leading eigenpair of the symmetric `size` × `size` matrix `g` orthogonal to the
+    /// unit vectors `found`, by power iteration from the column with the largest norm (no
+    /// chance involved); (0, zeros) when nothing is left.
+    static func leadingEigenpair(_ g: [Double], size n: Int, orthogonalTo found: [[Double]]) -> (Double, [Double]) {
         func deflate(_ v: [Double]) -> [Double] {
             var v = v
             for c in found {
                 let s = zip(v, c).reduce(0) { $0 + $1.0 * $1.1 }
-                for j in 0..<q { v[j] -= s * c[j] }
+                for i in 0..<n { v[i] -= s * c[i] }
             }
             return v
+        }
+        func times(_ v: [Double]) -> [Double] {
+            deflate((0..<n).map { i in (0..<n).reduce(0) { $0 + g[i * n + $1] * v[$1] } })
         }
         func normalised(_ v: [Double]) -> [Double]? {
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
             return norm > 1e-12 ? v.map { $0 / norm } : nil
         }
-        let columns = (0..<q).map { j in times((0..<q).map { $0 == j ? 1 : 0 }) }
+        let columns = (0..<n).map { j in deflate((0..<n).map { g[$0 * n + j] }) }
         let start = columns.max { a, b in a.reduce(0) { $0 + $1 * $1 } < b.reduce(0) { $0 + $1 * $1 } } ?? []
-        guard var v = normalised(start) else { return [Double](repeating: 0, count: q) }
+        guard var v = normalised(start) else { return (0, [Double](repeating: 0, count: n)) }
         for _ in 0..<500 {
-            guard let next = normalised(times(v)) else { break }
+            guard let next = normalised(times(v)) else { return (0, [Double](repeating: 0, count: n)) }
             let change = zip(next, v).reduce(0) { max($0, abs($1.0 - $1.1)) }
             v = next
             if change < 1e-12 { break }
         }
-        return v
+        let lambda = zip(times(v), v).reduce(0) { $0 + $1.0 * $1.1 }
+        return (lambda, v)
     }
 
     static func centreDistance(_ points: [[Double]], _ assignment: [Int]) -> Double {

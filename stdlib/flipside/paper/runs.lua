@@ -6,6 +6,7 @@ local last_layer = require "flipside.policies.last_layer"
 local federated = require "flipside.federated"
 local report = require "flipside.report"
 local data = require "flipside.paper.data"
+local settings = require "flipside.paper.settings"
 local runs = {}
 local doc = declare.module("flipside.paper.runs", "One run of the paper's experiments: the attack policy, Algorithm 2 with its metrics, and the parameter server's norm ratios (Tables 3–4).")
 
@@ -69,6 +70,11 @@ function runs.run(params)
     metrics.accuracy, metrics.macro_f1, metrics.loss = report.accuracy, report.macro_f1, report.loss
   end
   return metrics
+end
+
+doc:func("runner", "A data script's `run`: paper.run of the settings, then `fixed`, then the grid point and seed (paper.with). The function is the same for every script, so scripts whose settings and `fixed` are equal have the same run keys at the points they share, and a batch runs each such point once.", { { "settings", "table", "the script's settings" }, { "fixed", "table", "the script's fixed parameters", optional = true } }, { { "function", "run(point)" } })
+function runs.runner(script_settings, fixed)
+  return function(point) return runs.run(settings.with(script_settings, fixed, point)) end
 end
 
 doc:func("norm_ratio", "Tables 3–4: the attacker's gradient norm over the honest workers' on the parameter server (worker 1 attacking, controlling params.share of its batch), as the mean, median and ratio of sums over rounds, and the deviation the flips add.", { { "params", "table", "workers, batch, b, share, rounds, variant, direction, model, normalize, lr, seed" } }, { { "table", "norm_ratio, norm_ratio_std, norm_ratio_median, norm_ratio_of_means, deviation_ratio, rounds, status" } })
