@@ -322,6 +322,7 @@
 ---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
+---@field err table? heatmap: err[iy][ix], printed after the value as ± err (a spread over seeds)
 ---@field format string? heatmap: the cells' number format ("%.3g")
 ---@field palette string? heatmap: a gnuplot palette
 
@@ -341,6 +342,7 @@
 ---@field y table? heatmap: the row values (numbers, or strings printed as they are)
 ---@field z table? heatmap: z[iy][ix], printed in the cells
 ---@field zlabel string? heatmap: the colour bar's label
+---@field err table? heatmap: err[iy][ix], printed after the value as ± err (a spread over seeds)
 ---@field format string? heatmap: the cells' number format ("%.3g")
 ---@field palette string? heatmap: a gnuplot palette
 ---@field width integer? the image's width in pixels (900 a panel)

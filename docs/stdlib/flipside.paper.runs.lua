@@ -16,6 +16,12 @@ function runs.policy(params, train, model) end
 ---@return table # the run's metrics
 function runs.run(params) end
 
+---A data script's `run`: paper.run of the settings, then `fixed`, then the grid point and seed (paper.with). The function is the same for every script, so scripts whose settings and `fixed` are equal have the same run keys at the points they share, and a batch runs each such point once.
+---@param settings table the script's settings
+---@param fixed? table the script's fixed parameters
+---@return function # run(point)
+function runs.runner(settings, fixed) end
+
 ---Tables 3–4: the attacker's gradient norm over the honest workers' on the parameter server (worker 1 attacking, controlling params.share of its batch), as the mean, median and ratio of sums over rounds, and the deviation the flips add.
 ---@param params table workers, batch, b, share, rounds, variant, direction, model, normalize, lr, seed
 ---@return table # norm_ratio, norm_ratio_std, norm_ratio_median, norm_ratio_of_means, deviation_ratio, rounds, status
