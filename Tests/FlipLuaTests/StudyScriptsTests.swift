@@ -16,11 +16,13 @@ import Testing
         let first = try CommandLineTests.run(arguments)
         #expect(first.status == 0, "\(first.stderr)\n\(first.stdout)")
         #expect(first.stdout.contains(" 0 failed"), "\(first.stdout)")
-        for figure in ["accuracy_iid", "accuracy_dirichlet", "detection_iid", "detection_dirichlet"] {
+        for figure in ["accuracy_iid", "accuracy_dirichlet", "detection_iid", "detection_dirichlet", "false_positives_iid", "false_positives_dirichlet"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(out)/\(figure).png")[.size] as? Int) ?? 0
             #expect(size > 10_000, "\(figure).png is \(size) bytes")
         }
         #expect(FileManager.default.fileExists(atPath: "\(out)/attack_defense.md"))
+        let summary = (try? String(contentsOfFile: "\(out)/summary.md", encoding: .utf8)) ?? ""
+        #expect(summary.contains("| iid | foolsgold |") && summary.contains("| dirichlet | mean |"), "\(summary)")
         let second = try CommandLineTests.run(arguments)
         #expect(second.stdout.contains(": 0 ran, "), "\(second.stdout)")
     }

@@ -121,5 +121,29 @@ return {
     end
     local headers = { "shards", "attack", "defense", "accuracy (%)", "std over seeds", "seeds", "attackers excluded (%)", "honest excluded (%)" }
     report.write_table(ctx.out .. "/attack_defense", headers, rows)
+
+    -- Per defense and shards: accuracy without attack, under the strongest label flipping
+    -- (greedy, b = 1) and under its worst gradient attack, and how many attackers and
+    -- honest workers it excluded under greedy flipping.
+    local cell = {}
+    for _, g in ipairs(report.group(results, { "split", "attack", "defense" }, "accuracy")) do cell[key(g)] = g end
+    local summary = {}
+    for _, split in ipairs(splits) do
+      for _, d in ipairs(defenses) do
+        local function acc(a)
+          local g = cell[split .. "|" .. a .. "|" .. d]
+          return g and string.format("%.1f ± %.1f", 100 * g.mean, 100 * g.std) or "–"
+        end
+        local worst, worst_mean = "–", math.huge
+        for _, a in ipairs(gradient) do
+          local g = cell[split .. "|" .. a .. "|" .. d]
+          if g and g.mean < worst_mean then worst, worst_mean = string.format("%s %.1f", a, 100 * g.mean), g.mean end
+        end
+        local r = rates[split .. "|greedy_b1|" .. d] or {}
+        summary[#summary + 1] = { split, d, acc("none"), acc("greedy_b1"), worst, r.true_positive_rate or "–", r.false_positive_rate or "–" }
+      end
+    end
+    report.write_table(ctx.out .. "/summary", { "shards", "defense", "no attack (%)", "greedy, b = 1 (%)",
+      "worst gradient attack (%)", "greedy: attackers excluded (%)", "greedy: honest excluded (%)" }, summary)
   end,
 }
