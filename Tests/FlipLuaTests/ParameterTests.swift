@@ -87,6 +87,18 @@ import Testing
         #expect(try CommandLineTests.run(["run", script], in: dir).stdout == "false\n")
     }
 
+    /// A renamed parameter given by its old name says what it is called now.
+    @Test func aRenamedParameterNamesItsNewName() throws {
+        let dir = try ParameterTests.folder()
+        let script = try ParameterTests.write(dir, "renamed.lua", """
+            local P = require("flipside.declare").params { { "variant", "string", "the rule", default = "paper", formerly = "rule" } }
+            print(P.variant)
+            """)
+        let old = try CommandLineTests.run(["run", "--set", "rule=exact", script], in: dir)
+        #expect(old.status == 1 && old.stderr.contains("--set rule: the parameter is now 'variant'"), "\(old.stderr)")
+        #expect(try CommandLineTests.run(["run", "--set", "variant=exact", script], in: dir).stdout == "exact\n")
+    }
+
     @Test func aDataScriptRefusesUnknownAndAxisParametersBeforeAnyRun() throws {
         let dir = try ParameterTests.folder()
         _ = try ParameterTests.write(dir, "beside.lua", "return { scale = 2 }\n")

@@ -10,7 +10,7 @@ local declare = {}
 ---@return table # the declaration, with check(opts [, level]) and names()
 function declare.options(name, fields) end
 
----Declares a script's parameters like options (nmap's @args) and reads them from --set: an unknown name, or a value of another type, is an error naming it.
+---Declares a script's parameters like options (nmap's @args) and reads them from --set: an unknown name, or a value of another type, is an error naming it; a field's `formerly` names what it was called, which --set is then told.
 ---@param fields table[] the parameters
 ---@return table # each parameter's value or default
 ---@return table[] # the fields (a data script's params)

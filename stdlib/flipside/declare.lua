@@ -160,13 +160,18 @@ function declare.params(fields)
   local spec = declare.options("--set", fields, "parameter")
   local given = {}
   for name, value in pairs(flipside.params) do given[name] = value end
+  for _, f in ipairs(fields) do
+    if f.formerly and given[f.formerly] ~= nil and given[f[1]] == nil then
+      error(string.format("--set %s: the parameter is now '%s'", f.formerly, f[1]), 0)
+    end
+  end
   return spec:check(given, 2), fields
 end
 
 local doc = declare.module("flipside.declare", "Declarations of option tables, script parameters and stdlib functions: each option once, with its type, range or choices, default and doc; the declaration checks a call (an unknown key is an error naming it and the nearest declared one), fills the defaults, and is what `flipside docs` writes into the reference.")
 doc:func("options", "Declares the options of a function: fields {name, type, doc, default = v, required = true, choices = {...}, min, max}.",
   { { "name", "string", "the function, as errors name it" }, { "fields", "table[]", "the options" } }, { { "table", "the declaration, with check(opts [, level]) and names()" } })
-doc:func("params", "Declares a script's parameters like options (nmap's @args) and reads them from --set: an unknown name, or a value of another type, is an error naming it.",
+doc:func("params", "Declares a script's parameters like options (nmap's @args) and reads them from --set: an unknown name, or a value of another type, is an error naming it; a field's `formerly` names what it was called, which --set is then told.",
   { { "fields", "table[]", "the parameters" } }, { { "table", "each parameter's value or default" }, { "table[]", "the fields (a data script's params)" } })
 doc:func("module", "Declares a stdlib module for the reference.", { { "name", "string", "the module's require name" },
   { "summary", "string", "what it is for" } }, { { "table", "the declaration, with func(name, summary, params, returns [, options])" } })

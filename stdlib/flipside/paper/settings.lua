@@ -12,7 +12,7 @@ config.params = {
   { "batch", "integer", "rows per mini-batch", default = flipside.defaults.batch, min = 1 },
   { "lr", "number", "the learning rate", default = flipside.defaults.lr, min = 0 },
   { "hidden", "integer", "the MLP's hidden width", default = 100, min = 1 },
-  { "variant", "string", "the greedy rule: as printed, or its exact correction", choices = { "paper", "exact" }, default = "paper" },
+  { "variant", "string", "the greedy rule: as printed, or its exact correction", choices = { "paper", "exact" }, default = "paper", formerly = "rule" },
   { "direction", "string", "how the attacker's Delta is computed", choices = { "robust", "float" }, default = flipside.defaults.direction },
   { "train_rows", "integer", "only the first n training rows", min = 1 },
   { "test_rows", "integer", "only the first n test rows", min = 1 },
