@@ -1,0 +1,40 @@
+/// A fully connected map applied to `m` rows of `inputs` floats, weights
+/// `outputs` rows of `inputs + 1`, the bias last in each row (DenseLayer's
+/// layout, without the trailing 1 in the rows: deep layers apply it to
+/// activations and im2col rows that have none). Every product is one GEMM.
+struct Affine: Sendable {
+    let inputs: Int
+    let outputs: Int
+
+    var parameterCount: Int { outputs * (inputs + 1) }
+
+    /// y [m × outputs] = x Wᵀ + b.
+    func forward<T: DeepScalar>(_ w: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int, into y: UnsafeMutablePointer<T>) {
+        T.gemm(false, true, m, outputs, inputs, 1, x, inputs, w, inputs + 1, 0, y, outputs)
+        for i in 0..<m {
+            let row = y + i * outputs
+            for j in 0..<outputs { row[j] += w[j * (inputs + 1) + inputs] }
+        }
+    }
+
+    /// dx [m × inputs] = dy W (bias column excluded).
+    func inputGradient<T: DeepScalar>(_ w: UnsafePointer<T>, _ dy: UnsafePointer<T>, rows m: Int, into dx: UnsafeMutablePointer<T>) {
+        T.gemm(false, false, m, inputs, outputs, 1, dy, outputs, w, inputs + 1, 0, dx, inputs)
+    }
+
+    /// G += s·dyᵀx, and the bias column += s·Σ dy.
+    func accumulate<T: DeepScalar>(_ g: UnsafeMutablePointer<T>, scale s: T, _ dy: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int) {
+        T.gemm(true, false, outputs, inputs, m, s, dy, outputs, x, inputs, 1, g, inputs + 1)
+        for j in 0..<outputs {
+            var sum: T = 0
+            for i in 0..<m { sum += dy[i * outputs + j] }
+            g[j * (inputs + 1) + inputs] += s * sum
+        }
+    }
+
+    /// Weights and biases uniform in ±1/√inputs (PyTorch's default for its linear and convolution layers).
+    func initialize(_ w: UnsafeMutablePointer<Float>, _ generator: Generator) {
+        let bound = 1 / Double(inputs).squareRoot()
+        for k in 0..<parameterCount { w[k] = Float((2 * generator.uniform() - 1) * bound) }
+    }
+}

@@ -1,0 +1,84 @@
+/// Max or average pooling over size × size windows, `stride` apart, per
+/// channel; no padding (a window that would cross the border is not taken).
+struct Pooling: LayerPass {
+    enum Kind: String, Sendable, Codable { case max, average }
+
+    let kind: Kind
+    let input: ActivationShape
+    let output: ActivationShape
+    let size: Int
+    let stride: Int
+
+    init(_ kind: Kind, input: ActivationShape, size: Int, stride: Int) throws {
+        guard size >= 1 else { throw FlipError("size must be at least 1, got \(size)") }
+        guard stride >= 1 else { throw FlipError("stride must be at least 1, got \(stride)") }
+        guard size <= input.height, size <= input.width else {
+            throw FlipError("a \(size)×\(size) window does not fit the \(input.height)×\(input.width) input")
+        }
+        self.kind = kind
+        self.input = input
+        self.size = size
+        self.stride = stride
+        output = ActivationShape(height: (input.height - size) / stride + 1, width: (input.width - size) / stride + 1,
+                                 channels: input.channels)
+    }
+
+    /// Calls `visit(outputIndex, inputIndices)` with the window of every output value of sample `s`.
+    @inline(__always)
+    private func windows(sample s: Int, _ visit: (Int, _ window: (Int, Int) -> Int) -> Void) {
+        let c = input.channels
+        for oy in 0..<output.height {
+            for ox in 0..<output.width {
+                let corner = s * input.count + (oy * stride * input.width + ox * stride) * c
+                for j in 0..<c {
+                    visit(s * output.count + (oy * output.width + ox) * c + j) { ky, kx in corner + (ky * input.width + kx) * c + j }
+                }
+            }
+        }
+    }
+
+    func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
+                                cache: UnsafeMutablePointer<T>, context: PassContext) {
+        let inverse = 1 / T(size * size)
+        for s in 0..<n {
+            windows(sample: s) { out, at in
+                switch kind {
+                case .max:
+                    var top = x[at(0, 0)]
+                    for ky in 0..<size { for kx in 0..<size { top = max(top, x[at(ky, kx)]) } }
+                    y[out] = top
+                case .average:
+                    var sum: T = 0
+                    for ky in 0..<size { for kx in 0..<size { sum += x[at(ky, kx)] } }
+                    y[out] = sum * inverse
+                }
+            }
+        }
+    }
+
+    /// Max pooling sends each output's gradient to the first input of its
+    /// window (in row, column order) that equals the maximum; found again
+    /// here rather than stored.
+    func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
+                                 cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
+                                 gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {
+        guard let dx else { return }
+        dx.update(repeating: 0, count: n * input.count)
+        let inverse = 1 / T(size * size)
+        for s in 0..<n {
+            windows(sample: s) { out, at in
+                switch kind {
+                case .max:
+                    search: for ky in 0..<size {
+                        for kx in 0..<size where x[at(ky, kx)] == y[out] {
+                            dx[at(ky, kx)] += dy[out]
+                            break search
+                        }
+                    }
+                case .average:
+                    for ky in 0..<size { for kx in 0..<size { dx[at(ky, kx)] += dy[out] * inverse } }
+                }
+            }
+        }
+    }
+}
