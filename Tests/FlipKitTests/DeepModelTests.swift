@@ -171,6 +171,31 @@ import Testing
         #expect(full.floatValues.map(\.bitPattern) == last.floatValues.map(\.bitPattern))
     }
 
+    /// The scores of the greedy rule on the full gradient: s_iy − s_ic is what
+    /// flipping row i from y to c changes its gradient's projection on Δ by.
+    @Test func logitDerivativesGiveTheFlipsChangeOfTheProjection() throws {
+        for (kind, image, layers) in [("cnn", Self.cnnImage, Self.cnnLayers), ("vit", Self.vitImage, Self.vitLayers)] {
+            let model = try Self.trained(kind, image, layers, seed: 8)
+            let (x, y) = try Self.data(image, rows: 6, seed: 13)
+            let g = Generator(seed: 14)
+            let direction = try Tensor((0..<model.parameterCount).map { _ in Float(g.normal()) })
+            let d = direction.floatValues.map(Double.init)
+            // One row at a time: the CNN's batch norm makes a row's numbers depend on its block.
+            for row in [1, 4] {
+                let one = try Tensor(int32: [Int32(row)])
+                let scores = try model.logitDerivatives(features: x, rows: one, along: direction).floatValues
+                let honest = Int(y.int32Values[row])
+                let base = try model.gradient(features: x, labels: y, rows: one).floatValues
+                for c in 0..<3 where c != honest {
+                    let flipped = try model.gradient(features: x, labels: y, rows: one, overrides: try Tensor(int32: [Int32(c)])).floatValues
+                    let change = zip(d, zip(flipped, base)).reduce(0.0) { $0 + $1.0 * Double($1.1.0 - $1.1.1) }
+                    let predicted = Double(scores[honest] - scores[c])
+                    #expect(abs(change - predicted) < 1e-3 * max(1, abs(change)), "\(kind) row \(row) → \(c): \(change) against \(predicted)")
+                }
+            }
+        }
+    }
+
     static func refusal(_ image: ActivationShape, _ layers: [LayerSpec], classes: Int = 3) -> String? {
         do {
             _ = try Model.deep(kind: "sequential", image: image, classes: classes, layers: layers, generator: Generator(seed: 0))

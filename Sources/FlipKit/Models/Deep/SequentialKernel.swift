@@ -54,14 +54,14 @@ struct SequentialKernel: ModelKernel {
     func workspaceSizes(rows: Int) -> [Int] { [rows * image.count, stack.cacheSize(rows: rows), rows] }
 
     /// The rows' pixels channels last, into `into` [n × inputDimension].
-    private func load(_ x: AugmentedRows, rows n: Int, into out: UnsafeMutablePointer<Float>) {
+    func load<T: DeepScalar>(_ x: AugmentedRows, rows n: Int, into out: UnsafeMutablePointer<T>) {
         let (c, positions) = (image.channels, image.positions)
         for s in 0..<n {
             let (row, target) = (x.base + s * x.stride, out + s * image.count)
             if c == 1 {
-                target.update(from: row, count: positions)
+                for k in 0..<positions { target[k] = T(row[k]) }
             } else {
-                for k in 0..<positions { for j in 0..<c { target[k * c + j] = row[j * positions + k] } }
+                for k in 0..<positions { for j in 0..<c { target[k * c + j] = T(row[j * positions + k]) } }
             }
         }
     }
