@@ -6,6 +6,8 @@ struct Activation: LayerPass {
     let input: ActivationShape
     var output: ActivationShape { input }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let count = n * input.count
@@ -15,6 +17,8 @@ struct Activation: LayerPass {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {
@@ -33,6 +37,8 @@ struct Activation: LayerPass {
     }
 
     @inline(__always)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func normalCDF<T: DeepScalar>(_ x: T) -> T { (1 + T.errorFunction(x * 0.707_106_781_186_547_524)) / 2 }
 }
 
@@ -64,6 +70,8 @@ struct Dropout: LayerPass {
     }
 
     /// The factor of each value of the batch: 0 or 1/(1 − rate); nil outside training.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func apply<T: DeepScalar>(_ source: UnsafePointer<T>, into out: UnsafeMutablePointer<T>, rows n: Int, step: UInt64?) {
         let count = n * input.count
         guard let step, rate > 0 else {
@@ -76,11 +84,15 @@ struct Dropout: LayerPass {
         for k in 0..<count { out[k] = Dropout.mix(key ^ UInt64(k)) >> 11 < threshold ? 0 : source[k] * keep }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         apply(x, into: y, rows: n, step: context.dropoutStep)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

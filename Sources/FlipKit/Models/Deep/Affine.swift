@@ -9,6 +9,8 @@ struct Affine: Sendable {
     var parameterCount: Int { outputs * (inputs + 1) }
 
     /// y [m × outputs] = x Wᵀ + b.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ w: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int, into y: UnsafeMutablePointer<T>) {
         T.gemm(false, true, m, outputs, inputs, 1, x, inputs, w, inputs + 1, 0, y, outputs)
         for i in 0..<m {
@@ -18,11 +20,15 @@ struct Affine: Sendable {
     }
 
     /// dx [m × inputs] = dy W (bias column excluded).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func inputGradient<T: DeepScalar>(_ w: UnsafePointer<T>, _ dy: UnsafePointer<T>, rows m: Int, into dx: UnsafeMutablePointer<T>) {
         T.gemm(false, false, m, inputs, outputs, 1, dy, outputs, w, inputs + 1, 0, dx, inputs)
     }
 
     /// G += s·dyᵀx, and the bias column += s·Σ dy.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func accumulate<T: DeepScalar>(_ g: UnsafeMutablePointer<T>, scale s: T, _ dy: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int) {
         T.gemm(true, false, outputs, inputs, m, s, dy, outputs, x, inputs, 1, g, inputs + 1)
         for j in 0..<outputs {

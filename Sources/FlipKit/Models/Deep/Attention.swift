@@ -33,12 +33,16 @@ struct Attention: LayerPass {
         for k in 0..<parameterCount { p[k] = (k + 1) % (width + 1) == 0 ? 0 : Float((2 * generator.uniform() - 1) * bound) }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func parts<T>(_ cache: UnsafeMutablePointer<T>, rows n: Int)
         -> (qkv: UnsafeMutablePointer<T>, weights: UnsafeMutablePointer<T>, mixed: UnsafeMutablePointer<T>) {
         let weights = cache + n * tokens * 3 * width
         return (cache, weights, weights + n * heads * tokens * tokens)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let (qkv, weights, mixed) = parts(cache, rows: n)
@@ -57,6 +61,8 @@ struct Attention: LayerPass {
         mixing.forward(p + projections.parameterCount, mixed, rows: n * t, into: y)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private static func softmax<T: DeepScalar>(_ row: UnsafeMutablePointer<T>, count: Int) {
         var top = row[0]
         for j in 1..<count { top = max(top, row[j]) }
@@ -69,6 +75,8 @@ struct Attention: LayerPass {
         for j in 0..<count { row[j] *= inverse }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

@@ -51,6 +51,8 @@ indirect enum DeepLayer: Sendable {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         switch self {
@@ -69,6 +71,8 @@ indirect enum DeepLayer: Sendable {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

@@ -53,6 +53,8 @@ struct LayerStack: Sendable {
     }
 
     /// Each layer's output and cache in a pass over `n` rows.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func slots<T>(_ cache: UnsafeMutablePointer<T>, rows n: Int)
         -> (outputs: [UnsafeMutablePointer<T>], caches: [UnsafeMutablePointer<T>], spare: UnsafeMutablePointer<T>) {
         var outputs: [UnsafeMutablePointer<T>] = []
@@ -69,6 +71,8 @@ struct LayerStack: Sendable {
 
     /// Runs the first `count` layers (all by default) on `x`; returns the last one's output (x for none).
     @discardableResult
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, cache: UnsafeMutablePointer<T>,
                                 context: PassContext, count: Int? = nil) -> UnsafePointer<T> {
         let (outputs, caches, _) = slots(cache, rows: n)
@@ -83,6 +87,8 @@ struct LayerStack: Sendable {
     /// The backward pass of the last forward over the same rows, from `dy`
     /// (the last layer's output gradient) to `dx` (when asked); with `last`,
     /// only that many of the final layers.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, cache: UnsafeMutablePointer<T>,
                                  dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?, gradient: UnsafeMutablePointer<T>,
                                  scale: T, context: PassContext, last: Int? = nil) {
@@ -123,12 +129,16 @@ struct Residual: LayerPass {
         for (layer, offset) in zip(stack.layers, stack.offsets) { layer.pass.initialize(p + offset, generator) }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let f = stack.forward(p, x, rows: n, cache: cache, context: context)
         for k in 0..<n * input.count { y[k] = x[k] + f[k] }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

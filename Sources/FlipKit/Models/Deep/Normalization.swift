@@ -41,6 +41,8 @@ struct Normalization: LayerPass {
     @inline(__always)
     private func channel(_ g: Int, _ e: Int) -> Int { kind == .layer ? e : g }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let (count, size) = groups(rows: n)
@@ -66,6 +68,8 @@ struct Normalization: LayerPass {
     }
 
     /// dx = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = γ·dy, per group.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

@@ -37,6 +37,8 @@ struct Pooling: LayerPass {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let inverse = 1 / T(size * size)
@@ -59,6 +61,8 @@ struct Pooling: LayerPass {
     /// Max pooling sends each output's gradient to the first input of its
     /// window (in row, column order) that equals the maximum; found again
     /// here rather than stored.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {

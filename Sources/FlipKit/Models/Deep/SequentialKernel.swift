@@ -54,6 +54,8 @@ struct SequentialKernel: ModelKernel {
     func workspaceSizes(rows: Int) -> [Int] { [rows * image.count, stack.cacheSize(rows: rows), rows] }
 
     /// The rows' pixels channels last, into `into` [n × inputDimension].
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func load<T: DeepScalar>(_ x: AugmentedRows, rows n: Int, into out: UnsafeMutablePointer<T>) {
         let (c, positions) = (image.channels, image.positions)
         for s in 0..<n {
