@@ -31,11 +31,15 @@ struct Affine: Sendable {
     @_specialize(where T == Double)
     func accumulate<T: DeepScalar>(_ g: UnsafeMutablePointer<T>, scale s: T, _ dy: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int) {
         T.gemm(true, false, outputs, inputs, m, s, dy, outputs, x, inputs, 1, g, inputs + 1)
-        for j in 0..<outputs {
-            var sum: T = 0
-            for i in 0..<m { sum += dy[i * outputs + j] }
-            g[j * (inputs + 1) + inputs] += s * sum
+        // Row by row, each row's outputs side by side: the rows are read in order.
+        let sums = UnsafeMutablePointer<T>.allocate(capacity: outputs)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: outputs)
+        for i in 0..<m {
+            let row = dy + i * outputs
+            for j in 0..<outputs { sums[j] += row[j] }
         }
+        for j in 0..<outputs { g[j * (inputs + 1) + inputs] += s * sums[j] }
     }
 
     /// Weights and biases uniform in ±1/√inputs (PyTorch's default for its linear and convolution layers).

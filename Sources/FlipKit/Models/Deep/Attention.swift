@@ -24,8 +24,10 @@ struct Attention: LayerPass {
     var mixing: Affine { Affine(inputs: width, outputs: width) }
     var parameterCount: Int { projections.parameterCount + mixing.parameterCount }
 
-    /// Q, K, V [n·T, 3·width], the attention weights [n, heads, T, T], the heads' outputs [n·T, width].
-    func cacheSize(rows n: Int) -> Int { n * tokens * 3 * width + n * heads * tokens * tokens + n * tokens * width }
+    /// Q, K, V [n·T, 3·width], the attention weights [n, heads, T, T], the
+    /// heads' outputs [n·T, width]; then for the backward pass the gradients
+    /// of the heads' outputs and of Q, K, V, and one head's weights.
+    func cacheSize(rows n: Int) -> Int { 2 * (n * tokens * 4 * width) + n * heads * tokens * tokens + tokens * tokens }
 
     /// Weights uniform in ±1/√width, biases zero.
     func initialize(_ p: UnsafeMutablePointer<Float>, _ generator: Generator) {
@@ -84,14 +86,9 @@ struct Attention: LayerPass {
         let (t, d, dh) = (tokens, width, headWidth)
         let attentionScale = 1 / T.root(T(dh))
         let wo = p + projections.parameterCount
-        let dmixed = UnsafeMutablePointer<T>.allocate(capacity: n * t * d)
-        let dqkv = UnsafeMutablePointer<T>.allocate(capacity: n * t * 3 * d)
-        let da = UnsafeMutablePointer<T>.allocate(capacity: t * t)
-        defer {
-            dmixed.deallocate()
-            dqkv.deallocate()
-            da.deallocate()
-        }
+        let dmixed = mixed + n * t * d
+        let dqkv = dmixed + n * t * d
+        let da = dqkv + n * t * 3 * d
         mixing.inputGradient(wo, dy, rows: n * t, into: dmixed)
         mixing.accumulate(gradient + projections.parameterCount, scale: scale, dy, mixed, rows: n * t)
         for s in 0..<n {

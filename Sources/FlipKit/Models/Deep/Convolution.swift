@@ -38,8 +38,10 @@ struct Convolution: LayerPass {
     var fieldSize: Int { kernel * kernel * input.channels }
     var affine: Affine { Affine(inputs: fieldSize, outputs: output.channels) }
     var parameterCount: Int { affine.parameterCount }
-    /// The im2col rows, kept for the weights' gradient.
-    func cacheSize(rows n: Int) -> Int { n * output.positions * fieldSize }
+    /// The im2col rows, kept for the weights' gradient, then room for their
+    /// gradient (allocated once with the workspace: an allocation per batch
+    /// of this size is pages the kernel zeroes every time).
+    func cacheSize(rows n: Int) -> Int { 2 * n * output.positions * fieldSize }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, _ generator: Generator) { affine.initialize(p, generator) }
 
@@ -70,8 +72,12 @@ struct Convolution: LayerPass {
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache col: UnsafeMutablePointer<T>, context: PassContext) {
         let c = input.channels
-        if padding > 0 { col.update(repeating: 0, count: cacheSize(rows: n)) }
-        for s in 0..<n { fields(sample: s) { to, from in (col + to).update(from: x + from, count: c) } }
+        if padding > 0 { col.update(repeating: 0, count: n * output.positions * fieldSize) }
+        for s in 0..<n {
+            fields(sample: s) { to, from in
+                for j in 0..<c { col[to + j] = x[from + j] }
+            }
+        }
         affine.forward(p, col, rows: n * output.positions, into: y)
     }
 
@@ -83,8 +89,7 @@ struct Convolution: LayerPass {
         let m = n * output.positions
         if let dx {
             let c = input.channels
-            let dcol = UnsafeMutablePointer<T>.allocate(capacity: m * fieldSize)
-            defer { dcol.deallocate() }
+            let dcol = col + m * fieldSize
             affine.inputGradient(p, dy, rows: m, into: dcol)
             dx.update(repeating: 0, count: n * input.count)
             for s in 0..<n {

@@ -23,19 +23,23 @@ struct Pooling: LayerPass {
                                  channels: input.channels)
     }
 
-    /// Calls `visit(outputIndex, inputIndices)` with the window of every output value of sample `s`.
+    /// Calls `visit(output, corner)` for every output value of sample `s`:
+    /// its index and that of its window's first input; the window's input
+    /// (ky, kx) is `corner + offset(ky, kx)`.
     @inline(__always)
-    private func windows(sample s: Int, _ visit: (Int, _ window: (Int, Int) -> Int) -> Void) {
+    private func windows(sample s: Int, _ visit: (_ output: Int, _ corner: Int) -> Void) {
         let c = input.channels
         for oy in 0..<output.height {
             for ox in 0..<output.width {
                 let corner = s * input.count + (oy * stride * input.width + ox * stride) * c
-                for j in 0..<c {
-                    visit(s * output.count + (oy * output.width + ox) * c + j) { ky, kx in corner + (ky * input.width + kx) * c + j }
-                }
+                let out = s * output.count + (oy * output.width + ox) * c
+                for j in 0..<c { visit(out + j, corner + j) }
             }
         }
     }
+
+    @inline(__always)
+    private func offset(_ ky: Int, _ kx: Int) -> Int { (ky * input.width + kx) * input.channels }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -43,15 +47,15 @@ struct Pooling: LayerPass {
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
         let inverse = 1 / T(size * size)
         for s in 0..<n {
-            windows(sample: s) { out, at in
+            windows(sample: s) { out, corner in
                 switch kind {
                 case .max:
-                    var top = x[at(0, 0)]
-                    for ky in 0..<size { for kx in 0..<size { top = max(top, x[at(ky, kx)]) } }
+                    var top = x[corner]
+                    for ky in 0..<size { for kx in 0..<size { top = max(top, x[corner + offset(ky, kx)]) } }
                     y[out] = top
                 case .average:
                     var sum: T = 0
-                    for ky in 0..<size { for kx in 0..<size { sum += x[at(ky, kx)] } }
+                    for ky in 0..<size { for kx in 0..<size { sum += x[corner + offset(ky, kx)] } }
                     y[out] = sum * inverse
                 }
             }
@@ -70,17 +74,17 @@ struct Pooling: LayerPass {
         dx.update(repeating: 0, count: n * input.count)
         let inverse = 1 / T(size * size)
         for s in 0..<n {
-            windows(sample: s) { out, at in
+            windows(sample: s) { out, corner in
                 switch kind {
                 case .max:
                     search: for ky in 0..<size {
-                        for kx in 0..<size where x[at(ky, kx)] == y[out] {
-                            dx[at(ky, kx)] += dy[out]
+                        for kx in 0..<size where x[corner + offset(ky, kx)] == y[out] {
+                            dx[corner + offset(ky, kx)] += dy[out]
                             break search
                         }
                     }
                 case .average:
-                    for ky in 0..<size { for kx in 0..<size { dx[at(ky, kx)] += dy[out] * inverse } }
+                    for ky in 0..<size { for kx in 0..<size { dx[corner + offset(ky, kx)] += dy[out] * inverse } }
                 }
             }
         }
