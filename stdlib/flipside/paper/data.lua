@@ -73,11 +73,13 @@ end
 doc:func("target", "The target model of Appendix A: an honest model trained on the labels fully flipped (binary) or cyclically shifted (multi-class); cached.", { { "params", "table", "the run's parameters" }, { "train", "flipside.Dataset", "the training data" } }, { { "flipside.Model", "the target" } })
 function data.target(params, train)
   local key = table.concat({ params.dataset or "", params.task or "", params.model or "", tostring(params.normalize),
-    tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "" }, "|")
+    tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "",
+    tostring(params.patch), tostring(params.width), tostring(params.depth), tostring(params.heads) }, "|")
   if not cache.targets[key] then
     local model = data.model(params, train.classes, train.x:size(2), 0)
+    local optimizer = data.optimizer(params)
     targets.train(model, train, train.classes == 2 and "flip" or "cyclic",
-      { epochs = params.epochs, lr = params.lr, batch = params.batch, seed = 0, optimizer = data.optimizer(params) })
+      { epochs = params.epochs, lr = not optimizer and params.lr or nil, batch = params.batch, seed = 0, optimizer = optimizer })
     cache.targets[key] = model
   end
   return cache.targets[key]
