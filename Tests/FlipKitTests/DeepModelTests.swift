@@ -150,6 +150,31 @@ import Testing
         }
     }
 
+    /// `bytes` with the first `old` replaced by `new`, of the same length (the header stays whole).
+    static func replacing(_ old: String, with new: String, in bytes: [UInt8]) -> Data? {
+        let (from, to) = (Array(old.utf8), Array(new.utf8))
+        guard from.count == to.count, bytes.count >= from.count else { return nil }
+        for start in 0...(bytes.count - from.count) where Array(bytes[start..<start + from.count]) == from {
+            var out = bytes
+            out.replaceSubrange(start..<start + from.count, with: to)
+            return Data(out)
+        }
+        return nil
+    }
+
+    @Test func aCheckpointWithABrokenArchitectureIsRefused() throws {
+        let model = try Model.deep(kind: "vit", image: Self.vitImage, classes: 3, layers: Self.vitLayers, generator: Generator(seed: 1))
+        let bytes = [UInt8](try Checkpoint.encode(model, engine: "test"))
+        let broken = try #require(Self.replacing("patches", with: "patchez", in: bytes))
+        #expect(throws: FlipError("memory: not a flipside checkpoint (metadata 'architecture' is not a layer list)")) {
+            try Checkpoint.decode(broken, file: "memory")
+        }
+        let misfit = try #require(Self.replacing(#"\"heads\":2"#, with: #"\"heads\":4"#, in: bytes))
+        #expect(throws: FlipError("memory: not a flipside checkpoint (its architecture: layer 4 (residual), layer 2 (attention): heads must divide the width 6, got 4)")) {
+            try Checkpoint.decode(misfit, file: "memory")
+        }
+    }
+
     @Test func featuresAreTheHeadsInputAndTheLastLayerItsGradient() throws {
         let model = try Self.trained("vit", Self.vitImage, Self.vitLayers, seed: 7)
         let (x, y) = try Self.data(Self.vitImage, rows: 10, seed: 12)

@@ -69,7 +69,8 @@ struct Dropout: LayerPass {
         return z ^ (z >> 31)
     }
 
-    /// The factor of each value of the batch: 0 or 1/(1 − rate); nil outside training.
+    /// `source` with each value dropped (0) or scaled by 1/(1 − rate) by the
+    /// mask of `step`; copied unchanged without a step (outside training).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     private func apply<T: DeepScalar>(_ source: UnsafePointer<T>, into out: UnsafeMutablePointer<T>, rows n: Int, step: UInt64?) {

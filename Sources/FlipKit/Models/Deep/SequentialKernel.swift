@@ -38,7 +38,8 @@ struct SequentialKernel: ModelKernel {
 
     var summary: String {
         let weighted = stack.blocks.count
-        return "\(kind.uppercased())(\(image) input, \(stack.layers.count) layers, \(weighted) with parameters, \(stack.parameterCount) parameters, \(classes) classes)"
+        let name = ["cnn": "CNN", "vit": "ViT"][kind] ?? "Sequential"
+        return "\(name)(\(image) input, \(stack.layers.count) layers, \(weighted) with parameters, \(stack.parameterCount) parameters, \(classes) classes)"
     }
     var inputDimension: Int { image.count }
     var logitWidth: Int { classes }
