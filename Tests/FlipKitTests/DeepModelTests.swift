@@ -244,5 +244,11 @@ import Testing
             == "layer 1 (residual), layer 2 (maxpool): a 9×9 window does not fit the 8×8 input")
         #expect(Self.refusal(image, [.attention(heads: 1), head]) == "layer 1 (attention): attention runs over tokens, got a 8×8×1 image")
         #expect(Self.refusal(image, [.dropout(rate: 1, seed: 0), head]) == "layer 1 (dropout): rate must be in [0, 1), got 1.0")
+        #expect(Self.refusal(image, [.convolution(channels: 1 << 40, kernel: 3, stride: 1, padding: 1), head])
+            == "layer 1 (conv): channels must be at most 65536, got 1099511627776")
+        #expect(Self.refusal(image, [.linear(outputs: 65536, perPosition: true), .linear(outputs: 65536, perPosition: false), head])
+            == "the model would hold 274878300163 parameters, more than the 1073741824 allowed")
+        #expect(Self.refusal(ActivationShape(height: 1 << 20, width: 1, channels: 1), [head])
+            == "the input's height must be 1 to 65536, got 1048576")
     }
 }

@@ -12,6 +12,9 @@ struct Attention: LayerPass {
         guard heads >= 1, input.channels % heads == 0 else {
             throw FlipError("heads must divide the width \(input.channels), got \(heads)")
         }
+        guard heads * input.height * input.height <= DeepLayer.maxActivation else {
+            throw FlipError("\(heads) heads over \(input.height) tokens: more than \(DeepLayer.maxActivation) attention weights per sample")
+        }
         self.input = input
         self.heads = heads
     }

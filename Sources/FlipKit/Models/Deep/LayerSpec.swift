@@ -45,11 +45,43 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
 
     /// The largest dropout seed: a checkpoint's JSON holds it exactly.
     public static let maxSeed = 1 << 53
+
+    /// Refuses a size option above DeepLayer.maxOption.
+    func checkSizes() throws {
+        let sizes: [(String, Int)]
+        switch self {
+        case let .convolution(channels, kernel, stride, padding):
+            sizes = [("channels", channels), ("kernel", kernel), ("stride", stride), ("padding", padding)]
+        case let .maxPool(size, stride), let .averagePool(size, stride): sizes = [("size", size), ("stride", stride)]
+        case let .patches(size, width): sizes = [("size", size), ("width", width)]
+        case let .attention(heads): sizes = [("heads", heads)]
+        case let .linear(outputs, _): sizes = [("outputs", outputs)]
+        default: sizes = []
+        }
+        for (name, value) in sizes where value > DeepLayer.maxOption {
+            throw FlipError("\(name) must be at most \(DeepLayer.maxOption), got \(value)")
+        }
+    }
 }
 
 extension DeepLayer {
+    /// The largest size a layer's option may give (channels, outputs, kernel, stride...):
+    /// with it and activations of at most `maxActivation` values, no size product overflows.
+    static let maxOption = 1 << 16
+    /// The most values one sample's activations may hold after a layer.
+    static let maxActivation = 1 << 31
+
     /// The layer `spec` describes, reading `input`; a shape or option that does not fit is an error naming the layer.
     static func build(_ spec: LayerSpec, input: ActivationShape) throws -> DeepLayer {
+        try spec.checkSizes()
+        let layer = try buildUnchecked(spec, input: input)
+        guard layer.output.count <= maxActivation else {
+            throw FlipError("its output \(layer.output) holds \(layer.output.count) values per sample, more than the \(maxActivation) allowed")
+        }
+        return layer
+    }
+
+    private static func buildUnchecked(_ spec: LayerSpec, input: ActivationShape) throws -> DeepLayer {
         switch spec {
         case let .convolution(channels, kernel, stride, padding):
             return .convolution(try Convolution(input: input, channels: channels, kernel: kernel, stride: stride, padding: padding))

@@ -19,13 +19,17 @@ struct SequentialKernel: ModelKernel {
 
     init(kind: String, image: ActivationShape, classes: Int, layers specs: [LayerSpec]) throws {
         guard SequentialKernel.kinds.contains(kind) else { throw FlipError("unknown deep model kind '\(kind)'") }
-        for (value, what) in [(image.height, "height"), (image.width, "width"), (image.channels, "channels")] where value < 1 {
-            throw FlipError("the input's \(what) must be at least 1, got \(value)")
+        for (value, what) in [(image.height, "height"), (image.width, "width"), (image.channels, "channels")]
+        where value < 1 || value > DeepLayer.maxOption {
+            throw FlipError("the input's \(what) must be 1 to \(DeepLayer.maxOption), got \(value)")
         }
         try checkDimension(image.count)
         try checkClasses(classes)
         guard !specs.isEmpty else { throw FlipError("a deep model needs at least one layer") }
         let stack = try LayerStack(input: image, specs: specs)
+        guard stack.parameterCount <= Model.maxParameters else {
+            throw FlipError("the model would hold \(stack.parameterCount) parameters, more than the \(Model.maxParameters) allowed")
+        }
         guard case .linear = stack.layers.last!, stack.output.count == classes else {
             throw FlipError("the last layer must be a linear head with \(classes) outputs (one per class), got \(specs.last!.name) giving \(stack.output)")
         }
