@@ -801,7 +801,7 @@ function Model:layer_count() end
 ---Errors: a layer that does not exist; a source of another size.
 ---@param i integer the 1-based layer
 ---@param source? flipside.Tensor a tensor shaped like the parameters
----@return flipside.Tensor # the layer as a copy, [outputs, inputs + 1]
+---@return flipside.Tensor # the layer as a copy: [outputs, inputs + 1] for a dense layer or a convolution (its inputs a receptive field, row, column, channel), [2, channels] for a norm (scales, shifts), [tokens, width] for learned positions, [1, width] for a class token, [4·width, width + 1] for an attention (Q, K, V, then the output projection)
 function Model:layer(i, source) end
 
 ---Replaces layer i.

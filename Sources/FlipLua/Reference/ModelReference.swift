@@ -105,7 +105,7 @@ enum ModelReference {
                 "flipside.Model:layer", "Layer i of the parameters, or of a tensor shaped like them (a gradient, a delta).",
                 parameters: [ParameterDoc("i", "integer", "the 1-based layer"),
                              ParameterDoc("source", "flipside.Tensor", "a tensor shaped like the parameters", optional: true)],
-                returns: [ReturnDoc("flipside.Tensor", "the layer as a copy, [outputs, inputs + 1]")],
+                returns: [ReturnDoc("flipside.Tensor", "the layer as a copy: [outputs, inputs + 1] for a dense layer or a convolution (its inputs a receptive field, row, column, channel), [2, channels] for a norm (scales, shifts), [tokens, width] for learned positions, [1, width] for a class token, [4·width, width + 1] for an attention (Q, K, V, then the output projection)")],
                 errors: ["a layer that does not exist", "a source of another size"]),
             FunctionDoc(
                 "flipside.Model:set_layer", "Replaces layer i.",
