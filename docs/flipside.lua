@@ -113,6 +113,52 @@
 ---@field eps number? the denominator's guard (1e-8)
 ---@field weight_decay number? L2 weight decay (0)
 
+---Options of `flipside.model.cnn`.
+---@class flipside.CNNOptions
+---@field input integer[]? the image as {height, width, channels}; rows are channel-major, as the datasets store them ({28, 28, 1})
+---@field classes integer? the number of classes (10)
+---@field rng flipside.Generator draws the initial weights and the dropout seed (required)
+---@field channels integer[]? the channels of each convolution block ({16, 32}); a block is conv, [batch norm], ReLU, 2×2 max pool
+---@field kernel integer? the convolutions' square kernel, padded by kernel // 2 (3)
+---@field hidden integer? the ReLU units before the head: the penultimate features (128)
+---@field batch_norm boolean? batch norm after each convolution, with the statistics of the rows in each pass (false)
+---@field dropout number? dropout rate in [0, 1) after the hidden layer (0: none); active in `train_epoch` only, its masks keyed by a seed drawn from `rng` and the training step
+
+---Options of `flipside.model.vit`; the defaults are for Fashion-MNIST (16 patches of 7×7).
+---@class flipside.ViTOptions
+---@field input integer[]? the image as {height, width, channels}; rows are channel-major, as the datasets store them ({28, 28, 1})
+---@field classes integer? the number of classes (10)
+---@field rng flipside.Generator draws the initial weights and the dropout seed (required)
+---@field patch integer? the square patch, which must divide the image (7)
+---@field width integer? the tokens' width (64)
+---@field depth integer? the transformer blocks (4)
+---@field heads integer? the attention heads, which must divide the width (2)
+---@field mlp integer? the GELU units of each block's MLP (2 × width)
+---@field dropout number? dropout rate in [0, 1) after each block's GELU units (0: none); active in `train_epoch` only
+
+---Options of `flipside.model.sequential`.
+---@class flipside.SequentialOptions
+---@field input integer[] the image as {height, width, channels}; rows are channel-major (required)
+---@field classes integer the number of classes (required)
+---@field layers flipside.Layer[] the layers in order, the last a `linear` head of `classes` outputs (required)
+---@field rng flipside.Generator draws the initial weights and the dropout seed (required)
+
+---One layer of `flipside.model.sequential`, `type` and its fields. Activations are channels last. conv {channels, kernel, stride, padding}: im2col and one GEMM (on BLAS: libtorch 1.13 measured 494 ms for a softmax epoch that flipside runs in 43 ms, its per-operation overhead dominating at these sizes); maxpool, avgpool {size, stride}; layernorm (per position); batchnorm (per channel, batch statistics in every pass: no running averages outside the one parameter tensor); relu; gelu (exact); dropout {rate, seed}; patches {size, width}: image to tokens; class_token; positions (learned); attention {heads}: multi-head self-attention; residual {layers}: x + f(x); linear {outputs, per_position}; first_token: the class token alone.
+---@class flipside.Layer
+---@field type string the layer's kind
+---@field channels integer? conv: output channels (required)
+---@field kernel integer? conv: square kernel (3)
+---@field stride integer? conv: stride (1); maxpool: stride (the size); avgpool: stride (the size)
+---@field padding integer? conv: zero padding on each side, below the kernel (0)
+---@field size integer? maxpool: square window (2); avgpool: square window (2); patches: the square patch (required)
+---@field rate number? dropout: the rate in [0, 1) (required)
+---@field seed integer? dropout: keys the masks with the training step, 0 to 2^53 − 1 (drawn from `rng`)
+---@field width integer? patches: the tokens' width (required)
+---@field heads integer? attention: heads, dividing the width (1)
+---@field layers flipside.Layer[]? residual: the layers f of x + f(x), giving x's shape (required)
+---@field outputs integer? linear: outputs (required)
+---@field per_position boolean? linear: apply to each position's channels (a token-wise layer) instead of the whole sample flattened (false)
+
 ---What a flip policy is called with (stdlib/flipside/context.lua), in the protocol's epochs and the server's rounds alike. `ctx:layer_delta(i)` is layer i of delta (only that layer computed where the model allows); `ctx:derive(fields [, drop])` a context with fields replaced, the rest inherited (delta too, still uncomputed) but for the names in `drop`.
 ---@class flipside.PolicyContext
 ---@field features flipside.Tensor the training features, read-only
@@ -724,7 +770,7 @@ function Generator:sample(n, k) end
 local Model = {}
 
 ---The architecture.
----@return "logistic"|"softmax"|"mlp" # its name
+---@return "logistic"|"softmax"|"mlp"|"cnn"|"vit"|"sequential" # its name
 function Model:kind() end
 
 ---The number of input features.
@@ -749,8 +795,8 @@ function Model:params() end
 ---@param values flipside.Tensor the new float32 parameters
 function Model:set_params(values) end
 
----The number of layers.
----@return integer # 1, or 2 for the MLP
+---The number of layers with parameters.
+---@return integer # 1, 2 for the MLP, a deep model's blocks (convolutions, norms, embeddings, attentions, linear layers; the head last)
 function Model:layer_count() end
 
 ---Layer i of the parameters, or of a tensor shaped like them (a gradient, a delta).
@@ -758,7 +804,7 @@ function Model:layer_count() end
 ---Errors: a layer that does not exist; a source of another size.
 ---@param i integer the 1-based layer
 ---@param source? flipside.Tensor a tensor shaped like the parameters
----@return flipside.Tensor # the layer as a copy, [outputs, inputs + 1]
+---@return flipside.Tensor # the layer as a copy: [outputs, inputs + 1] for a dense layer or a convolution (its inputs a receptive field, row, column, channel), [2, channels] for a norm (scales, shifts), [tokens, width] for learned positions, [1, width] for a class token, [4·width, width + 1] for an attention (Q, K, V, then the output projection)
 function Model:layer(i, source) end
 
 ---Replaces layer i.
@@ -780,7 +826,7 @@ function Model:probabilities(x, rows) end
 ---@return flipside.Model # the copy
 function Model:clone() end
 
----The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.
+---The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine, and a deep model's `architecture`, its input and layers as JSON), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.
 ---
 ---Errors: a path the sandbox does not let the script write; a file that cannot be written.
 ---@param path string the file to write
@@ -853,12 +899,12 @@ function Model:loss(x, y, rows) end
 ---@return flipside.Tensor # int32 classes
 function Model:predict(x, rows) end
 
----The MLP's penultimate ReLU activations (the input of its last layer); the input itself for linear models.
+---The penultimate features, the input of the last layer: the MLP's ReLU activations, a CNN's hidden units, a ViT's normalised class token; the input itself for linear models.
 ---
 ---Errors: features whose width is not the model's dimension; labels that do not match the rows or the classes.
 ---@param x flipside.Tensor features, one row per sample (float32, or uint8 pixels)
 ---@param rows? flipside.Rows only these 1-based rows (all by default)
----@return flipside.Tensor # float32 [n, hidden]
+---@return flipside.Tensor # float32 [n, width of the last layer's input]
 function Model:features(x, rows) end
 
 ---One epoch of mini-batch training over shuffled rows.
@@ -1165,7 +1211,7 @@ function data.split(dataset, fraction, rng) end
 ---@return flipside.Shard[] # one shard per worker
 function data.shards(dataset, workers, options) end
 
----The paper's models and their optimizers. Parameters include a bias, stored last in each row.
+---The paper's models, a CNN and a vision transformer, and their optimizers. Parameters include a bias, stored last in each row.
 ---@class flipside.model
 local model = {}
 
@@ -1219,6 +1265,27 @@ function model.adam(options) end
 ---@param value any any value
 ---@return boolean # true for a model
 function model.is_model(value) end
+
+---A convolutional network: per entry of `channels`, conv (kernel, padded to keep the size) → [batch norm] → ReLU → 2×2 max pool; then a ReLU layer of `hidden` units (its penultimate features), [dropout], the linear head. Weights uniform in ±1/√fan-in.
+---
+---Errors: an unknown option (with the nearest name); a size that does not fit the image, naming the layer.
+---@param options flipside.CNNOptions rng (required), input, classes, channels, kernel, hidden, batch_norm, dropout
+---@return flipside.Model # a model of kind "cnn"
+function model.cnn(options) end
+
+---A vision transformer: patches → tokens, a class token, learned positions, `depth` pre-norm blocks (x + attention(LN(x)), x + MLP(LN(x)) with GELU), a final layer norm, the linear head on the class token (whose normalised value is its penultimate features). Defaults for Fashion-MNIST: 7×7 patches, 4 blocks, width 64, 2 heads, MLP 128.
+---
+---Errors: an unknown option (with the nearest name); a patch that does not divide the image, heads that do not divide the width.
+---@param options flipside.ViTOptions rng (required), input, classes, patch, width, depth, heads, mlp, dropout
+---@return flipside.Model # a model of kind "vit"
+function model.vit(options) end
+
+---A deep model from a list of layers (`flipside.Layer`), the last a linear head with one output per class. Its parameters are the layers' blocks in one float32 tensor; `layer(i)` is the i-th block with parameters, `features` the head's input.
+---
+---Errors: an unknown option or layer type, or a field another type takes (with the nearest name); a layer whose sizes do not fit its input, naming the layer (`layer 3 (attention): heads must divide the width 6, got 4`); a last layer that is not a linear head of `classes` outputs.
+---@param options flipside.SequentialOptions input, classes, layers, rng (all required)
+---@return flipside.Model # a model of kind "sequential"
+function model.sequential(options) end
 
 ---The greedy flip rules and the threat model's checks. Rows are 1-based dataset rows; labels are classes 0..C − 1.
 ---@class flipside.attack

@@ -59,7 +59,7 @@ enum ModelModule {
             try call.push(try call.blaming(1) { try Checkpoint.load(path: path) } as Model)
             return 1
         },
-    ]
+    ] + DeepModelOptions.functions
 
     static func model(_ call: LuaCall) throws -> Model { try call.object(1, Model.self) }
 

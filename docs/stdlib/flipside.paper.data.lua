@@ -16,8 +16,8 @@ function data.separable(params) end
 ---@return flipside.Dataset # test
 function data.data(params) end
 
----A fresh model of the kind params.model names ("logistic", "softmax" or "mlp"; by default logistic for the binary task, softmax otherwise).
----@param params table model, task, hidden
+---A fresh model of the kind params.model names ("logistic", "softmax", "mlp", "cnn" or "vit" with flipside.model's defaults, the ViT's patch, width, depth and heads from params; by default logistic for the binary task, softmax otherwise).
+---@param params table model, task, hidden, patch, width, depth, heads
 ---@param classes integer the classes
 ---@param d integer the features
 ---@param seed integer the MLP's initialisation seed

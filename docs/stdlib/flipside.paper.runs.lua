@@ -4,7 +4,7 @@
 ---@class flipside.paper.runs
 local runs = {}
 
----The flip policy of params.attack ("none", "untargeted", "targeted") with params.variant; nil for no attack.
+---The flip policy of params.attack ("none", "untargeted", "targeted") with params.variant, on the last layer of a model of several (the MLP, the CNN, the ViT: the paper's footnote 1); nil for no attack.
 ---@param params table attack, variant, k, b
 ---@param train flipside.Dataset the training data
 ---@param model flipside.Model the attacked model

@@ -84,12 +84,19 @@ public enum GreedyMulticlass {
         return (positions, labels)
     }
 
-    /// The rule end to end. `model` supplies the probabilities of `paper`.
+    /// The rule end to end. `model` supplies the probabilities of `paper`,
+    /// and for a deep model with Δ shaped like its parameters, the scores
+    /// (Model.logitDerivatives).
     public static func choose(model: Model?, features: Tensor, labels: Tensor, subset: Tensor, delta: Tensor,
                               budget: Int, variant: GreedyVariant) throws -> FlipSet {
         try labels.requireDType(.int32, "labels")
         guard labels.count == features.rows else { throw FlipError("\(features.rows) feature rows but \(labels.count) labels") }
-        let s = try scores(features: features, subset: subset, delta: delta)
+        // A deep model's full Δ: the scores are its logits' derivatives along Δ.
+        let s = if let model, model.isDeep, delta.count == model.parameterCount {
+            try model.logitDerivatives(features: features, rows: subset, along: delta)
+        } else {
+            try scores(features: features, subset: subset, delta: delta)
+        }
         let classes = s.rowLength
         let honest = try labels.gatherRows(subset)
         for (j, y) in honest.int32s.enumerated() where y < 0 || Int(y) >= classes {

@@ -22,4 +22,15 @@ extension Model {
         }
         return model
     }
+
+    /// A deep model (`kind` "cnn", "vit" or "sequential") of `layers` on
+    /// `image`s, channel-major rows (SequentialKernel); each layer's
+    /// parameters drawn from `generator` as its kind starts them.
+    public static func deep(kind: String, image: ActivationShape, classes: Int, layers: [LayerSpec],
+                            generator: Generator) throws -> Model {
+        let kernel = try SequentialKernel(kind: kind, image: image, classes: classes, layers: layers)
+        let model = try Model(kernel: kernel)
+        kernel.initialize(model.parameters.floats.baseAddress!, generator)
+        return model
+    }
 }

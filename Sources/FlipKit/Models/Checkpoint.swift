@@ -4,7 +4,8 @@ import Foundation
 /// JSON header naming each tensor's dtype, shape and byte offsets (with the
 /// model's kind, sizes and the engine's version in `__metadata__`), then the
 /// raw little-endian buffers. One tensor, "parameters", in the model's own
-/// layout (bias last in each row; the MLP's two layers one after the other).
+/// layout (bias last in each row; the MLP's two layers one after the other, a
+/// deep model's blocks likewise, its layers in `architecture` as JSON).
 /// NumPy reads it with a few lines, and a round trip is bit for bit.
 public enum Checkpoint {
     /// The largest header a checkpoint may declare (a model's is a few hundred bytes).
@@ -14,6 +15,9 @@ public enum Checkpoint {
         var metadata = ["format": "flipside", "kind": model.kind, "engine": engine,
                         "inputs": String(model.inputDimension), "classes": String(model.classes)]
         if let mlp = model.kernel as? PerceptronKernel { metadata["hidden"] = String(mlp.hidden) }
+        if let deep = model.kernel as? SequentialKernel {
+            metadata["architecture"] = try DeepArchitecture(image: deep.image, layers: deep.specs).json()
+        }
         let bytes = model.parameterCount * 4
         let header: [String: Any] = [
             "__metadata__": metadata,
@@ -66,6 +70,13 @@ public enum Checkpoint {
         case "softmax": model = try Model.softmax(inputs: try size("inputs"), classes: try size("classes"))
         case "mlp": model = try Model.perceptron(inputs: try size("inputs"), hidden: try size("hidden"), classes: try size("classes"),
                                                  generator: Generator(seed: 0))
+        case _ where SequentialKernel.kinds.contains(kind):
+            guard let text = metadata["architecture"],
+                  let architecture = try? DeepArchitecture(json: text) else { throw fault("metadata 'architecture' is not a layer list") }
+            do {
+                model = try Model.deep(kind: kind, image: architecture.image, classes: try size("classes"),
+                                       layers: architecture.layers, generator: Generator(seed: 0))
+            } catch let error as FlipError { throw fault("its architecture: \(error.description)") }
         default: throw fault("unknown model kind '\(kind)'")
         }
         guard header.keys.sorted() == ["__metadata__", "parameters"], let tensor = header["parameters"] as? [String: Any] else {

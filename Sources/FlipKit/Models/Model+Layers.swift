@@ -1,8 +1,17 @@
-/// The layers of a model as separate tensors, and the MLP's penultimate
-/// features (the input of its last layer).
+/// The layers of a model as separate tensors, and the penultimate features
+/// of the MLP and the deep models (the input of their last layer).
 extension Model {
-    /// How many weight layers the model has (1 for the regressions, 2 for the MLP).
-    public var layerCount: Int { (kernel as? PerceptronKernel) == nil ? 1 : 2 }
+    /// Where each layer's block of parameters starts, and its shape.
+    var parameterBlocks: [(offset: Int, shape: [Int])] {
+        if let mlp = kernel as? PerceptronKernel { return Array(zip(mlp.layerOffsets, mlp.layerShapes)) }
+        if let deep = kernel as? SequentialKernel { return deep.stack.blocks }
+        return [(0, kernel is BinaryLogisticKernel ? [1, inputDimension + 1] : parameters.shape)]
+    }
+
+    /// How many layers with parameters the model has (1 for the regressions,
+    /// 2 for the MLP, a deep model's every block: a convolution, a norm's
+    /// scales and shifts, an embedding, an attention's projections, a linear layer).
+    public var layerCount: Int { parameterBlocks.count }
 
     /// Refuses a layer number the model does not have (1-based).
     public func checkLayer(_ index: Int) throws {
@@ -20,14 +29,7 @@ extension Model {
         guard values.count == parameterCount else {
             throw FlipError("tensor has \(values.count) elements, the model has \(parameterCount) parameters")
         }
-        let shape: [Int]
-        var offset = 0
-        if let mlp = kernel as? PerceptronKernel {
-            shape = mlp.layerShapes[index - 1]
-            offset = mlp.layerOffsets[index - 1]
-        } else {
-            shape = kernel is BinaryLogisticKernel ? [1, inputDimension + 1] : parameters.shape
-        }
+        let (offset, shape) = parameterBlocks[index - 1]
         let out = try Tensor(zeros: shape)
         out.floats.baseAddress!.update(from: values.floats.baseAddress! + offset, count: out.count)
         return out
@@ -40,21 +42,33 @@ extension Model {
         guard values.count == current.count else {
             throw FlipError("layer \(index) needs \(current.count) elements (\(current.shapeText)), got \(values.count)")
         }
-        let offset = (kernel as? PerceptronKernel)?.layerOffsets[index - 1] ?? 0
+        let offset = parameterBlocks[index - 1].offset
         (parameters.floats.baseAddress! + offset).update(from: values.floats.baseAddress!, count: values.count)
     }
 
-    /// Width of the penultimate features: the hidden width for the MLP,
-    /// the input dimension for the regressions (their last layer reads x).
-    public var featureWidth: Int { (kernel as? PerceptronKernel)?.hidden ?? inputDimension }
+    /// Width of the penultimate features: the hidden width for the MLP, the
+    /// head's inputs for a deep model, the input dimension for the
+    /// regressions (their last layer reads x).
+    public var featureWidth: Int {
+        (kernel as? PerceptronKernel)?.hidden ?? (kernel as? SequentialKernel)?.featureWidth ?? inputDimension
+    }
 
     /// The input of the last layer for each row: ReLU activations [n, hidden]
-    /// for the MLP; the widened features themselves for the regressions.
+    /// for the MLP, the head's input for a deep model (channels last); the
+    /// widened features themselves for the regressions.
     public func penultimateFeatures(features: Tensor, rows: Tensor? = nil) throws -> Tensor {
         let total = try validate(features: features, labels: nil, rows: rows, overrides: nil)
         let width = featureWidth
         let out = try Tensor(zeros: [total, width])
         let o = out.floats.baseAddress!
+        if let deep = kernel as? SequentialKernel {
+            let workspace = Workspace(deep.workspaceSizes(rows: min(blockRows, max(total, 1))))
+            let p = parameters.floats.baseAddress!
+            sweep(features: features, labels: nil, rows: rows, overrides: nil) { x, _, n, first in
+                (o + first * width).update(from: deep.run(p, x, rows: n, workspace: workspace, head: false), count: n * width)
+            }
+            return out
+        }
         let mlp = kernel as? PerceptronKernel
         let block = min(blockRows, max(total, 1))
         // The MLP's pre-activations and augmented activations; a regression needs neither.

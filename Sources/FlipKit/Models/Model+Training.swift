@@ -23,6 +23,7 @@ extension Model {
             // Plain SGD: each batch's step is taken inside the pass, p += (−lr/m)·∇.
             sweep(features: features, labels: labels, rows: order_, overrides: nil, block: batch) { x, y, m, _ in
                 let step = PassOutputs(gradient: p, gradientScale: -rate / Float(m), loss: true)
+                nextDropoutStep(workspace)
                 lossTotal += kernel.pass(p, x, rows: m, labels: y, step, workspace: workspace)
                 optimizer.countStep()
             }
@@ -31,10 +32,17 @@ extension Model {
         let gradient = Scratch(parameterCount)
         sweep(features: features, labels: labels, rows: order_, overrides: nil, block: batch) { x, y, m, _ in
             gradient.buffer.update(repeating: 0, count: parameterCount)
+            nextDropoutStep(workspace)
             lossTotal += kernel.pass(p, x, rows: m, labels: y, PassOutputs(gradient: gradient.buffer, loss: true), workspace: workspace)
             optimizer.step(p, gradient: gradient.buffer, scale: 1 / Float(m), count: parameterCount)
         }
         return lossTotal / Double(n)
+    }
+
+    /// Marks the coming pass as a training step (dropout acts) and counts it.
+    private func nextDropoutStep(_ workspace: Workspace) {
+        workspace.dropoutStep = trainingSteps
+        trainingSteps &+= 1
     }
 
     /// The binary model's epoch over rows in `order`: each batch's gradient is

@@ -10,6 +10,8 @@
 public final class Model {
     let kernel: any ModelKernel
     public let parameters: Tensor
+    /// Batches trained so far: the next training pass's dropout step.
+    var trainingSteps: UInt64 = 0
 
     /// Largest parameter count a model may have: the server stacks n of them.
     public static let maxParameters = 1 << 30
@@ -44,6 +46,7 @@ public final class Model {
     public func clone() throws -> Model {
         let copy = try Model(kernel: kernel)
         try copy.setParameters(parameters)
+        copy.trainingSteps = trainingSteps
         return copy
     }
 
@@ -113,6 +116,9 @@ struct PassOutputs {
 /// Per-pass scratch buffers, allocated once for the largest batch.
 final class Workspace {
     private let buffers: [Scratch]
+    /// The training step a training epoch's pass runs (nil in every other
+    /// pass): it keys a deep model's dropout masks (Dropout).
+    var dropoutStep: UInt64? = nil
 
     init(_ sizes: [Int]) { buffers = sizes.map { Scratch($0) } }
 

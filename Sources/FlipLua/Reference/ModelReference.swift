@@ -40,11 +40,11 @@ enum ModelReference {
         trainOptions,
         sgdOptions,
         adamOptions,
-    ]
+    ] + DeepModelReference.classDocs
 
     static let module = ModuleDoc(
         "flipside.model",
-        "The paper's models and their optimizers. Parameters include a bias, stored last in each row.",
+        "The paper's models, a CNN and a vision transformer, and their optimizers. Parameters include a bias, stored last in each row.",
         functions: [
             FunctionDoc(
                 "flipside.model.logistic", "Binary logistic regression: α ∈ R^{d+1}, labels 0 and 1.",
@@ -84,13 +84,13 @@ enum ModelReference {
                 "flipside.model.is_model", "Whether a value is a (not closed) model.",
                 parameters: [ParameterDoc("value", "any", "any value")],
                 returns: [ReturnDoc("boolean", "true for a model")]),
-        ])
+        ] + DeepModelReference.functions)
 
     static let type = TypeDoc(
         "flipside.Model",
         "A model and every pass a protocol needs: gradients on any rows with any labels, losses, predictions, training.",
         methods: [
-            FunctionDoc("flipside.Model:kind", "The architecture.", returns: [ReturnDoc(#""logistic"|"softmax"|"mlp""#, "its name")]),
+            FunctionDoc("flipside.Model:kind", "The architecture.", returns: [ReturnDoc(#""logistic"|"softmax"|"mlp"|"cnn"|"vit"|"sequential""#, "its name")]),
             FunctionDoc("flipside.Model:dimension", "The number of input features.", returns: [ReturnDoc("integer", "d")]),
             FunctionDoc("flipside.Model:classes", "The number of classes.", returns: [ReturnDoc("integer", "C (2 for logistic)")]),
             FunctionDoc("flipside.Model:parameter_count", "The number of parameters.", returns: [ReturnDoc("integer", "all layers' parameters")]),
@@ -100,12 +100,12 @@ enum ModelReference {
                 "flipside.Model:set_params", "Replaces the parameters with a tensor of the same shape (or number of elements).",
                 parameters: [ParameterDoc("values", "flipside.Tensor", "the new float32 parameters")],
                 errors: ["a tensor of another size or type"]),
-            FunctionDoc("flipside.Model:layer_count", "The number of layers.", returns: [ReturnDoc("integer", "1, or 2 for the MLP")]),
+            FunctionDoc("flipside.Model:layer_count", "The number of layers with parameters.", returns: [ReturnDoc("integer", "1, 2 for the MLP, a deep model's blocks (convolutions, norms, embeddings, attentions, linear layers; the head last)")]),
             FunctionDoc(
                 "flipside.Model:layer", "Layer i of the parameters, or of a tensor shaped like them (a gradient, a delta).",
                 parameters: [ParameterDoc("i", "integer", "the 1-based layer"),
                              ParameterDoc("source", "flipside.Tensor", "a tensor shaped like the parameters", optional: true)],
-                returns: [ReturnDoc("flipside.Tensor", "the layer as a copy, [outputs, inputs + 1]")],
+                returns: [ReturnDoc("flipside.Tensor", "the layer as a copy: [outputs, inputs + 1] for a dense layer or a convolution (its inputs a receptive field, row, column, channel), [2, channels] for a norm (scales, shifts), [tokens, width] for learned positions, [1, width] for a class token, [4·width, width + 1] for an attention (Q, K, V, then the output projection)")],
                 errors: ["a layer that does not exist", "a source of another size"]),
             FunctionDoc(
                 "flipside.Model:set_layer", "Replaces layer i.",
@@ -120,7 +120,7 @@ enum ModelReference {
             FunctionDoc("flipside.Model:clone", "An independent copy.", returns: [ReturnDoc("flipside.Model", "the copy")]),
             FunctionDoc(
                 "flipside.Model:save",
-                "The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.",
+                "The model as a safetensors checkpoint: an 8-byte little-endian header length, a JSON header (the tensor `parameters`: F32, its shape and offsets; `__metadata__`: kind, inputs, hidden, classes, engine, and a deep model's `architecture`, its input and layers as JSON), then the raw little-endian floats. NumPy: `n = int.from_bytes(f.read(8), 'little'); header = json.loads(f.read(n)); p = numpy.frombuffer(f.read(), '<f4').reshape(header['parameters']['shape'])`.",
                 parameters: [ParameterDoc("path", "string", "the file to write")],
                 errors: ["a path the sandbox does not let the script write", "a file that cannot be written"]),
             FunctionDoc("flipside.Model:is_finite", "Whether every parameter is finite.", returns: [ReturnDoc("boolean", "false once diverged")]),
@@ -164,9 +164,9 @@ enum ModelReference {
                 returns: [ReturnDoc("flipside.Tensor", "int32 classes")],
                 errors: shapeErrors),
             FunctionDoc(
-                "flipside.Model:features", "The MLP's penultimate ReLU activations (the input of its last layer); the input itself for linear models.",
+                "flipside.Model:features", "The penultimate features, the input of the last layer: the MLP's ReLU activations, a CNN's hidden units, a ViT's normalised class token; the input itself for linear models.",
                 parameters: [features, rows],
-                returns: [ReturnDoc("flipside.Tensor", "float32 [n, hidden]")],
+                returns: [ReturnDoc("flipside.Tensor", "float32 [n, width of the last layer's input]")],
                 errors: shapeErrors),
             FunctionDoc(
                 "flipside.Model:train_epoch", "One epoch of mini-batch training over shuffled rows.",

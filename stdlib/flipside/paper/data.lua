@@ -41,13 +41,27 @@ function data.data(params)
   return table.unpack(cache.data[key])
 end
 
-doc:func("model", "A fresh model of the kind params.model names (\"logistic\", \"softmax\" or \"mlp\"; by default logistic for the binary task, softmax otherwise).", { { "params", "table", "model, task, hidden" }, { "classes", "integer", "the classes" }, { "d", "integer", "the features" }, { "seed", "integer", "the MLP's initialisation seed" } }, { { "flipside.Model", "the model" } })
+--- The image a row of d pixels is: Fashion-MNIST's and MNIST's, or CIFAR's.
+local images = { [784] = { 28, 28, 1 }, [3072] = { 32, 32, 3 } }
+
+doc:func("model", "A fresh model of the kind params.model names (\"logistic\", \"softmax\", \"mlp\", \"cnn\" or \"vit\" with flipside.model's defaults, the ViT's patch, width, depth and heads from params; by default logistic for the binary task, softmax otherwise).", { { "params", "table", "model, task, hidden, patch, width, depth, heads" }, { "classes", "integer", "the classes" }, { "d", "integer", "the features" }, { "seed", "integer", "the MLP's initialisation seed" } }, { { "flipside.Model", "the model" } })
 function data.model(params, classes, d, seed)
   local kind = params.model or (params.task == "binary" and "logistic" or "softmax")
   if kind == "logistic" then return flipside.model.logistic(d) end
   if kind == "softmax" then return flipside.model.softmax(d, classes) end
   if kind == "mlp" then return flipside.model.mlp(d, params.hidden or 100, classes, flipside.generator(seed)) end
-  error("data.model: model must be 'logistic', 'softmax' or 'mlp', got " .. tostring(kind), 2)
+  if kind == "cnn" or kind == "vit" then
+    local image = images[d]
+    if not image then error("data.model: a " .. kind .. " needs 28×28 grey or 32×32 colour images, got rows of " .. d, 2) end
+    local opts = { input = image, classes = classes, rng = flipside.generator(seed) }
+    if kind == "vit" then
+      -- 32 is no multiple of 7: CIFAR's images are cut into 8×8 patches by default.
+      opts.patch = params.patch or (image[1] == 32 and 8 or 7)
+      opts.width, opts.depth, opts.heads = params.width, params.depth, params.heads
+    end
+    return flipside.model[kind](opts)
+  end
+  error("data.model: model must be 'logistic', 'softmax', 'mlp', 'cnn' or 'vit', got " .. tostring(kind), 2)
 end
 
 doc:func("optimizer", "The optimizer params.optimizer names: Adam at params.lr for \"adam\", else nil (plain SGD).", { { "params", "table", "optimizer, lr" } }, { { "flipside.Optimizer?", "the optimizer" } })
@@ -59,11 +73,13 @@ end
 doc:func("target", "The target model of Appendix A: an honest model trained on the labels fully flipped (binary) or cyclically shifted (multi-class); cached.", { { "params", "table", "the run's parameters" }, { "train", "flipside.Dataset", "the training data" } }, { { "flipside.Model", "the target" } })
 function data.target(params, train)
   local key = table.concat({ params.dataset or "", params.task or "", params.model or "", tostring(params.normalize),
-    tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "" }, "|")
+    tostring(params.train_rows), params.epochs, params.lr, params.batch, params.optimizer or "sgd", params.hidden or "",
+    tostring(params.patch), tostring(params.width), tostring(params.depth), tostring(params.heads) }, "|")
   if not cache.targets[key] then
     local model = data.model(params, train.classes, train.x:size(2), 0)
+    local optimizer = data.optimizer(params)
     targets.train(model, train, train.classes == 2 and "flip" or "cyclic",
-      { epochs = params.epochs, lr = params.lr, batch = params.batch, seed = 0, optimizer = data.optimizer(params) })
+      { epochs = params.epochs, lr = not optimizer and params.lr or nil, batch = params.batch, seed = 0, optimizer = optimizer })
     cache.targets[key] = model
   end
   return cache.targets[key]

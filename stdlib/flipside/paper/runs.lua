@@ -10,7 +10,7 @@ local settings = require "flipside.paper.settings"
 local runs = {}
 local doc = declare.module("flipside.paper.runs", "One run of the paper's experiments: the attack policy, Algorithm 2 with its metrics, and the parameter server's norm ratios (Tables 3–4).")
 
-doc:func("policy", "The flip policy of params.attack (\"none\", \"untargeted\", \"targeted\") with params.variant; nil for no attack.", { { "params", "table", "attack, variant, k, b" }, { "train", "flipside.Dataset", "the training data" }, { "model", "flipside.Model", "the attacked model" } }, { { "flipside.FlipPolicy?", "the policy" } })
+doc:func("policy", "The flip policy of params.attack (\"none\", \"untargeted\", \"targeted\") with params.variant, on the last layer of a model of several (the MLP, the CNN, the ViT: the paper's footnote 1); nil for no attack.", { { "params", "table", "attack, variant, k, b" }, { "train", "flipside.Dataset", "the training data" }, { "model", "flipside.Model", "the attacked model" } }, { { "flipside.FlipPolicy?", "the policy" } })
 function runs.policy(params, train, model)
   local attack = params.attack or "untargeted"
   if attack == "none" or (params.k or 0) == 0 or (params.b or 0) == 0 then return nil end
@@ -19,7 +19,7 @@ function runs.policy(params, train, model)
   if attack ~= "targeted" and attack ~= "untargeted" then
     error("paper.policy: attack must be 'none', 'untargeted' or 'targeted', got " .. tostring(attack), 2)
   end
-  if model:kind() == "mlp" then return last_layer.wrap(greedy.multiclass(variant), { target = target }) end
+  if model:layer_count() > 1 then return last_layer.wrap(greedy.multiclass(variant), { target = target }) end
   return greedy.rule(variant, { target = target })
 end
 
@@ -81,7 +81,7 @@ doc:func("norm_ratio", "Tables 3–4: the attacker's gradient norm over the hone
 function runs.norm_ratio(params)
   local train = data.data(params)
   local model = data.model(params, train.classes, train.x:size(2), params.seed)
-  local policy = model:kind() == "mlp" and last_layer.wrap(greedy.multiclass(params.variant or "paper"))
+  local policy = model:layer_count() > 1 and last_layer.wrap(greedy.multiclass(params.variant or "paper"))
     or greedy.rule(params.variant or "paper")
   local server = federated.server { model = model, data = train, workers = params.workers or 10, batch = params.batch,
     attackers = { 1 }, b = params.b or 1, share = params.share, policy = policy, lr = params.lr, seed = params.seed,
