@@ -18,9 +18,7 @@ return {
   description = "Figure 12 with a CNN: ten classes, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p)
-    return paper.run(paper.with(S, { task = "multiclass", model = "cnn", optimizer = "adam", normalize = true }, p))
-  end,
+  run = paper.runner(S, { task = "multiclass", model = "cnn", optimizer = "adam", normalize = true }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig12_cnn", title = "Ten classes, CNN (16 and 32 channels, 128 hidden): test accuracy vs global budget",
       panels = paper.budget_panels(results, { { attack = "untargeted", title = "untargeted (last layer)" },

@@ -25,9 +25,7 @@ return {
   description = "Figure 17: ten classes, vision transformer, accuracy vs global budget",
   grid = paper.points(axes, { { attack = "none", k = 0, b = 0 } }),
   seeds = S.seeds,
-  run = function(p)
-    return paper.run(paper.with(S, { task = "multiclass", model = "vit", optimizer = "adam", normalize = true }, p))
-  end,
+  run = paper.runner(S, { task = "multiclass", model = "vit", optimizer = "adam", normalize = true }),
   report = function(results, ctx)
     plot.panels { file = ctx.out .. "/fig17", title = string.format("Ten classes, ViT (%d blocks, width %d, %d heads): test accuracy vs global budget",
       S.depth, S.width, S.heads),
