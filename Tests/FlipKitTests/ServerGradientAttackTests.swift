@@ -35,6 +35,15 @@ import Testing
         #expect(Set(copied[1...]).count == 1 && server.mimic?.fixedWorker == copied[1])
     }
 
+    /// A round that fails after the attackers chose leaves their warm-up where it was.
+    @Test func aFailedRoundLeavesMimicsWarmupAsItWas() throws {
+        let server = try Self.server(.mimic(warmup: 1))
+        #expect(throws: FlipError("refused")) { try server.round(policy: nil) { _ in throw FlipError("refused") } }
+        #expect(server.mimic?.state.warmupRounds == 0 && server.mimic?.fixedWorker == nil)
+        _ = try server.round(policy: nil)
+        #expect(server.mimic?.state.warmupRounds == 1 && server.mimic?.fixedWorker != nil)
+    }
+
     @Test func labelFlippingAndAGradientAttackExcludeEachOther() throws {
         #expect(throws: FlipError("attackers either flip labels (b > 0) or send a gradient attack's messages, not both")) {
             try Self.server(.ipm(epsilon: 0.1), b: 0.5)

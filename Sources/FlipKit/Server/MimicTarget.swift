@@ -17,58 +17,65 @@ import Darwin
 /// largest ⟨g_i, z⟩; at the end of the warm-up that worker is fixed, and copied in every
 /// later round it takes part in (the round's farthest otherwise).
 public final class MimicTarget {
+    /// What the attackers have learnt so far; a round that fails puts it back.
+    struct State {
+        var direction: [Double]
+        var mean: [Double] = []
+        var warmupRounds = 0
+        var fixedWorker: Int?
+    }
+
     public let warmup: Int
-    private var direction: [Double]
-    private var mean: [Double] = []
-    private var warmupRounds = 0
+    var state: State
+
     /// The worker copied once the warm-up is over.
-    public private(set) var fixedWorker: Int?
+    public var fixedWorker: Int? { state.fixedWorker }
 
     /// `initialDirection` replaces the random start (tests).
     public init(warmup: Int, initialDirection: [Double] = []) {
         self.warmup = warmup
-        direction = initialDirection
+        state = State(direction: initialDirection)
     }
 
     /// The row of `honest` to copy this round; `workers` names each row's worker.
     func choose(_ honest: MessageMatrix, workers: [Int], generator: Generator) -> Int {
         let p = honest.parameters
-        if direction.count != p {
-            direction = (0..<p).map { _ in generator.normal() }
-            Self.normalise(&direction)
+        if state.direction.count != p {
+            state.direction = (0..<p).map { _ in generator.normal() }
+            Self.normalise(&state.direction)
         }
-        if let fixedWorker, let row = workers.firstIndex(of: fixedWorker) { return row }
-        if warmupRounds < warmup { learn(honest) }
+        if let fixed = state.fixedWorker, let row = workers.firstIndex(of: fixed) { return row }
+        if state.warmupRounds < warmup { learn(honest) }
         let row = farthest(honest)
-        if warmupRounds == warmup && fixedWorker == nil { fixedWorker = workers[row] }
+        if state.warmupRounds == warmup && state.fixedWorker == nil { state.fixedWorker = workers[row] }
         return row
     }
 
     private func learn(_ honest: MessageMatrix) {
         let (h, p) = (honest.workers, honest.parameters)
-        warmupRounds += 1
-        let t = Double(warmupRounds)
-        if mean.isEmpty { mean = [Double](repeating: 0, count: p) }
+        state.warmupRounds += 1
+        let t = Double(state.warmupRounds)
+        if state.mean.isEmpty { state.mean = [Double](repeating: 0, count: p) }
         var roundMean = [Double](repeating: 0, count: p)
         for i in 0..<h {
             let g = honest.row(i)
             for j in 0..<p { roundMean[j] += Double(g[j]) / Double(h) }
         }
-        for j in 0..<p { mean[j] += (roundMean[j] - mean[j]) / t }
+        for j in 0..<p { state.mean[j] += (roundMean[j] - state.mean[j]) / t }
         var v = [Double](repeating: 0, count: p)
         var centred = [Double](repeating: 0, count: p)
         for i in 0..<h {
             let g = honest.row(i)
             var along = 0.0
             for j in 0..<p {
-                centred[j] = Double(g[j]) - mean[j]
-                along += centred[j] * direction[j]
+                centred[j] = Double(g[j]) - state.mean[j]
+                along += centred[j] * state.direction[j]
             }
             for j in 0..<p { v[j] += centred[j] * along }
         }
         guard Self.normalise(&v) else { return }
-        for j in 0..<p { direction[j] = ((t - 1) * direction[j] + v[j]) / t }
-        Self.normalise(&direction)
+        for j in 0..<p { state.direction[j] = ((t - 1) * state.direction[j] + v[j]) / t }
+        Self.normalise(&state.direction)
     }
 
     /// The row with the largest ⟨g_i, z⟩, the first of equals.
@@ -77,7 +84,7 @@ public final class MimicTarget {
         for i in 0..<honest.workers {
             let g = honest.row(i)
             var along = 0.0
-            for j in 0..<honest.parameters { along += Double(g[j]) * direction[j] }
+            for j in 0..<honest.parameters { along += Double(g[j]) * state.direction[j] }
             if along > bestValue { (best, bestValue) = (i, along) }
         }
         return best

@@ -212,6 +212,9 @@ public final class ParameterServer {
         var provenance: [Int: Provenance] = [:]
         var attackScale: Double?
         var mimicked: Int?
+        let mimicBefore = mimic?.state
+        var roundDone = false
+        defer { if !roundDone, let mimicBefore { mimic?.state = mimicBefore } }
         if let gradientAttack {
             if !attacking.isEmpty {
                 guard let honestStack else { throw FlipError("\(gradientAttack.name) needs at least one honest worker in the round") }
@@ -250,6 +253,7 @@ public final class ParameterServer {
         let result = try aggregate(stack, customRule: customRule, reference: reference, alpha: alpha)
         try optimizer.step(model: model, gradient: result.vector)
         commit?()
+        roundDone = true
         rounds += 1
         return try RoundRecord(round: rounds, stack: stack, workers: workers, sampled: sampling != nil,
                                attackers: Set(attacking), honestMean: honestMean,
