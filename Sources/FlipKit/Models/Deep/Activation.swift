@@ -5,6 +5,8 @@ struct Activation: LayerPass {
     let kind: Kind
     let input: ActivationShape
     var output: ActivationShape { input }
+    /// GELU keeps Φ(x) for its backward pass: erf is most of its cost.
+    func cacheSize(rows n: Int) -> Int { kind == .gelu ? n * input.count : 0 }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -13,7 +15,11 @@ struct Activation: LayerPass {
         let count = n * input.count
         switch kind {
         case .relu: for k in 0..<count { y[k] = x[k] > 0 ? x[k] : 0 }
-        case .gelu: for k in 0..<count { y[k] = x[k] * Activation.normalCDF(x[k]) }
+        case .gelu:
+            for k in 0..<count {
+                cache[k] = Activation.normalCDF(x[k])
+                y[k] = x[k] * cache[k]
+            }
         }
     }
 
@@ -31,7 +37,7 @@ struct Activation: LayerPass {
             let density: T = 0.398_942_280_401_432_678
             for k in 0..<count {
                 let v = x[k]
-                dx[k] = dy[k] * (Activation.normalCDF(v) + v * density * T.exponential(-v * v / 2))
+                dx[k] = dy[k] * (cache[k] + v * density * T.exponential(-v * v / 2))
             }
         }
     }

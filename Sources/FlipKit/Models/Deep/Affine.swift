@@ -12,11 +12,12 @@ struct Affine: Sendable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ w: UnsafePointer<T>, _ x: UnsafePointer<T>, rows m: Int, into y: UnsafeMutablePointer<T>) {
-        T.gemm(false, true, m, outputs, inputs, 1, x, inputs, w, inputs + 1, 0, y, outputs)
-        for i in 0..<m {
-            let row = y + i * outputs
-            for j in 0..<outputs { row[j] += w[j * (inputs + 1) + inputs] }
-        }
+        guard m > 0 else { return }
+        // The bias first and the product added to it (β = 1): one pass over y
+        // fewer than BLAS zeroing it (β = 0) and the bias added after.
+        for j in 0..<outputs { y[j] = w[j * (inputs + 1) + inputs] }
+        for i in 1..<m { (y + i * outputs).update(from: y, count: outputs) }
+        T.gemm(false, true, m, outputs, inputs, 1, x, inputs, w, inputs + 1, 1, y, outputs)
     }
 
     /// dx [m × inputs] = dy W (bias column excluded).

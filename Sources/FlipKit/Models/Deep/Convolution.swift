@@ -45,23 +45,29 @@ struct Convolution: LayerPass {
 
     func initialize(_ p: UnsafeMutablePointer<Float>, _ generator: Generator) { affine.initialize(p, generator) }
 
-    /// Calls `visit(colOffset, inputOffset, count)` for each run of input
-    /// channels that a receptive-field row reads (out-of-border runs skipped).
+    /// Walks sample `s`'s receptive-field rows in order (output row, column,
+    /// kernel row): `copy(colOffset, inputOffset, count)` for the run of a
+    /// kernel row that lies inside the input (channels last, so the run is
+    /// contiguous in both), `pad(colOffset, count)` for the parts in the border.
     @inline(__always)
-    private func fields(sample s: Int, _ visit: (Int, Int) -> Void) {
+    private func runs(sample s: Int, copy: (Int, Int, Int) -> Void, pad: (Int, Int) -> Void) {
         let c = input.channels
-        let field = fieldSize
+        let span = kernel * c
         for oy in 0..<output.height {
             for ox in 0..<output.width {
-                let row = (s * output.positions + oy * output.width + ox) * field
+                let row = (s * output.positions + oy * output.width + ox) * fieldSize
+                let left = ox * stride - padding
+                let first = max(0, -left), end = max(first, min(kernel, input.width - left))
                 for ky in 0..<kernel {
                     let iy = oy * stride + ky - padding
-                    guard iy >= 0, iy < input.height else { continue }
-                    for kx in 0..<kernel {
-                        let ix = ox * stride + kx - padding
-                        guard ix >= 0, ix < input.width else { continue }
-                        visit(row + (ky * kernel + kx) * c, s * input.count + (iy * input.width + ix) * c)
+                    let at = row + ky * span
+                    guard iy >= 0, iy < input.height else {
+                        pad(at, span)
+                        continue
                     }
+                    if first > 0 { pad(at, first * c) }
+                    if end > first { copy(at + first * c, s * input.count + (iy * input.width + left + first) * c, (end - first) * c) }
+                    if end < kernel { pad(at + end * c, (kernel - end) * c) }
                 }
             }
         }
@@ -71,12 +77,13 @@ struct Convolution: LayerPass {
     @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache col: UnsafeMutablePointer<T>, context: PassContext) {
-        let c = input.channels
-        if padding > 0 { col.update(repeating: 0, count: n * output.positions * fieldSize) }
         for s in 0..<n {
-            fields(sample: s) { to, from in
-                for j in 0..<c { col[to + j] = x[from + j] }
-            }
+            runs(sample: s, copy: { to, from, count in
+                // A loop, not memmove: most runs are a few values (kernel × channels).
+                let (source, target) = (x + from, col + to)
+                for j in 0..<count { target[j] = source[j] }
+            },
+                 pad: { to, count in (col + to).update(repeating: 0, count: count) })
         }
         affine.forward(p, col, rows: n * output.positions, into: y)
     }
@@ -88,14 +95,14 @@ struct Convolution: LayerPass {
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {
         let m = n * output.positions
         if let dx {
-            let c = input.channels
             let dcol = col + m * fieldSize
             affine.inputGradient(p, dy, rows: m, into: dcol)
             dx.update(repeating: 0, count: n * input.count)
             for s in 0..<n {
-                fields(sample: s) { from, to in
-                    for j in 0..<c { dx[to + j] += dcol[from + j] }
-                }
+                runs(sample: s, copy: { from, to, count in
+                    let (source, target) = (dcol + from, dx + to)
+                    for j in 0..<count { target[j] += source[j] }
+                }, pad: { _, _ in })
             }
         }
         affine.accumulate(gradient, scale: scale, dy, col, rows: m)

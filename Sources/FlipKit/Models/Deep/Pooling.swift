@@ -23,17 +23,16 @@ struct Pooling: LayerPass {
                                  channels: input.channels)
     }
 
-    /// Calls `visit(output, corner)` for every output value of sample `s`:
-    /// its index and that of its window's first input; the window's input
-    /// (ky, kx) is `corner + offset(ky, kx)`.
+    /// Calls `visit(output, corner)` for every output position of sample `s`:
+    /// the index of its first channel and that of its window's first input;
+    /// the window's input (ky, kx) is `corner + offset(ky, kx)`, its channels
+    /// contiguous after it.
     @inline(__always)
     private func windows(sample s: Int, _ visit: (_ output: Int, _ corner: Int) -> Void) {
         let c = input.channels
         for oy in 0..<output.height {
             for ox in 0..<output.width {
-                let corner = s * input.count + (oy * stride * input.width + ox * stride) * c
-                let out = s * output.count + (oy * output.width + ox) * c
-                for j in 0..<c { visit(out + j, corner + j) }
+                visit(s * output.count + (oy * output.width + ox) * c, s * input.count + (oy * stride * input.width + ox * stride) * c)
             }
         }
     }
@@ -41,22 +40,35 @@ struct Pooling: LayerPass {
     @inline(__always)
     private func offset(_ ky: Int, _ kx: Int) -> Int { (ky * input.width + kx) * input.channels }
 
+    // The channels of a position are the innermost loop, so that it runs over
+    // contiguous values; each output still sees its window in row, column order.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
                                 cache: UnsafeMutablePointer<T>, context: PassContext) {
+        let c = input.channels
         let inverse = 1 / T(size * size)
         for s in 0..<n {
             windows(sample: s) { out, corner in
+                let target = y + out
                 switch kind {
                 case .max:
-                    var top = x[corner]
-                    for ky in 0..<size { for kx in 0..<size { top = max(top, x[corner + offset(ky, kx)]) } }
-                    y[out] = top
+                    target.update(from: x + corner, count: c)
+                    for ky in 0..<size {
+                        for kx in 0..<size {
+                            let source = x + corner + offset(ky, kx)
+                            for j in 0..<c { target[j] = max(target[j], source[j]) }
+                        }
+                    }
                 case .average:
-                    var sum: T = 0
-                    for ky in 0..<size { for kx in 0..<size { sum += x[corner + offset(ky, kx)] } }
-                    y[out] = sum * inverse
+                    target.update(repeating: 0, count: c)
+                    for ky in 0..<size {
+                        for kx in 0..<size {
+                            let source = x + corner + offset(ky, kx)
+                            for j in 0..<c { target[j] += source[j] }
+                        }
+                    }
+                    for j in 0..<c { target[j] *= inverse }
                 }
             }
         }
@@ -71,20 +83,36 @@ struct Pooling: LayerPass {
                                  cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {
         guard let dx else { return }
+        let c = input.channels
         dx.update(repeating: 0, count: n * input.count)
         let inverse = 1 / T(size * size)
+        // Per channel of the current window: its gradient, until the maximum is found (then 0).
+        let pending = UnsafeMutablePointer<T>.allocate(capacity: c)
+        defer { pending.deallocate() }
         for s in 0..<n {
             windows(sample: s) { out, corner in
                 switch kind {
                 case .max:
-                    search: for ky in 0..<size {
-                        for kx in 0..<size where x[corner + offset(ky, kx)] == y[out] {
-                            dx[corner + offset(ky, kx)] += dy[out]
-                            break search
+                    pending.update(from: dy + out, count: c)
+                    let top = y + out
+                    for ky in 0..<size {
+                        for kx in 0..<size {
+                            let (source, target) = (x + corner + offset(ky, kx), dx + corner + offset(ky, kx))
+                            for j in 0..<c {
+                                // Branch-free, so that the channels vectorise.
+                                let hit = source[j] == top[j]
+                                target[j] += hit ? pending[j] : 0
+                                pending[j] = hit ? 0 : pending[j]
+                            }
                         }
                     }
                 case .average:
-                    for ky in 0..<size { for kx in 0..<size { dx[corner + offset(ky, kx)] += dy[out] * inverse } }
+                    for ky in 0..<size {
+                        for kx in 0..<size {
+                            let target = dx + corner + offset(ky, kx)
+                            for j in 0..<c { target[j] += dy[out + j] * inverse }
+                        }
+                    }
                 }
             }
         }
