@@ -73,6 +73,8 @@ import Testing
         try Self.expectExact(.convolution(channels: 4, kernel: 3, stride: 1, padding: 1), input: Self.image)
         try Self.expectExact(.convolution(channels: 2, kernel: 2, stride: 2, padding: 0), input: Self.image)
         try Self.expectExact(.convolution(channels: 3, kernel: 3, stride: 2, padding: 2), input: Self.image)
+        try Self.expectExact(.convolution(channels: 2, kernel: 4, stride: 1, padding: 1), input: Self.image)
+        try Self.expectExact(.convolution(channels: 3, kernel: 4, stride: 2, padding: 3), input: Self.image)
     }
 
     @Test func pooling() throws {
@@ -80,6 +82,11 @@ import Testing
         try Self.expectExact(.maxPool(size: 3, stride: 1), input: Self.image)
         try Self.expectExact(.averagePool(size: 2, stride: 2), input: Self.image)
         try Self.expectExact(.averagePool(size: 3, stride: 2), input: Self.image)
+        // More channels than a vector holds.
+        let wide = ActivationShape(height: 5, width: 6, channels: 11)
+        try Self.expectExact(.maxPool(size: 2, stride: 2), input: wide)
+        try Self.expectExact(.maxPool(size: 3, stride: 1), input: wide)
+        try Self.expectExact(.averagePool(size: 3, stride: 2), input: wide)
     }
 
     @Test func normalization() throws {
