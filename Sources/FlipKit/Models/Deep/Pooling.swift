@@ -40,12 +40,16 @@ struct Pooling: LayerPass {
     @inline(__always)
     private func offset(_ ky: Int, _ kx: Int) -> Int { (ky * input.width + kx) * input.channels }
 
+    /// Max pooling keeps, per output value, which input of its window it took
+    /// (0 to size² − 1, in row, column order), for the backward pass.
+    func cacheSize(rows n: Int) -> Int { kind == .max ? n * output.count : 0 }
+
     // The channels of a position are the innermost loop, so that it runs over
     // contiguous values; each output still sees its window in row, column order.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func forward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, rows n: Int, into y: UnsafeMutablePointer<T>,
-                                cache: UnsafeMutablePointer<T>, context: PassContext) {
+                                cache taken: UnsafeMutablePointer<T>, context: PassContext) {
         let c = input.channels
         let inverse = 1 / T(size * size)
         for s in 0..<n {
@@ -54,10 +58,18 @@ struct Pooling: LayerPass {
                 switch kind {
                 case .max:
                     target.update(from: x + corner, count: c)
+                    let index = taken + out
+                    index.update(repeating: 0, count: c)
                     for ky in 0..<size {
                         for kx in 0..<size {
-                            let source = x + corner + offset(ky, kx)
-                            for j in 0..<c { target[j] = max(target[j], source[j]) }
+                            let (source, here) = (x + corner + offset(ky, kx), T(ky * size + kx))
+                            for j in 0..<c {
+                                // The index moves by an addition, not a store kept only where
+                                // the value changes: that would be a masked store, slow on
+                                // some processors. Strictly larger: of equal values, the first.
+                                index[j] += source[j] > target[j] ? here - index[j] : 0
+                                target[j] = max(target[j], source[j])
+                            }
                         }
                     }
                 case .average:
@@ -74,36 +86,25 @@ struct Pooling: LayerPass {
         }
     }
 
-    /// Max pooling sends each output's gradient to the first input of its
-    /// window (in row, column order) that equals the maximum; found again
-    /// here rather than stored.
+    /// Max pooling sends each output's gradient to the input its forward pass took.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func backward<T: DeepScalar>(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, rows n: Int,
-                                 cache: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
+                                 cache taken: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, dx: UnsafeMutablePointer<T>?,
                                  gradient: UnsafeMutablePointer<T>, scale: T, context: PassContext) {
         guard let dx else { return }
         let c = input.channels
         dx.update(repeating: 0, count: n * input.count)
         let inverse = 1 / T(size * size)
-        // Per channel of the current window: its gradient, until the maximum is found (then 0).
-        let pending = UnsafeMutablePointer<T>.allocate(capacity: c)
-        defer { pending.deallocate() }
         for s in 0..<n {
             windows(sample: s) { out, corner in
                 switch kind {
                 case .max:
-                    pending.update(from: dy + out, count: c)
-                    let top = y + out
+                    let (index, upstream) = (taken + out, dy + out)
                     for ky in 0..<size {
                         for kx in 0..<size {
-                            let (source, target) = (x + corner + offset(ky, kx), dx + corner + offset(ky, kx))
-                            for j in 0..<c {
-                                // Branch-free, so that the channels vectorise.
-                                let hit = source[j] == top[j]
-                                target[j] += hit ? pending[j] : 0
-                                pending[j] = hit ? 0 : pending[j]
-                            }
+                            let (target, here) = (dx + corner + offset(ky, kx), T(ky * size + kx))
+                            for j in 0..<c { target[j] += index[j] == here ? upstream[j] : 0 }
                         }
                     }
                 case .average:
