@@ -83,6 +83,7 @@ import Testing
         try Self.expectExact(.averagePool(size: 2, stride: 2), input: Self.image)
         try Self.expectExact(.averagePool(size: 3, stride: 2), input: Self.image)
         // More channels than a vector holds.
+        #expect(throws: FlipError.self) { try Pooling(.max, input: ActivationShape(height: 5000, width: 5000, channels: 1), size: 4097, stride: 1) }
         let wide = ActivationShape(height: 5, width: 6, channels: 11)
         try Self.expectExact(.maxPool(size: 2, stride: 2), input: wide)
         try Self.expectExact(.maxPool(size: 3, stride: 1), input: wide)

@@ -9,8 +9,12 @@ struct Pooling: LayerPass {
     let size: Int
     let stride: Int
 
+    /// A window's index (below size²) is kept in the activations' float32, exact up to 2^24.
+    static let maxSize = 1 << 12
+
     init(_ kind: Kind, input: ActivationShape, size: Int, stride: Int) throws {
         guard size >= 1 else { throw FlipError("size must be at least 1, got \(size)") }
+        guard size <= Pooling.maxSize else { throw FlipError("size must be at most \(Pooling.maxSize), got \(size)") }
         guard stride >= 1 else { throw FlipError("stride must be at least 1, got \(stride)") }
         guard size <= input.height, size <= input.width else {
             throw FlipError("a \(size)×\(size) window does not fit the \(input.height)×\(input.width) input")
